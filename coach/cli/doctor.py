@@ -1,0 +1,66 @@
+"""`coach doctor`: where things are, whether the store opens, which engine a check would use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach import __version__, paths
+from coach.cli.output import add_json_flag, print_json
+from coach.config import load_settings
+from coach.errors import CoachError
+from coach.store import open_store
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("doctor", help="report the home, the store and the LLM endpoint in use")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_doctor)
+
+
+def gather() -> dict[str, object]:
+    report: dict[str, object] = {
+        "version": __version__,
+        "python": sys.version.split()[0],
+        "home": str(paths.home_override()) if paths.home_override() else None,
+        "config_file": str(paths.config_file()),
+        "data_dir": str(paths.data_dir()),
+    }
+    try:
+        settings = load_settings()
+        report["config"] = "ok" if paths.config_file().exists() else "defaults (no file)"
+    except CoachError as exc:
+        settings = None
+        report["config"] = exc.one_line()
+    try:
+        with open_store() as store:
+            report["store"] = {
+                "status": "ok",
+                "schema_version": store.schema_version,
+                "contacts": store.count_contacts(),
+                "checks": store.count_checks(),
+            }
+    except CoachError as exc:
+        report["store"] = {"status": "error", "error": exc.one_line()}
+    report["engine"] = describe_engine(settings)
+    return report
+
+
+def describe_engine(settings: object) -> dict[str, object]:
+    """Which engine `coach check` would use and why. The LLM issue replaces this."""
+    return {"engine": "offline", "why": "no LLM endpoint support yet"}
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    report = gather()
+    if args.json:
+        print_json(report)
+        return 0
+    for key, value in report.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k}: {v}")
+        else:
+            print(f"{key}: {value}")
+    return 0

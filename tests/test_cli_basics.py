@@ -1,0 +1,48 @@
+"""The CLI's outer edges: help, usage errors (exit 2), contacts add/list/show/delete."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+
+
+def run(*argv: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "--home", str(home), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_usage_error_exits_2_with_a_hint(coach_home: Path) -> None:
+    out = run("contacts", "frobnicate", home=coach_home)
+    assert out.returncode == 2
+    assert "--help" in out.stderr
+
+
+def test_add_list_show_delete_roundtrip(coach_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contacts", "add", "Dana Reyes", "--preferred-name", "Dana",
+                 "--context", "customer", "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert main(["contacts", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in listed] == [added["id"]]
+    assert main(["contacts", "show", "dana", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["preferred_name"] == "Dana"
+    assert main(["contacts", "delete", added["id"]]) == 0
+    capsys.readouterr()
+    assert main(["contacts", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_unknown_contact_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contacts", "show", "Nobody"]) == 4
+    err = capsys.readouterr().err
+    assert "No contact named 'Nobody'" in err
