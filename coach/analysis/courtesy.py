@@ -1,11 +1,30 @@
-"""Courtesy: politeness strategies and their calibrated score. STUB until the offline-coach issue."""
+"""Courtesy: the politeness strategies in a draft, their calibrated score, and the few flags worth showing.
+
+The score is a logistic model over the strategies of Danescu-Niculescu-Mizil et al. (2013) plus a
+small word vocabulary, fitted on human ratings (see `calibrate.py`); `signals` are each feature's
+share of the log-odds, so the score decomposes into what a person sees.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from coach.analysis.features import Span
-from coach.models import Flag
+from coach.analysis.lexicon import wordset
+from coach.analysis.linear import get_model
+from coach.analysis.politeness_strategies import Hit, Strategies, find_strategies
+from coach.models import Flag, Severity
+
+DNM = "Danescu-Niculescu-Mizil et al. 2013"
+BL = "Brown & Levinson 1987"
+
+# Positive strategies reported as markers (what the draft already does well).
+MARKER_KINDS = frozenset(
+    {"gratitude", "greeting", "hedge", "apology", "deference", "counterfactual", "please", "btw"}
+)
+# Longest text analysed for features; past it only the flags' spans scan on (a 1 MB paste
+# should stay fast and its score is dominated by the first pages anyway).
+MAX_SCORED_CHARS = 20_000
 
 
 @dataclass(slots=True)
@@ -16,5 +35,154 @@ class CourtesyResult:
     signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution
 
 
+def courtesy_features(strategies: Strategies) -> dict[str, float]:
+    """The model's input: strategy features plus one presence feature per known word."""
+    feats = dict(strategies.features)
+    for tok in set(strategies.tokens):
+        feats["w:" + tok] = 1.0
+    return feats
+
+
 def analyse_courtesy(text: str) -> CourtesyResult:
-    return CourtesyResult(score=0.5)
+    text = text[:MAX_SCORED_CHARS]
+    strategies = find_strategies(text)
+    model = get_model("courtesy")
+    feats = courtesy_features(strategies)
+    score = model.score(feats)
+    signals = model.contributions(feats)
+    markers = [
+        Span(h.start, h.end, h.kind, h.text) for h in strategies.hits if h.kind in MARKER_KINDS
+    ]
+    return CourtesyResult(
+        score=round(score, 4),
+        flags=_flags(text, strategies, score),
+        markers=markers,
+        signals=signals,
+    )
+
+
+def _flag(
+    rule: str, hit: Hit, message: str, evidence: str, source: str, sev: Severity = "info"
+) -> Flag:
+    return Flag.model_construct(
+        rule=rule,
+        severity=sev,
+        start=hit.start,
+        end=hit.end,
+        message=message,
+        evidence=evidence[:500],
+        source=source,
+    )
+
+
+def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
+    """Context-free courtesy problems, each tied to its words. Quiet by default: info unless rude."""
+    flags: list[Flag] = []
+    kinds = {h.kind for h in st.hits}
+    softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
+    gush_hits: list[Hit] = []
+    for h in st.hits:
+        k = h.kind
+        if k == "rude":
+            flags.append(
+                _flag(
+                    "rude-phrase",
+                    h,
+                    f"'{h.text}' reads as hostile; say what you need instead.",
+                    f"the words '{h.text}'",
+                    DNM,
+                    "warn",
+                )
+            )
+        elif k == "direct_start" and h.start == _first_word(text) and h.text[:2].lower() == "so":
+            flags.append(
+                _flag(
+                    "rude-opener",
+                    h,
+                    f"Opening with '{h.text}' sounds abrupt; start with the point or a greeting.",
+                    f"message opens with '{h.text}'",
+                    DNM,
+                    "warn" if " " in h.text.strip() else "info",
+                )
+            )
+        elif k == "second_start" and h.start == _first_word(text) and not softened:
+            rest = text[h.end : h.end + 24].lower()
+            if rest.lstrip().split(" ")[0] in _YOU_BLAME:
+                end = h.end + len(rest) - len(rest.lstrip()) + len(rest.lstrip().split(" ")[0])
+                hit = Hit("second_start", h.start, end, text[h.start : end])
+                flags.append(
+                    _flag(
+                        "rude-opener",
+                        hit,
+                        f"Opening with '{hit.text}' points at them; try 'I' or the issue itself.",
+                        f"message opens with '{hit.text}'",
+                        DNM,
+                    )
+                )
+        elif k == "imperative" and not softened:
+            flags.append(
+                _flag(
+                    "bald-imperative",
+                    h,
+                    f"'{h.text}' is a bare command; a 'could you' or 'please' softens it.",
+                    f"sentence opens with the imperative '{h.text}', no softener in the message",
+                    BL,
+                )
+            )
+        elif k == "factuality":
+            flags.append(
+                _flag(
+                    "actually",
+                    h,
+                    f"'{h.text}' can read as correcting them; often it can go.",
+                    f"the word '{h.text}'",
+                    DNM,
+                )
+            )
+        elif k == "gush":
+            gush_hits.append(h)
+    if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and "exclaim_many" in st.features):
+        first, last = gush_hits[0], gush_hits[-1]
+        words = ", ".join(f"'{h.text}'" for h in gush_hits[:5])
+        flags.append(
+            _flag(
+                "gushing",
+                Hit("gush", first.start, last.end, text[first.start : last.end]),
+                "Stacked superlatives can read as flattery; one specific compliment lands better.",
+                f"{len(gush_hits)} superlatives: {words}",
+                BL + " (over-politeness)",
+                "warn" if len(gush_hits) >= 4 else "info",
+            )
+        )
+    neg = [t for t in st.tokens if t in _NEG_FLAG]
+    if len(neg) >= 2 and score < 0.35:
+        flags.append(
+            Flag.model_construct(
+                rule="negative-words",
+                severity="info",
+                start=0,
+                end=len(text),
+                message="Several negative words together make the message read harsh.",
+                evidence="words: " + ", ".join(f"'{w}'" for w in neg[:6]),
+                source=DNM,
+            )
+        )
+    return flags
+
+
+def _first_word(text: str) -> int:
+    """Offset of the first non-space character (where an opener would start)."""
+    stripped = text.lstrip(" \t\r\n\"'([*_~-")
+    return len(text) - len(stripped)
+
+
+# After an opening "You", verbs that make it an accusation ("You never...", "You should...").
+_YOU_BLAME = wordset(
+    "should need must have never always forgot didn't don't can't cannot keep obviously "
+    "clearly just broke ignored missed failed"
+)
+# Negative words worth naming in a flag (the model's lexicon also has milder ones).
+_NEG_FLAG = wordset(
+    "stupid idiot idiotic dumb useless ridiculous pathetic nonsense crap garbage rubbish "
+    "terrible awful horrible lazy incompetent clueless ignorant wrong worst sucks hate"
+)

@@ -1,0 +1,36 @@
+"""Self-disclosure: how much a message shares of the writer's feelings and personal facts.
+
+Two logistic models (emotional, informational) over first-person, emotion, close-people and
+topic features plus a small vocabulary, fitted on the CL-Aff OffMyChest sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coach.analysis.linear import get_model
+from coach.analysis.personal import find_personal, personal_features
+
+MAX_SCORED_CHARS = 20_000
+
+
+@dataclass(slots=True)
+class DisclosureResult:
+    emotional: float  # about P(readers say it shares the writer's feelings)
+    informational: float  # about P(it shares personal facts about the writer or their people)
+    signals: dict[str, float] = field(default_factory=dict)  # "emotional:feature" -> contribution
+
+
+def analyse_disclosure(text: str) -> DisclosureResult:
+    feats = personal_features(find_personal(text[:MAX_SCORED_CHARS]))
+    emo = get_model("disclosure_emotional")
+    info = get_model("disclosure_informational")
+    signals = {f"emotional:{k}": v for k, v in list(emo.contributions(feats).items())[:8]}
+    signals.update(
+        {f"informational:{k}": v for k, v in list(info.contributions(feats).items())[:8]}
+    )
+    return DisclosureResult(
+        emotional=round(emo.score(feats), 4),
+        informational=round(info.score(feats), 4),
+        signals=signals,
+    )

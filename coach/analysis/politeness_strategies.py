@@ -1,0 +1,157 @@
+"""Find the politeness strategies of Danescu-Niculescu-Mizil et al. (2013) in a text, with spans.
+
+One pass of a combined phrase pattern plus one anchored match per sentence start. The result is
+both the feature vector the courtesy model scores and the spans the flags and markers point at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.analysis import lexicon as lx
+
+# Phrase strategies anywhere in the text. Named groups: `lastgroup` names the strategy.
+_PHRASES = re.compile(
+    "|".join(
+        f"(?P<{name}>\\b(?:{pattern})\\b)"
+        for name, pattern in (
+            ("rude", lx.RUDE_PHRASES),
+            ("gratitude", lx.GRATITUDE),
+            ("apology", lx.APOLOGY),
+            ("counterfactual", lx.COUNTERFACTUAL),
+            ("indicative", lx.INDICATIVE),
+            ("hedge", lx.HEDGE),
+            ("factuality", lx.FACTUALITY),
+            ("btw", lx.INDIRECT_BTW),
+            ("gush", lx.GUSH),
+            ("please", r"please|pls|plz"),
+        )
+    ),
+    re.IGNORECASE,
+)
+
+# Imperative verbs that make a sentence a bald on-record request when they open it.
+IMPERATIVE_VERBS = sorted(
+    lx.wordset(
+        "send give tell fix stop read check look do make call reply answer explain show change "
+        "remove delete add get move update use try put take write email text provide sign review "
+        "approve confirm respond come bring follow share forward introduce connect pay return "
+        "consider note see stay keep leave quit learn"
+    )
+)
+
+# What a sentence opens with. Group order matters: "please" before imperatives.
+_OPENER = re.compile(
+    r"[\s\"'(\[*_~-]*(?:"
+    rf"(?P<greeting>(?:{lx.GREETING})\b)"
+    rf"|(?P<deference>(?:{lx.DEFERENCE_START})\b)"
+    r"|(?P<please_start>(?:please|pls|plz)\b)"
+    rf"|(?P<direct_start>{lx.DIRECT_START})"
+    rf"|(?P<question_start>{lx.QUESTION_START})"
+    r"|(?P<first_start>(?:i|my|i['’]m|i['’]ve|i['’]d|i['’]ll)\b)"
+    r"|(?P<second_start>(?:you|your|you['’]re|you['’]ve|u|ur)\b)"
+    rf"|(?P<imperative>(?:{'|'.join(IMPERATIVE_VERBS)})\b(?!\s+(?:you|me\s+know)\b))"
+    r")",
+    re.IGNORECASE,
+)
+# A sentence: a run of text up to and including . ! ? or a line break.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
+_SOFTENER = re.compile(
+    rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
+)
+_EXCLAIM = re.compile(r"!{2,}")
+_QMARK = re.compile(r"\?")
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_EMOTICON = re.compile(r"(?::|;|=)-?[)D(P]|<3|\b(?:lol|haha\w*|lmao)\b", re.IGNORECASE)
+_URL = re.compile(r"<url>|https?://\S+", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Hit:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Strategies:
+    """Strategy hits (with spans), the features they make, and the tokens for vocabulary features."""
+
+    hits: list[Hit] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+    sentences: int = 0
+
+
+def find_strategies(text: str) -> Strategies:
+    out = Strategies()
+    hits = out.hits
+    for m in _PHRASES.finditer(text):
+        kind = m.lastgroup or ""
+        hits.append(Hit(kind, m.start(), m.end(), m.group()))
+    n_sent = 0
+    for s in _SENTENCE.finditer(text):
+        n_sent += 1
+        om = _OPENER.match(text, s.start(), s.end())
+        if om is None or om.lastgroup is None:
+            continue
+        kind = om.lastgroup
+        start, end = om.span(kind)
+        if kind == "imperative" and _SOFTENER.search(text, s.start(), s.end()):
+            kind = "imperative_soft"
+        if kind == "direct_start":
+            # "So you ..." reads as a demand; keep the pronoun in the span the flag shows.
+            you = re.match(r"\s+(?:you|your)\b", text[end : end + 8], re.IGNORECASE)
+            if you:
+                end += you.end()
+        hits.append(Hit(kind, start, end, text[start:end]))
+    out.sentences = n_sent
+    # A phrase "please" that opens its sentence is "please_start", not mid-sentence "please".
+    starts = {h.start for h in hits if h.kind == "please_start"}
+    if starts:
+        out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in starts)]
+
+    feats: dict[str, float] = {}
+    for h in hits:
+        feats[h.kind] = feats.get(h.kind, 0.0) + 1.0
+    # Presence, not counts, for the strategies (as in the paper); gushing is about stacking.
+    gush = feats.pop("gush", 0.0)
+    for k in feats:
+        feats[k] = 1.0
+    if gush:
+        feats["gush"] = min(gush, 3.0) / 3.0
+
+    low = text.lower()
+    tokens = lx.TOKEN_RE.findall(_URL.sub(" ", low))
+    out.tokens = tokens
+    neg = sum(1 for t in tokens if t in lx.NEGATIVE)
+    pos = sum(1 for t in tokens if t in lx.POSITIVE)
+    if neg:
+        feats["negative"] = float(min(neg, 3))
+    if pos:
+        feats["positive"] = float(min(pos, 3))
+    if any(t in lx.FIRST_PERSON for t in tokens):
+        feats["first_person"] = 1.0
+    if any(t in lx.FIRST_PLURAL for t in tokens):
+        feats["first_plural"] = 1.0
+    if any(t in lx.SECOND_PERSON for t in tokens):
+        feats["second_person"] = 1.0
+    q = len(_QMARK.findall(text))
+    if q:
+        feats["question"] = 1.0
+        if q > 1:
+            feats["questions_many"] = 1.0
+    if _EXCLAIM.search(text):
+        feats["exclaim_many"] = 1.0
+    elif "!" in text:
+        feats["exclaim"] = 1.0
+    if _CAPS_WORD.search(text):
+        feats["caps_word"] = 1.0
+    if _EMOTICON.search(text):
+        feats["emoticon"] = 1.0
+    if n_sent > 2:
+        feats["long"] = 1.0
+    out.features = feats
+    return out
