@@ -1,0 +1,181 @@
+"""Turn the people an importer found into contact changes: merge duplicates, match stored contacts.
+
+Rules: the same identity key (email, profile slug, handle, account id) is one person; an import
+only fills fields that are still empty and adds interactions not already logged, so a user's
+own edits always win and re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from coach.errors import ImportFailed
+from coach.imports.people import FILLABLE, Person, contact_keys, interaction_key
+from coach.models import CONTEXTS, STAGES, Contact
+
+
+@dataclass
+class Change:
+    """One contact the import adds or changes, as it will be stored."""
+
+    contact: Contact
+    is_new: bool
+    origin: str
+    added_interactions: int = 0
+    filled: list[str] = field(default_factory=list)
+
+
+def identity(p: Person) -> set[str]:
+    """A person's keys; without any, the name within its source (so re-imports still match)."""
+    return p.keys or {f"name:{p.source}:{p.name.casefold()}"}
+
+
+def group_people(persons: list[Person]) -> list[Person]:
+    """Merge the people that share any identity key (union-find), keeping first-seen order."""
+    parent = list(range(len(persons)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, p in enumerate(persons):
+        for key in identity(p):
+            j = owner.setdefault(key, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Person]] = {}
+    for i, p in enumerate(persons):
+        groups.setdefault(root(i), []).append(p)
+    return [_combine(members) for members in groups.values()]
+
+
+def _combine(members: list[Person]) -> Person:
+    if len(members) == 1:
+        return members[0]
+    named = [m for m in members if not m.placeholder_name] or members
+    first = named[0]
+    out = Person(name=first.name, source=first.source, origin=members[0].origin,
+                 placeholder_name=first.placeholder_name)
+    for m in members:
+        out.keys |= identity(m)
+        for kind, value in m.handles.items():
+            _add_handle(out.handles, kind, value)
+        for name, value in m.fields.items():
+            if value and not out.fields.get(name):
+                out.fields[name] = value
+        out.interactions.extend(m.interactions)
+    return out
+
+
+def _add_handle(handles: dict[str, str], kind: str, value: str) -> bool:
+    """Add a handle unless that value is already there; emails and phones may be several."""
+    if value.casefold() in (v.casefold() for v in handles.values()):
+        return False
+    base = kind.split("_")[0] if kind.startswith(("email", "phone")) else kind
+    if base not in handles:
+        handles[base] = value
+        return True
+    if base in ("email", "phone"):
+        n = 2
+        while f"{base}_{n}" in handles:
+            n += 1
+        handles[f"{base}_{n}"] = value
+        return True
+    return False
+
+
+def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Change], int]:
+    """The changes (new contacts first-seen order, then merges) and how many matched unchanged."""
+    index: dict[str, Contact] = {}
+    for c in sorted(existing, key=lambda c: c.created):
+        for key in contact_keys(c) | {f"name:{s}:{c.name.casefold()}" for s in c.sources}:
+            index.setdefault(key, c)
+    working: dict[str, Change] = {}  # stored contact id -> its change (two groups may hit one)
+    new: list[Change] = []
+    new_by_id: dict[str, Change] = {}
+    matched: set[str] = set()
+    for p in group_people(people):
+        keys = sorted(identity(p))
+        target = next((index[k] for k in keys if k in index), None)
+        if target is None:
+            change = Change(_new_contact(p), is_new=True, origin=p.origin,
+                            added_interactions=len(p.interactions))
+            new.append(change)
+            new_by_id[change.contact.id] = change
+            for key in keys:  # later groups in this import may match it too
+                index[key] = change.contact
+            continue
+        if target.id in new_by_id:
+            _fill(new_by_id[target.id], p)
+            continue
+        matched.add(target.id)
+        change = working.get(target.id) or Change(target.model_copy(deep=True), is_new=False,
+                                                  origin=p.origin)
+        if _fill(change, p):
+            working[target.id] = change
+    merged = [ch for ch in working.values() if ch.filled or ch.added_interactions]
+    return new + merged, len(matched) - len(merged)
+
+
+def _new_contact(p: Person) -> Contact:
+    fields = {k: v for k, v in p.fields.items() if k in FILLABLE and v}
+    if fields.get("stage") not in STAGES:
+        fields.pop("stage", None)
+    context = p.fields.get("context", "personal")
+    seen: set[tuple[str, str, str, str]] = set()
+    interactions = []
+    for i in sorted(p.interactions, key=lambda i: i.at):
+        key = interaction_key(i)
+        if key not in seen:
+            seen.add(key)
+            interactions.append(i)
+    try:
+        return Contact(
+            name=p.name, context=context if context in CONTEXTS else "personal",
+            handles=dict(p.handles), interactions=interactions, sources=[p.source],
+            **fields,
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise ImportFailed(
+            f"Cannot import {p.origin}: {where}: {err['msg']}. Nothing was imported; your data "
+            "is unchanged.", "Fix that entry in the file and import again.",
+        ) from None
+
+
+def _fill(change: Change, p: Person) -> bool:
+    """Add what the stored contact lacks; never replace what is there. True if anything changed."""
+    c = change.contact
+    before = (len(change.filled), change.added_interactions)
+    for name in FILLABLE:
+        value = p.fields.get(name, "")
+        if not value or getattr(c, name):
+            continue
+        if name == "stage" and value not in STAGES:
+            continue
+        setattr(c, name, value)
+        change.filled.append(name)
+    for kind, value in p.handles.items():
+        if _add_handle(c.handles, kind, value):
+            change.filled.append(f"handles.{kind}")
+    known = {interaction_key(i) for i in c.interactions}
+    fresh = []
+    for i in sorted(p.interactions, key=lambda i: i.at):
+        key = interaction_key(i)
+        if key not in known:
+            known.add(key)
+            fresh.append(i)
+    if fresh:
+        c.interactions = sorted([*c.interactions, *fresh], key=lambda i: i.at)
+        change.added_interactions += len(fresh)
+    if p.source not in c.sources and (fresh or len(change.filled) > before[0]):
+        c.sources.append(p.source)
+    return (len(change.filled), change.added_interactions) != before
