@@ -37,6 +37,10 @@ class EndpointConfig(BaseModel):
     max_tokens: int = 512
     allow_remote: bool = False
     """Relationship notes are private: a non-loopback endpoint is refused unless this is true."""
+    response_format: str = "auto"
+    """Structured output: auto (json_schema, then json_object, then plain text), or one of those."""
+    max_retries: int = 3
+    """Retries on HTTP 429/503 (honouring Retry-After) before giving up."""
 
 
 class Settings(BaseModel):
