@@ -1,24 +1,250 @@
-"""The full-screen app. PLACEHOLDER until the UI issue: shows the contacts."""
+"""The coach App: modes (contacts, compose, history, settings), global keys, the engine status,
+the store shared by every screen, and the one place errors become notifications."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import importlib
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
 
-from coach.store import open_store
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from coach.config import Settings, load_settings, save_settings
+from coach.errors import CoachError
+from coach.models import utcnow
+from coach.store import Store, open_store
+from screens.commands import CoachCommands
+
+def _screen(module: str, name: str) -> Screen[Any]:
+    """Import a mode's screen on first use: startup only pays for the first screen."""
+    mod = importlib.import_module(f"screens.{module}")
+    screen: Screen[Any] = getattr(mod, name)()
+    return screen
+
+
+# Sentinel: "resolve the LLM from the settings" (None means "no LLM at all").
+RESOLVE: Any = object()
 
 
 class CoachApp(App[int]):
+    """The full-screen coaching session."""
+
+    CSS_PATH = "app.tcss"
     TITLE = "coach"
-    BINDINGS = [("q", "quit", "Quit")]
+    SUB_TITLE = "courtesy and pacing, before you send"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    MODES: ClassVar[dict[str, Any]] = {
+        "home": lambda: _screen("home", "HomeScreen"),
+        "compose": lambda: _screen("compose", "ComposeScreen"),
+        "history": lambda: _screen("history", "HistoryScreen"),
+        "settings": lambda: _screen("settings", "SettingsScreen"),
+    }
+    DEFAULT_MODE = "home"
+    # F-keys and ctrl letters that TextArea/Input leave alone, so they work while typing.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help", priority=True,
+                tooltip="Help for the focused part of the screen"),
+        Binding("f2", "quick_check", "Quick check", id="quick_check", priority=True,
+                tooltip="Check a draft in a small dialog, from any screen"),
+        Binding("f3", "go('home')", "Contacts", id="contacts", priority=True),
+        Binding("f4", "go('compose')", "Compose", id="compose", priority=True),
+        Binding("f5", "go('history')", "History", id="history", priority=True),
+        Binding("f6", "go('settings')", "Settings", id="settings", priority=True),
+    ]
 
-    def __init__(self, demo: bool = False) -> None:
-        super().__init__()
+    engine_text: reactive[str] = reactive("engine: looking for a local LLM…")
+    """One line for the status bar: which engine is active and whether it answers."""
+
+    def __init__(
+        self,
+        *,
+        demo: bool = False,
+        now: Callable[[], datetime] | None = None,
+        llm: Any = RESOLVE,
+        store: Store | None = None,
+    ) -> None:
+        self._store = store
+        self._store_lock = threading.Lock()
         self.demo = demo
+        self.now: Callable[[], datetime] = now or utcnow
+        self._settings_error: CoachError | None = None
+        self.settings = self._read_settings()
+        self.llm: Any = None if llm is RESOLVE else llm
+        self._resolve_llm = llm is RESOLVE
+        # What the compose screen should open with next (set by home, quick check, history).
+        self.compose_request: dict[str, Any] | None = None
+        super().__init__()
+        self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
+            "textual-dark"
+        )
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with open_store() as store:
-            names = [c.name for c in store.list_contacts(limit=0)]
-        yield Static("\n".join(names) or "No contacts yet: run `coach demo load`.")
-        yield Footer()
+    # -- shared resources ------------------------------------------------------------------
+    def _read_settings(self) -> Settings:
+        try:
+            return load_settings()
+        except CoachError as exc:
+            # Shown once mounted; the defaults keep the app usable meanwhile.
+            self._settings_error = exc
+            return Settings()
+
+    @property
+    def store(self) -> Store:
+        """The one Store of this app, opened on first use (from a worker thread, not the UI)."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = open_store()
+            return self._store
+
+    def save_settings(self, settings: Settings) -> None:
+        save_settings(settings)
+        self.settings = settings
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._settings_error is not None:
+            self.report_error(self._settings_error, doing="reading the settings")
+        if self.demo:
+            self.notify("Demo data in a temporary folder; your own data is not touched.",
+                        title="Demo", timeout=6)
+        self.refresh_engine()
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False,
+          description="looking for the LLM engine")
+    def refresh_engine(self) -> None:
+        """Resolve which LLM to use (probing local ports takes a moment) and say so in the status."""
+        if not self._resolve_llm:
+            text = self._describe(self.llm, "offline coach only")
+            self.call_from_thread(setattr, self, "engine_text", text)
+            return
+        from coach.llm import resolve_engine
+
+        try:
+            choice = resolve_engine(self.settings, offline=self.settings.offline)
+        except CoachError as exc:
+            self.call_from_thread(setattr, self, "engine_text", f"engine: offline ({exc.message})")
+            return
+        self.llm = choice.coach
+        self.call_from_thread(setattr, self, "engine_text", self._describe(choice.coach, choice.reason))
+
+    @staticmethod
+    def _describe(llm: Any, reason: str) -> str:
+        if llm is None:
+            return f"engine: offline · {reason}"
+        model = getattr(llm, "model", "") or "default model"
+        where = getattr(llm, "base_url", "") or getattr(llm, "name", "llm")
+        return f"engine: {model} @ {where} · answering"
+
+    # -- errors ----------------------------------------------------------------------------
+    def report_error(self, error: BaseException, *, doing: str = "") -> None:
+        """Show what happened and what to do; the app keeps running."""
+        if isinstance(error, CoachError):
+            self.notify(error.one_line(), title=error.title, severity="error", timeout=10)
+            return
+        what = f" while {doing}" if doing else ""
+        self.notify(
+            f"{type(error).__name__}{what}: {error}. Nothing you typed was lost; "
+            "try again, and `coach doctor` checks the setup.",
+            title="Something went wrong",
+            severity="error",
+            timeout=10,
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+    async def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    async def open_compose(
+        self, *, draft: str = "", contact_id: str | None = None, channel: str | None = None
+    ) -> None:
+        """Open the compose screen with this draft and contact (from home, quick check, history)."""
+        self.compose_request = {"draft": draft, "contact_id": contact_id, "channel": channel}
+        if self.current_mode == "compose":
+            from screens.compose import ComposeScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, ComposeScreen):
+                    screen.consume_request()
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        else:
+            await self.switch_mode("compose")
+
+    def action_quick_check(self) -> None:
+        from screens.quick import QuickCheckModal
+
+        if isinstance(self.screen, QuickCheckModal):
+            return
+        self.push_screen(QuickCheckModal())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.focused))
+
+    def action_new_contact(self) -> None:
+        from screens.forms import ContactForm
+
+        def added(contact: Any) -> None:
+            if contact is not None:
+                self.call_later(self._refresh_home, contact.id)
+
+        self.push_screen(ContactForm(None), added)
+
+    def _refresh_home(self, select_id: str | None = None) -> None:
+        from screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload(select_id)
+
+    def action_export(self) -> None:
+        """Export the history (the history screen's filtered set)."""
+        self.call_later(self._export_from_history)
+
+    async def _export_from_history(self) -> None:
+        await self.action_go("history")
+        from screens.history import HistoryScreen
+
+        if isinstance(self.screen, HistoryScreen):
+            self.screen.action_export()
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False,
+          description="loading the demo data")
+    def action_load_demo(self) -> None:
+        from coach.demo import load_demo
+
+        added = load_demo(self.store)
+        message = (f"Added {added} demo contacts. Select one and press c to write to them."
+                   if added else "The demo contacts are already here.")
+        self.call_from_thread(self.notify, message, title="Demo data")
+        self.call_from_thread(self._refresh_home)
+
+    def action_transfer(self) -> None:
+        """The import/export screens (built in screens/transfer.py)."""
+        try:
+            from screens import transfer
+        except ImportError:
+            self.notify("Imports are not available in this build; use `coach contacts import PATH`.",
+                        severity="warning")
+            return
+        screen_cls = getattr(transfer, "TransferScreen", None)
+        if screen_cls is None:
+            self.notify("Use `coach contacts import PATH` from the shell.", severity="warning")
+            return
+        self.push_screen(screen_cls(self.store), lambda _result: self._refresh_home())

@@ -1,0 +1,64 @@
+"""The command palette's own commands (ctrl+p): the app's actions, and "write to <contact>"."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# title, help, action name on the app (run with run_action so the keymap and modes apply).
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("New contact", "Add a person and how you met", "new_contact"),
+    ("Check a draft", "Open the compose screen to write and check a message", "go('compose')"),
+    ("Quick check", "Check a draft in a small dialog", "quick_check"),
+    ("Contacts", "The contacts list and each relationship", "go('home')"),
+    ("History", "Every check, newest first; filter, search, reopen", "go('history')"),
+    ("Export history", "Save the history shown as Markdown, JSON or CSV", "export"),
+    ("Settings", "LLM endpoint and model, theme, keys", "go('settings')"),
+    ("Load the demo data", "Add the sample contacts to this store", "load_demo"),
+    ("Import or export contacts", "LinkedIn, X archive, vCard, Google Contacts", "transfer"),
+    ("Help", "Keys and what the focused part of the screen does", "help"),
+)
+
+# Enough names to find anyone by typing; the list is read once per palette opening.
+_MAX_CONTACTS = 2000
+
+
+class CoachCommands(Provider):
+    """App actions plus one 'Write to NAME' command per contact."""
+
+    async def startup(self) -> None:
+        app: Any = self.app
+        self._contacts: list[tuple[str, str]] = []
+        try:
+            contacts = await asyncio.to_thread(app.store.list_contacts, _MAX_CONTACTS)
+            self._contacts = [(c.id, c.name) for c in contacts]
+        except Exception:  # the palette still offers the app's commands if the store is busy
+            self._contacts = []
+
+    def _run(self, action: str) -> Callable[[], Any]:
+        return partial(self.app.run_action, action)
+
+    def _write_to(self, contact_id: str) -> Callable[[], Any]:
+        app: Any = self.app
+        return partial(app.open_compose, contact_id=contact_id)
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in APP_COMMANDS:
+            yield DiscoveryHit(title, self._run(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in APP_COMMANDS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._run(action), help=help_text)
+        for contact_id, name in self._contacts:
+            title = f"Write to {name}"
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score * 0.9, matcher.highlight(title), self._write_to(contact_id),
+                          help="Compose a message to this contact")

@@ -1,0 +1,197 @@
+"""Forms that validate before they write: add or edit a contact, log an interaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from coach.models import CHANNELS, CONTEXTS, STAGES, Contact, Interaction
+from screens.base import CoachModal
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first problem, in words: 'name: must not be blank'."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "value"
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {msg}"
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """Blank means now; otherwise an ISO date or date and time (local forms like '2026-11-20 14:30')."""
+    text = text.strip()
+    if not text or text.casefold() == "now":
+        return now
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date: use 2026-11-20 or 2026-11-20 14:30, or leave it blank for now"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class FormModal(CoachModal[Any]):
+    """A dialog with a title, fields, an error line and Save / Cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form_cancel"),
+        Binding("ctrl+r", "save", "Save", id="form_save"),
+    ]
+    TITLE_TEXT = ""
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            yield from self.compose_fields()
+            yield Static("", id="form-error", classes="error-line")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+def _options(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v.replace("_", " "), v) for v in values]
+
+
+class ContactForm(FormModal):
+    """Add a contact (contact None) or edit one; the stage may be left to the evidence."""
+
+    def __init__(self, contact: Contact | None) -> None:
+        super().__init__()
+        self.contact = contact
+        self.TITLE_TEXT = f"Edit {contact.name}" if contact else "New contact"
+
+    def compose_fields(self) -> ComposeResult:
+        c = self.contact
+        yield Label("Name")
+        yield Input(c.name if c else "", placeholder="Dana Reyes", id="name")
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Name they use")
+                yield Input(c.preferred_name if c else "", placeholder="Dana", id="preferred")
+            with Vertical():
+                yield Label("Pronouns (only if stated)")
+                yield Input(c.pronouns if c else "", placeholder="", id="pronouns")
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Context")
+                yield Select(_options(CONTEXTS), value=c.context if c else "personal",
+                             allow_blank=False, id="context")
+            with Vertical():
+                yield Label("Stage")
+                yield Select(_options(STAGES), value=(c.stage if c and c.stage else Select.NULL),
+                             prompt="from the evidence", id="stage")
+        yield Label("How you met")
+        yield Input(c.how_met if c else "", placeholder="replied to our launch post", id="how-met")
+        yield Label("Notes")
+        yield Input(c.notes if c else "", id="notes")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def action_save(self) -> None:
+        stage = self.query_one("#stage", Select).value
+        fields: dict[str, Any] = {
+            "name": self.query_one("#name", Input).value,
+            "preferred_name": self.query_one("#preferred", Input).value.strip(),
+            "pronouns": self.query_one("#pronouns", Input).value.strip(),
+            "context": self.query_one("#context", Select).value,
+            "stage": None if stage is Select.NULL else stage,
+            "how_met": self.query_one("#how-met", Input).value.strip(),
+            "notes": self.query_one("#notes", Input).value.strip(),
+        }
+        try:
+            if self.contact is None:
+                contact = Contact.model_validate(fields)
+            else:
+                contact = Contact.model_validate({**self.contact.model_dump(), **fields})
+        except ValidationError as exc:
+            self.show_error(validation_message(exc))
+            return
+        self._write(contact, self.contact is None)
+
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False,
+          description="saving the contact")
+    def _write(self, contact: Contact, new: bool) -> None:
+        store = self.capp.store
+        if new:
+            store.add_contact(contact)
+        else:
+            store.update_contact(contact)
+        self.app.call_from_thread(self.dismiss, contact)
+
+
+class InteractionForm(FormModal):
+    """Log a message or meeting: who wrote, on which channel, when, and what was said."""
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__()
+        self.contact = contact
+        self.TITLE_TEXT = f"Log an interaction with {contact.name}"
+
+    def compose_fields(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Who wrote")
+                yield Select([("they did", "in"), ("I did", "out")], value="in",
+                             allow_blank=False, id="direction")
+            with Vertical():
+                yield Label("Channel")
+                yield Select(_options(CHANNELS), value="dm", allow_blank=False, id="channel")
+        yield Label("When (blank: now)")
+        yield Input("", placeholder="2026-11-20 14:30", id="when")
+        yield Label("What was said (kept on this machine)")
+        yield TextArea("", id="text", classes="short-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#direction", Select).focus()
+
+    def action_save(self) -> None:
+        try:
+            at = parse_when(self.query_one("#when", Input).value, self.capp.now())
+            interaction = Interaction.model_validate({
+                "direction": self.query_one("#direction", Select).value,
+                "channel": self.query_one("#channel", Select).value,
+                "at": at,
+                "text": self.query_one("#text", TextArea).text.strip(),
+                "source": "manual",
+            })
+        except ValueError as exc:  # ValidationError is a ValueError too
+            msg = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            self.show_error(msg)
+            return
+        self._write(interaction)
+
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False,
+          description="logging the interaction")
+    def _write(self, interaction: Interaction) -> None:
+        updated = self.capp.store.log_interaction(self.contact.id, interaction)
+        self.app.call_from_thread(self.dismiss, updated)

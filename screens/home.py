@@ -1,0 +1,194 @@
+"""Home: the contacts (search as you type, pace at a glance) and the selected relationship."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from coach.models import Contact
+from screens.base import CoachScreen
+from screens.pace import pace_hint, stage_label
+from screens.widgets.relationship import render_relationship
+from screens.widgets.status_line import StatusLine
+
+# Rows shown at once; past this the user narrows with the search box (10,000 rows help nobody).
+ROW_LIMIT = 300
+
+EMPTY_TEXT = (
+    "No contacts yet.\n\n"
+    "coach checks a draft against what has passed between you and the person you write to.\n"
+    "Press n to add someone, or d to load the demo data (sample people and their history)\n"
+    "and try a check with F4. F2 checks a draft quickly from anywhere; F1 is help."
+)
+
+
+class HomeScreen(CoachScreen):
+    """Contacts on the left, the selected relationship on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.new_contact", "New", id="new_contact"),
+        Binding("e", "edit_contact", "Edit", id="edit_contact"),
+        Binding("l", "log_interaction", "Log", id="log_interaction",
+                tooltip="Log a message or meeting with this contact"),
+        Binding("c", "compose_to", "Write", id="write_to", tooltip="Compose a message to this contact"),
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("d", "app.load_demo", "Demo data", id="load_demo", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contacts: dict[str, Contact] = {}
+        self._select_after_load: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="contacts-pane"):
+                yield Input(placeholder="Search contacts (name, handle)…", id="search")
+                table: DataTable[str | Text] = DataTable(id="contacts", cursor_type="row",
+                                                         zebra_stripes=True)
+                table.add_columns("Name", "Context", "Stage", "Last contact")
+                yield table
+                yield Static("", id="contacts-count", classes="muted")
+            with VerticalScroll(id="relationship-pane"):
+                yield Static(EMPTY_TEXT, id="relationship")
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#contacts", DataTable).focus()
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------
+    def reload(self, select_id: str | None = None) -> None:
+        """Re-read the contacts (after an edit, an import or the demo data)."""
+        self._select_after_load = select_id
+        self._load(self.query_one("#search", Input).value)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._load(event.value)
+
+    @work(thread=True, exclusive=True, group="contacts", exit_on_error=False,
+          description="loading the contacts")
+    def _load(self, search: str) -> None:
+        store = self.capp.store
+        found = store.list_contacts(limit=ROW_LIMIT, search=search.strip() or None)
+        total = store.count_contacts()
+        offer_demo = total == 0 and not self.capp.settings.demo_offered and not self.capp.demo
+        self.app.call_from_thread(self._show, found, total, search)
+        if offer_demo:
+            self.app.call_from_thread(self._offer_demo)
+
+    def _show(self, found: list[Contact], total: int, search: str) -> None:
+        table = self.query_one("#contacts", DataTable)
+        previous = self._select_after_load or self._current_id()
+        table.clear()
+        self.contacts = {c.id: c for c in found}
+        now = self.capp.now()
+        for c in found:
+            table.add_row(c.name, c.context, stage_label(c), pace_hint(c, now), key=c.id)
+        if search and not found:
+            count = f"No contact matches '{search}'. Press n to add one."
+        elif len(found) < total and not search:
+            count = f"Showing {len(found)} of {total}: type to search the rest."
+        else:
+            count = f"{len(found)} of {total} contacts"
+        self.query_one("#contacts-count", Static).update(count)
+        if previous in self.contacts:
+            table.move_cursor(row=table.get_row_index(previous))
+        self._select_after_load = None
+        if not found:
+            self.query_one("#relationship", Static).update(EMPTY_TEXT if total == 0 else "")
+        else:
+            self._show_relationship(self._current_id())
+
+    def _current_id(self) -> str | None:
+        table = self.query_one("#contacts", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def current_contact(self) -> Contact | None:
+        cid = self._current_id()
+        return self.contacts.get(cid) if cid else None
+
+    @on(DataTable.RowHighlighted, "#contacts")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_relationship(str(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#contacts")
+    async def _selected(self, event: DataTable.RowSelected) -> None:
+        await self.capp.open_compose(contact_id=str(event.row_key.value))
+
+    def _show_relationship(self, contact_id: str | None) -> None:
+        contact = self.contacts.get(contact_id) if contact_id else None
+        if contact is not None:
+            self.query_one("#relationship", Static).update(
+                render_relationship(contact, self.capp.now())
+            )
+
+    def _offer_demo(self) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        def answered(load: bool | None) -> None:
+            settings = self.capp.settings.model_copy(update={"demo_offered": True})
+            try:
+                self.capp.save_settings(settings)
+            except (OSError, ValueError) as exc:
+                self.capp.report_error(exc, doing="saving the settings")
+            if load:
+                self.app.run_action("load_demo")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Welcome to coach",
+                "Your contact list is empty. Load the demo data (sample people with their history)"
+                " to try it out? You can delete them later; your own data stays on this machine.",
+                yes="Load demo data",
+                no="Start empty",
+            ),
+            answered,
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_edit_contact(self) -> None:
+        from screens.forms import ContactForm
+
+        contact = self.current_contact()
+        if contact is None:
+            self.notify("Select a contact first (or press n to add one).")
+            return
+        self.app.push_screen(ContactForm(contact), self._after_form)
+
+    def action_log_interaction(self) -> None:
+        from screens.forms import InteractionForm
+
+        contact = self.current_contact()
+        if contact is None:
+            self.notify("Select a contact first (or press n to add one).")
+            return
+        self.app.push_screen(InteractionForm(contact), self._after_form)
+
+    def _after_form(self, contact: Contact | None) -> None:
+        if contact is not None:
+            self.notify(f"Saved {contact.name}.", timeout=3)
+            self.reload(contact.id)
+
+    async def action_compose_to(self) -> None:
+        contact = self.current_contact()
+        await self.capp.open_compose(contact_id=contact.id if contact else None)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#contacts", DataTable).focus()

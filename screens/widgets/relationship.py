@@ -1,0 +1,81 @@
+"""The relationship at a glance: how you met, the exchange so far, what each side disclosed,
+their stated preferences and the asks. Rendered as rich Text (user data never parsed as markup)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from coach.models import Contact
+from screens.pace import ago, last_contact, stage_label, unanswered
+
+DEPTHS = ("outer", "light", "personal", "core")
+
+
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold")
+
+
+def render_relationship(contact: Contact, now: datetime) -> RenderableType:
+    parts: list[RenderableType] = []
+    title = Text(contact.name, style="bold")
+    if contact.preferred_name and contact.preferred_name != contact.name:
+        title.append(f"  (goes by {contact.preferred_name})", style="dim")
+    if contact.pronouns:
+        title.append(f"  {contact.pronouns}", style="dim")
+    parts.append(title)
+    parts.append(Text(f"{contact.context} · stage {stage_label(contact)}", style="italic"))
+    if contact.how_met:
+        parts.append(Text.assemble(("How you met: ", "dim"), contact.how_met))
+
+    ins = sum(1 for i in contact.interactions if i.direction == "in")
+    outs = len(contact.interactions) - ins
+    summary = Text.assemble(
+        ("\nInteractions: ", "bold"),
+        f"{len(contact.interactions)} ({ins} from them, {outs} from you); last {ago(last_contact(contact), now)}",
+    )
+    waiting = unanswered(contact)
+    if waiting:
+        summary.append(f"; {waiting} of yours unanswered", style="bold yellow" if waiting >= 2 else "")
+    parts.append(summary)
+    for item in sorted(contact.interactions, key=lambda i: i.at, reverse=True)[:6]:
+        arrow = "← them" if item.direction == "in" else "→ you "
+        where = "public" if item.is_public else "private"
+        line = Text(f"  {arrow} {ago(item.at, now):>8}  {item.channel.replace('_', ' ')} ({where})  ",
+                    style="dim")
+        line.append(item.text[:70] + ("…" if len(item.text) > 70 else ""), style="")
+        parts.append(line)
+
+    parts.append(_heading("Disclosed"))
+    for who, label in (("them", "They told you"), ("me", "You told them")):
+        items = [d for d in contact.disclosures if d.who == who]
+        if not items:
+            parts.append(Text(f"  {label}: nothing personal yet", style="dim"))
+            continue
+        parts.append(Text(f"  {label}:"))
+        for d in items:
+            line = Text(f"    {d.topic} ({DEPTHS[d.depth]}{', in private' if d.private else ''})")
+            if d.summary:
+                line.append(f" — {d.summary}", style="dim")
+            parts.append(line)
+
+    parts.append(_heading("Stated preferences"))
+    if not contact.preferences:
+        parts.append(Text("  none stated", style="dim"))
+    for p in contact.preferences:
+        line = Text(f"  {p.kind.replace('_', ' ')}: {p.value}")
+        if p.quote:
+            line.append(f'  "{p.quote}"', style="italic dim")
+        parts.append(line)
+
+    if contact.asks:
+        parts.append(_heading("Asks"))
+        for a in contact.asks:
+            who = "They asked" if a.who == "them" else "You asked"
+            parts.append(Text(f"  {who}: {a.what} ({a.size}, {a.status})"))
+    if contact.notes:
+        parts.append(_heading("Notes"))
+        parts.append(Text(f"  {contact.notes}"))
+    return Group(*parts)

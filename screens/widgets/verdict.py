@@ -1,0 +1,101 @@
+"""The verdict, the scores and the flags of a check, shown quietly: one line each, details on demand."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from coach.models import CheckResult, Flag
+
+VERDICT_WORDS = {
+    "ok": ("OK", "send it", "bold green"),
+    "revise": ("REVISE", "worth changing first", "bold yellow"),
+    "hold": ("HOLD", "not now", "bold red"),
+}
+SEVERITY_STYLE = {"info": "cyan", "warn": "yellow", "stop": "red"}
+
+
+def render_verdict(result: CheckResult, *, stale: bool = False) -> Text:
+    word, meaning, style = VERDICT_WORDS.get(result.verdict, (result.verdict, "", "bold"))
+    text = Text.assemble((f" {word} ", f"reverse {style}"), f"  {meaning}")
+    if stale:
+        text.append("   (the draft changed: ctrl+r checks again)", style="dim italic")
+    s = result.scores
+    text.append(
+        f"\ncourtesy {s.courtesy:.2f} · intimacy {s.intimacy:.2f} · pacing {s.pacing:.2f}"
+        f" · stage {result.stage} · {result.engine}",
+        style="dim",
+    )
+    if result.advice:
+        text.append(f"\n{result.advice}")
+    if result.llm_error:
+        text.append(f"\nLLM coaching unavailable: {result.llm_error}", style="italic dim")
+    return text
+
+
+def flag_words(flag: Flag, draft: str) -> str:
+    words = draft[flag.start:flag.end] if 0 <= flag.start < flag.end <= len(draft) else ""
+    return words.replace("\n", " ")
+
+
+def explain_flag(flag: Flag, draft: str) -> Text:
+    """Every flag shows the words, the rule, the fact behind it and the source."""
+    text = Text.assemble((flag.rule, f"bold {SEVERITY_STYLE.get(flag.severity, '')}"),
+                         f" ({flag.severity})")
+    words = flag_words(flag, draft)
+    if words:
+        text.append(f'\n"{words}"', style="italic")
+    if flag.message:
+        text.append(f"\n{flag.message}")
+    if flag.evidence:
+        text.append("\nBecause: ", style="bold")
+        text.append(flag.evidence)
+    if flag.source:
+        text.append("\nSource: ", style="bold")
+        text.append(flag.source)
+    return text
+
+
+class FlagList(OptionList):
+    """One line per flag; highlighting one explains it; m mutes its rule for this contact."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "mute", "Mute rule", id="mute_rule",
+                tooltip="Stop this rule for this contact (asks for a reason)"),
+    ]
+
+    class MuteRequested(Message):
+        def __init__(self, flag: Flag) -> None:
+            super().__init__()
+            self.flag = flag
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.flags: list[Flag] = []
+
+    def show(self, flags: list[Flag], draft: str) -> None:
+        self.flags = list(flags)
+        self.clear_options()
+        for flag in self.flags:
+            line = Text.assemble(("● ", SEVERITY_STYLE.get(flag.severity, "")), (flag.rule, "bold"))
+            words = flag_words(flag, draft)
+            if words:
+                line.append(f'  "{words[:40]}"', style="italic")
+            self.add_option(Option(line))
+        if self.flags:
+            self.highlighted = 0
+
+    @property
+    def current(self) -> Flag | None:
+        if self.highlighted is None or not self.flags:
+            return None
+        return self.flags[self.highlighted]
+
+    def action_mute(self) -> None:
+        if self.current is not None:
+            self.post_message(self.MuteRequested(self.current))
