@@ -47,8 +47,24 @@ def gather() -> dict[str, object]:
 
 
 def describe_engine(settings: object) -> dict[str, object]:
-    """Which engine `coach check` would use and why. The LLM issue replaces this."""
-    return {"engine": "offline", "why": "no LLM endpoint support yet"}
+    """Which engine `coach check` would use, the endpoint and model, and why (probes local ports)."""
+    from coach.config import Settings
+    from coach.llm.endpoints import probe_local
+    from coach.llm.engine import resolve_engine
+
+    choice = resolve_engine(settings if isinstance(settings, Settings) else None)
+    report: dict[str, object] = {"engine": "offline", "why": choice.reason}
+    llm = choice.coach
+    if llm is not None and llm.endpoint is not None:
+        report["engine"] = f"llm:{llm.model}" if llm.model else "llm"
+        report["endpoint"] = llm.endpoint.base_url
+        report["model"] = llm.model or "(the first one the server lists)"
+        report["source"] = llm.endpoint.source
+    found = probe_local()
+    report["found_locally"] = [
+        f"{h.name} at {h.base_url}: {', '.join(h.models[:5])}" for h in found
+    ]
+    return report
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -1,0 +1,133 @@
+"""Many drafts through one LLM at once: a bounded number in flight, results in input order, one
+failure never stops the rest, and a progress bar on stderr.
+
+A campaign of thousands of drafts should keep a server with parallel slots busy, not wait on one
+request at a time; `concurrency` is how many requests are in flight together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TextIO, TypeVar
+
+from coach.llm.engine import LLMCoach, LLMOutcome
+from coach.models import CheckResult, Contact
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(slots=True)
+class BatchItem:
+    """One draft for the LLM, with its offline result already computed."""
+
+    draft: str
+    offline: CheckResult
+    contact: Contact | None = None
+    channel: str | None = None
+
+
+@dataclass(slots=True)
+class Outcome(Generic[R]):
+    """The result of one item, or the error that stopped it (the other items still ran)."""
+
+    value: R | None = None
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+async def run_concurrently(
+    items: Sequence[T],
+    work: Callable[[T], Awaitable[R]],
+    *,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+) -> list[Outcome[R]]:
+    """Run `work` on every item with at most `concurrency` in flight; outcomes in input order.
+
+    A fixed pool of workers pulls indexes from a queue, so 10,000 items do not make 10,000 tasks.
+    Exceptions are kept per item; cancelling the caller cancels every worker.
+    """
+    total = len(items)
+    outcomes: list[Outcome[R]] = [Outcome() for _ in range(total)]
+    if total == 0:
+        return outcomes
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(total):
+        queue.put_nowait(index)
+    done = 0
+
+    async def worker() -> None:
+        nonlocal done
+        while True:
+            try:
+                index = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            try:
+                outcomes[index].value = await work(items[index])
+            except Exception as exc:  # one bad draft must not stop the batch
+                outcomes[index].error = exc
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, min(concurrency, total)))]
+    try:
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()
+    return outcomes
+
+
+async def run_batch(
+    items: Sequence[BatchItem],
+    llm: LLMCoach,
+    *,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+) -> list[Outcome[LLMOutcome]]:
+    """Coach every item through `llm`; each outcome holds an LLMOutcome or the LLMError it raised."""
+
+    async def one(item: BatchItem) -> LLMOutcome:
+        return await llm.coach(item.draft, item.contact, item.channel, item.offline)
+
+    try:
+        return await run_concurrently(items, one, concurrency=concurrency, progress=progress)
+    finally:
+        await llm.aclose()
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most ten times a second; silent off a terminal."""
+
+    def __init__(self, label: str = "checking", stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.label = label
+        self.enabled = self.stream.isatty()
+        self._last = 0.0
+        self._started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (done < total and now - self._last < 0.1):
+            return
+        self._last = now
+        width = 30
+        filled = int(width * done / max(1, total))
+        rate = done / max(1e-6, now - self._started)
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {rate:.1f}/s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
