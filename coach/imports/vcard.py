@@ -125,6 +125,16 @@ def _card(card: Any, display: str, number: int) -> Person | None:
     if any(t.casefold() in ("colleague", "co-worker") for prop in props.get("RELATED", [])
            for t in _params(prop, "TYPE")):
         p.fields["context"] = "professional"
+    # Our own exports carry what vCard has no property for; read it back so a round trip keeps it.
+    for prop_name, field_name in (("X-COACH-HOW-MET", "how_met"), ("X-COACH-STAGE", "stage"),
+                                  ("X-COACH-CONTEXT", "context")):
+        value = _text(props.get(prop_name, [None])[0])
+        if value:
+            p.fields[field_name] = value
+    for prop in props.get("X-COACH-HANDLE", []):
+        kinds = _params(prop, "TYPE")
+        if kinds and _text(prop):
+            p.handles.setdefault(kinds[0].casefold(), _text(prop))
     return p
 
 
