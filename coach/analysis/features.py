@@ -31,6 +31,7 @@ class TopicSpan:
     depth: int  # 0 outer .. 3 core
     mode: str  # "question" (asks about them), "disclosure" (about the writer), "mention"
     text: str = ""
+    about_them: bool = False  # the reader's own life ("your kids"), asked or not
 
 
 @dataclass(slots=True)
@@ -61,6 +62,7 @@ class TextFeatures:
     researched: list[Span] = field(default_factory=list)  # "I saw on your profile that..."
     address: list[Span] = field(default_factory=list)  # how the draft addresses them ("Hi Dan")
     greeting: Span | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) of each sentence
     signals: dict[str, float] = field(default_factory=dict)  # feature -> value, for explanations
 
     @property

@@ -1,0 +1,283 @@
+"""The relationship-relevant phrases of a draft: endearments, presumed closeness, chasing, channel
+moves, researched facts, requests and how it addresses the reader. Exact spans, precompiled regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from coach.analysis.features import RequestSpan, Span
+
+_I = re.IGNORECASE
+
+# Endearments that are terms of affection wherever they stand.
+_STRONG_ENDEARMENT = (
+    r"hun|hon|honey|babe|baby ?girl|sweetie|sweetheart|sweetpea|darling|dearest|cutie|bestie|"
+    r"luv|my (?:dear|love|friend|darling)|sugar|boo|doll|dearie|sunshine|handsome|gorgeous|"
+    r"beautiful|hottie|sexy"
+)
+# Words that are endearments only when used to address someone ("thanks, buddy!", "hey mate").
+_VOCATIVE_ENDEARMENT = r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|fam|chief|boss|champ|big guy"
+_VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
+_VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"
+_VOCATIVE_RE = re.compile(
+    rf"(?P<lead>{_VOCATIVE_LEAD})(?P<word>{_VOCATIVE_ENDEARMENT})\b{_VOCATIVE_TAIL}", _I | re.M
+)
+_STRONG_RE = re.compile(
+    rf"\b(?:{_STRONG_ENDEARMENT})\b(?!['’]s)(?!\s+(?:of|idea|feature|job|work|place|product|design))",
+    _I,
+)
+# Adjectives like "beautiful" are endearments only when aimed at the reader.
+_ADJECTIVE_ENDEARMENTS = frozenset({"beautiful", "gorgeous", "handsome", "sexy", "sugar", "doll"})
+
+CLOSENESS_RE = re.compile(
+    r"\b(?:as (?:a|your|an old) friend|as friends|we go (?:way )?back|you know me|"
+    r"between (?:us|you and me|you and i)|like (?:old friends|family|a brother|a sister)|"
+    r"(?:my|an) old friend|you(?:'re| are) (?:like )?family|i feel like i(?:'ve)? (?:know|known) you|"
+    r"(?:feels? like )?we(?:'ve| have) known each other|our little secret|inside joke|"
+    r"you and i both know|i know you(?:'d| would| will)? (?:understand|get it|won't mind)|"
+    r"kindred spirits?|we(?:'re| are) basically (?:friends|family|besties)|friends like us)\b",
+    _I,
+)
+
+GUILT_RE = re.compile(
+    r"\b(?:still waiting|did you (?:even )?(?:see|get|read|receive) (?:my|this|it)|"
+    r"(?:just )?bumping (?:this|my)|following up (?:again|once more|one more time)|"
+    r"in case you missed|haven'?t heard back|not sure if you saw|circling back(?: again)?|"
+    r"checking in again|any (?:update|news)(?: yet)?\?|per my (?:last|previous) (?:email|message|note)|"
+    r"as i (?:said|mentioned) (?:before|earlier|last time)|i guess you(?:'re| are) (?:busy|too busy)|"
+    r"ignoring me|you never (?:replied|answered|responded|got back)|"
+    r"you (?:didn'?t|haven'?t) (?:replied|answered|responded|gotten back)|"
+    r"hello\?{2,}|anyone there\?|(?:third|fourth|fifth|3rd|4th|5th) (?:time|message|email|attempt))",
+    _I,
+)
+
+# Channel moves, with how private the target is (0 public .. 3 in person / home address).
+_CHANNEL_MOVES: dict[str, tuple[str, int]] = {
+    "dm": (
+        r"dm me|dm us|send (?:me|us) an? (?:dm|direct message|private message|pm)|pm me|"
+        r"message me (?:privately|directly)|slide into (?:your|my) dms|"
+        r"(?:let'?s|can we|could we|shall we) (?:take|move|continue) (?:this|it) (?:to|in|over) "
+        r"(?:dms?|private|direct messages?)",
+        1,
+    ),
+    "email": (
+        r"email me|e-mail me|drop me an? (?:email|line)|my email is|"
+        r"(?:what'?s|what is|send me|give me|share) your (?:personal )?e-?mail(?: address)?",
+        1,
+    ),
+    "sms": (
+        r"text me|what'?s your (?:phone |cell |mobile )?number|what is your (?:phone |cell |mobile )?number|"
+        r"(?:send|give|share) me your (?:phone |cell |mobile )?number|your (?:cell|mobile|phone) number|"
+        r"my number is|(?:add|find) me on (?:whatsapp|telegram|signal|snap(?:chat)?|instagram|facebook)|"
+        r"whatsapp me",
+        2,
+    ),
+    "call": (
+        r"call me|give me a (?:call|ring)|(?:hop|jump|get) on a (?:quick )?(?:call|zoom|phone call|video call)|"
+        r"(?:can|could|shall) we (?:have|do|set up|schedule) a (?:quick )?(?:call|phone call|video call|zoom)|"
+        r"let'?s (?:have|do|set up|schedule) a (?:quick )?(?:call|zoom|phone call|video call)|facetime me",
+        2,
+    ),
+    "in_person": (
+        r"(?:let'?s|we should|can we|could we|want to|wanna|would love to|shall we) "
+        r"(?:meet(?: up)?|grab (?:a )?(?:coffee|drink|drinks|lunch|dinner|a bite)|"
+        r"get (?:coffee|drinks|dinner|lunch)|hang out)|come over to my place|come to my place",
+        3,
+    ),
+    "address": (
+        r"(?:send|give|share) me your (?:home |mailing |postal )?address|"
+        r"what(?:'s| is) your (?:home |mailing |postal )?address",
+        3,
+    ),
+}
+CHANNEL_MOVE_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{k}>{v[0]})" for k, v in _CHANNEL_MOVES.items()) + r")\b", _I
+)
+CHANNEL_MOVE_PRIVACY: dict[str, int] = {k: v[1] for k, v in _CHANNEL_MOVES.items()}
+
+# Facts they did not tell you: where they came from, or a life event you congratulate on.
+RESEARCHED_RE = re.compile(
+    r"\b(?:(?P<source>i (?:saw|noticed|see|read|found|spotted) (?:on|in|from|through) your "
+    r"(?:profile|instagram|insta|facebook|fb|linkedin|page|posts?|photos?|pictures?|stories|story|"
+    r"feed|tiktok|twitter|x account)|"
+    r"i (?:looked you up|googled you|did (?:some|a bit of) digging|stalked your)|"
+    r"i found your (?:address|number|photos?|profile|family|wife|husband|kids))|"
+    r"(?P<business>(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
+    r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
+    r"changed|started|spent|were at|abandoned)|our records show|according to our (?:records|data)|"
+    r"we know (?:that )?you)|"
+    r"(?P<event>congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
+    r"house|home|move|divorce|promotion|job|marriage|little one)))\b",
+    _I,
+)
+EVENT_TOPICS: dict[str, str] = {
+    "baby": "family", "pregnancy": "family", "little one": "family", "wedding": "relationships",
+    "engagement": "relationships", "marriage": "relationships", "divorce": "relationships",
+    "house": "location", "home": "location", "move": "location", "promotion": "work", "job": "work",
+}
+
+# Requests. Softened forms first (could/would you, would you mind); then bald ones.
+_SOFT_REQUEST_RE = re.compile(
+    r"\b(?:(?:could|would|can|will) you(?: please| possibly| maybe| kindly)?|would you mind|"
+    r"i was wondering if|i wonder if|if you (?:could|have (?:a moment|time)|get a chance)|"
+    r"would it be possible|any chance you|is there any chance|do you think you could|"
+    r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if)\b",
+    _I,
+)
+_BALD_REQUEST_RE = re.compile(
+    r"(?:^|(?<=[.!?\n])\s*|(?<=,)\s+)(?:please\s+)?"
+    r"(?:send|give|call|email|introduce|review|share|check out|sign up|buy|tell|let me know|reply|"
+    r"fill out|fill in|pay|lend|donate|vote|follow|subscribe|help|meet|join|connect|forward|retweet|"
+    r"read|look at|transfer|venmo|book|schedule|refer|recommend|approve|fix|answer|respond|invest|"
+    r"hire|put me in touch|get back to me|dm|text|repost|download|try|order|sponsor)\b"
+    r"|\b(?:i need you to|you need to|you must|you have to|i want you to|you should)\b",
+    _I | re.M,
+)
+_HEDGE_RE = re.compile(
+    r"\b(?:please|pls|maybe|perhaps|possibly|if you (?:can|could|have|get|don'?t mind)|"
+    r"no (?:pressure|worries|rush)|when you (?:have|get) a (?:moment|chance|minute)|"
+    r"totally fine if not|happy to understand if not|would|could|might|if possible|"
+    r"no obligation|only if)\b",
+    _I,
+)
+_LARGE_RE = re.compile(
+    r"\$\s?\d|\b(?:money|loan|lend|invest(?:ment|or)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
+    r"transfer|sponsor|introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|"
+    r"good word|recommendation letter|reference|hire|job|position|interview|an hour|a few hours|"
+    r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase))\b",
+    _I,
+)
+_MEDIUM_RE = re.compile(
+    r"\b(?:call|meet(?:ing)?|coffee|lunch|dinner|chat|zoom|feedback|review|read|look at|share|"
+    r"retweet|repost|sign up|subscribe|buy|purchase|order|vote|survey|fill|download|try|demo|"
+    r"check out|follow|upgrade|pre-?order|book)\b",
+    _I,
+)
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("money", re.compile(r"\$\s?\d|\b(?:money|loan|lend|invest|donat|fund|venmo|paypal|transfer|sponsor)", _I)),
+    ("intro", re.compile(r"\b(?:introduc|intro to|refer|put (?:me )?in touch|good word|recommend)", _I)),
+    ("pitch", re.compile(r"\b(?:buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out)", _I)),
+    ("meeting", re.compile(r"\b(?:meet|coffee|lunch|dinner)", _I)),
+    ("call", re.compile(r"\b(?:call|zoom)", _I)),
+    ("time", re.compile(r"\b(?:review|feedback|read|look at|an hour|a few hours)", _I)),
+)
+
+# How the draft addresses them: a greeting followed by a name, or "thanks, Dan".
+_NAME = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Sir|Madam)\.?\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?"
+ADDRESS_RE = re.compile(
+    r"(?:^|(?<=\n))\s*(?P<greet>(?i:hi|hey|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|"
+    r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>" + _NAME + r")(?=\s*[,!:.\-—\n]|\s*$)"
+    r"|(?:^|(?<=\n))\s*(?P<bare>" + _NAME + r")(?=,\s)"
+    r"|\b(?P<thanks>(?i:thanks|thank you|cheers|bye|see you))[ \t,]+(?P<tname>" + _NAME + r")(?=\s*[,!.]|\s*$)",
+    re.M,
+)
+_NOT_NAMES = frozenset(
+    {"all", "everyone", "team", "there", "folks", "guys", "friends", "again", "so", "for", "a",
+     "the", "you", "so much", "in", "i", "we", "ok", "okay", "yes", "no", "well", "also", "and",
+     "but", "sorry", "just", "quick", "thanks", "hello", "hi", "hey", "please", "sure", "great"}
+)
+
+
+def find_endearments(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in _STRONG_RE.finditer(text):
+        word = m.group().lower()
+        if word in _ADJECTIVE_ENDEARMENTS and not _is_vocative(text, m.start(), m.end()):
+            continue
+        spans.append(Span(m.start(), m.end(), "endearment", m.group()))
+    for m in _VOCATIVE_RE.finditer(text):
+        spans.append(Span(m.start("word"), m.end("word"), "endearment", m.group("word")))
+    spans.sort(key=lambda s: s.start)
+    return _dedupe(spans)
+
+
+def _is_vocative(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 12) : start].rstrip().lower()
+    after = text[end : end + 2].lstrip()
+    lead = not before or before[-1] in ",;:!?." or before.endswith(("hi", "hey", "hello", "thanks"))
+    tail = not after or after[0] in ",.!?;:)"
+    return lead and tail
+
+
+def find_phrases(regex: re.Pattern[str], text: str, kind: str) -> list[Span]:
+    return [Span(m.start(), m.end(), kind, m.group()) for m in regex.finditer(text)]
+
+
+def find_channel_moves(text: str) -> list[Span]:
+    """Each span's kind is the target: dm, email, sms, call, in_person or address."""
+    return [
+        Span(m.start(), m.end(), m.lastgroup or "dm", m.group())
+        for m in CHANNEL_MOVE_RE.finditer(text)
+    ]
+
+
+def find_researched(text: str) -> list[Span]:
+    """Kinds: `source` (I saw on your profile), `business` (we noticed you), `event:<topic>`."""
+    spans: list[Span] = []
+    for m in RESEARCHED_RE.finditer(text):
+        if m.group("event"):
+            lowered = m.group("event").lower()
+            topic = next((t for w, t in EVENT_TOPICS.items() if lowered.endswith(w)), "family")
+            kind = f"event:{topic}"
+        else:
+            kind = "source" if m.group("source") else "business"
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
+    return spans
+
+
+def find_requests(text: str, bounds: list[tuple[int, int]]) -> list[RequestSpan]:
+    """Requests, one per sentence at most, sized by what they ask for and marked bald when the
+    sentence has no softening at all (Brown & Levinson's bald on record)."""
+    if not bounds:
+        return []
+    starts = [b[0] for b in bounds]
+    seen: set[int] = set()
+    out: list[RequestSpan] = []
+    for regex, soft in ((_SOFT_REQUEST_RE, True), (_BALD_REQUEST_RE, False)):
+        for m in regex.finditer(text):
+            i = max(0, bisect_right(starts, m.start()) - 1)
+            if i in seen:
+                continue
+            s_start, s_end = bounds[i]
+            sentence = text[s_start:s_end]
+            if soft and not sentence.rstrip().endswith("?") and "mind" not in m.group().lower() \
+                    and "wonder" not in m.group().lower() and " if" not in m.group().lower():
+                # "you could also try X." is a suggestion, not a request.
+                continue
+            seen.add(i)
+            bald = not soft and not _HEDGE_RE.search(sentence)
+            size = "large" if _LARGE_RE.search(sentence) else (
+                "medium" if _MEDIUM_RE.search(sentence) else "small")
+            kind = next((k for k, rx in _KINDS if rx.search(sentence)), "favour")
+            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            out.append(RequestSpan(start, s_end, size, bald, kind, text[start:s_end].rstrip()))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def find_address(text: str) -> tuple[Span | None, list[Span]]:
+    """The greeting (if any) and every name the draft addresses the reader by."""
+    greeting: Span | None = None
+    names: list[Span] = []
+    for m in ADDRESS_RE.finditer(text):
+        for group in ("name", "bare", "tname"):
+            if m.group(group):
+                name = m.group(group)
+                if name.lower() in _NOT_NAMES or name.split()[0].lower() in _NOT_NAMES:
+                    break
+                names.append(Span(m.start(group), m.end(group), "address", name))
+                break
+        if m.group("greet") and greeting is None:
+            greeting = Span(m.start("greet"), m.end("greet"), "greeting", m.group("greet"))
+    return greeting, names
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in spans:
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out

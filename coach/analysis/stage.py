@@ -1,0 +1,159 @@
+"""The relationship stage computed from the evidence (exchanges, reply ratio, disclosures, who
+escalated first), and the facts behind it, which the pacing signals cite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
+
+from coach.analysis.spans import find_endearments
+from coach.models import STAGES, Contact, Stage
+
+# How private a channel is: public 0, written private 1, voice/number 2, face to face 3.
+CHANNEL_PRIVACY: dict[str, int] = {
+    "public_reply": 0, "mention": 0, "comment": 0, "dm": 1, "email": 1, "sms": 2, "call": 2,
+    "meeting": 3, "in_person": 3,
+}
+# The deepest a draft may go at each stage unless they went deeper first (social penetration).
+STAGE_DEPTH_CAP: dict[str, int] = {
+    "stranger": 0, "introduced": 1, "acquaintance": 1, "friend": 2, "close": 3,
+}
+STAGE_RANK: dict[str, int] = {s: i for i, s in enumerate(STAGES)}
+_TOGETHER = frozenset({"call", "meeting", "in_person"})
+
+
+@dataclass(slots=True)
+class RelationshipFacts:
+    """What the history says, in numbers a message can quote."""
+
+    name: str  # how to refer to them in a message ("Dana")
+    n_in: int = 0
+    n_out: int = 0
+    exchanges: int = 0  # turns that answered the other side
+    reply_ratio: float = 0.0  # their messages per message of yours
+    public_share: float = 1.0
+    their_depth: dict[str, int] = field(default_factory=dict)  # topic -> deepest they shared
+    my_depth: dict[str, int] = field(default_factory=dict)
+    their_max_depth: int = -1  # -1: nothing shared
+    my_max_depth: int = -1
+    private_topics: set[str] = field(default_factory=set)  # topics they told you in private
+    their_max_privacy: int = -1  # most private channel THEY wrote on
+    my_max_privacy: int = -1
+    first_private: str | None = None  # "them" | "me": who moved off public first
+    they_informal: set[str] = field(default_factory=set)  # endearments they used (lowercase)
+    time_together: int = 0  # calls, meetings, in person
+    unanswered: int = 0  # your messages since they last wrote
+    last_in: datetime | None = None
+    last_out: datetime | None = None
+    typical_reply: timedelta | None = None  # median time they took to answer you
+    incoming_text: str = ""  # their words, lowercased, for "did they raise it" checks
+    computed: Stage = "stranger"
+    declared: Stage | None = None
+    known: bool = True  # False when no contact was given: no history to cite
+
+    @property
+    def stage(self) -> Stage:
+        return self.declared or self.computed
+
+    @property
+    def total(self) -> int:
+        return self.n_in + self.n_out
+
+    def exchanged(self) -> str:
+        """'you have exchanged 2 messages' (or 'you have never exchanged a message')."""
+        if not self.known:
+            return "no history given"
+        if self.total == 0:
+            return "you have never exchanged a message"
+        if self.n_in == 0:
+            return f"you have sent {self.n_out} and they have never replied"
+        word = "message" if self.total == 1 else "messages"
+        return f"you have exchanged {self.total} {word}"
+
+
+def relationship_facts(contact: Contact) -> RelationshipFacts:
+    """The facts of the relationship, computed in one pass over the contact's history."""
+    facts = RelationshipFacts(name=contact.address_name, declared=contact.stage)
+    interactions = sorted(contact.interactions, key=lambda i: i.at)
+    prev_dir: str | None = None
+    pending_out: datetime | None = None  # first of your messages still waiting for an answer
+    gaps: list[float] = []
+    public = 0
+    texts: list[str] = []
+    for it in interactions:
+        privacy = CHANNEL_PRIVACY.get(it.channel, 1)
+        if it.is_public:
+            public += 1
+            privacy = 0
+        if it.channel in _TOGETHER:
+            facts.time_together += 1
+        if it.direction == "in":
+            facts.n_in += 1
+            facts.last_in = it.at
+            facts.unanswered = 0
+            facts.their_max_privacy = max(facts.their_max_privacy, privacy)
+            if it.text:
+                texts.append(it.text)
+            if pending_out is not None:
+                gaps.append((it.at - pending_out).total_seconds())
+                pending_out = None
+        else:
+            facts.n_out += 1
+            facts.last_out = it.at
+            facts.unanswered += 1
+            facts.my_max_privacy = max(facts.my_max_privacy, privacy)
+            if pending_out is None:
+                pending_out = it.at
+        if privacy > 0 and facts.first_private is None:
+            facts.first_private = "them" if it.direction == "in" else "me"
+        if prev_dir is not None and it.direction != prev_dir:
+            facts.exchanges += 1
+        prev_dir = it.direction
+    if interactions:
+        facts.public_share = public / len(interactions)
+    facts.reply_ratio = facts.n_in / facts.n_out if facts.n_out else float(facts.n_in > 0)
+    if gaps:
+        facts.typical_reply = timedelta(seconds=median(gaps))
+    for d in contact.disclosures:
+        depths = facts.their_depth if d.who == "them" else facts.my_depth
+        depths[d.topic] = max(depths.get(d.topic, -1), d.depth)
+        if d.who == "them" and d.private:
+            facts.private_topics.add(d.topic)
+    facts.their_max_depth = max(facts.their_depth.values(), default=-1)
+    facts.my_max_depth = max(facts.my_depth.values(), default=-1)
+    facts.incoming_text = "\n".join(texts).lower()
+    if texts:
+        facts.they_informal = {s.text.lower() for s in find_endearments(facts.incoming_text)}
+    facts.computed = compute_stage(facts)
+    return facts
+
+
+def compute_stage(f: RelationshipFacts) -> Stage:
+    """Knapp's coming-together stages, read off the evidence (PRODUCT.md, "Stages")."""
+    if f.n_in == 0 or (f.n_out == 0 and f.time_together == 0):
+        return "stranger"
+    if f.their_max_depth >= 3 or (
+        f.their_max_depth >= 2 and f.time_together >= 3 and f.exchanges >= 10
+    ):
+        return "close"
+    if f.exchanges >= 2 and (f.their_max_depth >= 2 or f.they_informal or f.time_together >= 1):
+        return "friend"
+    if f.exchanges >= 4 or (f.exchanges >= 2 and f.their_max_privacy >= 1):
+        return "acquaintance"
+    return "introduced"
+
+
+def raised_by_them(facts: RelationshipFacts, topic_re: re.Pattern[str], topic: str) -> bool:
+    """Whether their own messages touched the topic (counts like a shallow disclosure)."""
+    if topic in facts.their_depth:
+        return True
+    if not facts.incoming_text:
+        return False
+    return any(
+        m.lastgroup and m.lastgroup.rsplit("_", 1)[0] == topic
+        for m in topic_re.finditer(facts.incoming_text)
+    )
+

@@ -1,0 +1,135 @@
+"""Personal topics in a draft: which topic, how deep (0 outer .. 3 core), and whether the draft
+asks about them, talks about the writer, or just mentions it. One combined regex, one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from coach.analysis.features import TopicSpan
+
+# (topic, depth) -> alternation. Depth follows social penetration theory's layers: 1 is the
+# facts of a life (kids, a cold), 2 its private side (a diagnosis, a salary), 3 the core (fears,
+# sexuality, grief). Ambiguous words ("partner", "rent", "ex") only count after a possessive.
+_LEXICON: dict[tuple[str, int], str] = {
+    ("family", 1): r"famil(?:y|ies)|kids?|kiddos?|children|child|sons?|daughters?|parents?|"
+    r"mom|mum|mommy|dad|daddy|mother|father|brothers?|sisters?|siblings?|grand(?:ma|pa|mother|"
+    r"father|parents|kids|children)|babies|baby|toddlers?|in-laws?",
+    ("family", 2): r"pregnan(?:t|cy)|custody|adopt(?:ed|ion)|estranged|family (?:problems|issues|drama)",
+    ("relationships", 1): r"married|marriage|wife|husband|spouse|wedding|engagement ring|your engagement|"
+    r"boyfriend|girlfriend|(?:your|my) partner|fianc[ée]e?|(?:got|getting|just) engaged|engaged to",
+    ("relationships", 2): r"(?:you(?:'re| are)|are you|i'm|i am|still) single|dating anyone|are you dating|"
+    r"divorc(?:e|ed|ing)|separated from|breakup|broke up|"
+    r"(?:your|my) ex|ex-(?:wife|husband|boyfriend|girlfriend)|love life|seeing anyone|"
+    r"relationship status",
+    ("relationships", 3): r"affair|cheat(?:ed|ing) on",
+    ("health", 1): r"sick|ill|flu|injur(?:y|ed)|health|doctor'?s?|hospital",
+    ("health", 2): r"diagnos(?:is|ed)|surgery|therapy|therapist|medications?|meds|"
+    r"illness|chronic|disabilit(?:y|ies)|disabled|burnout|adhd|autism|autistic|"
+    r"mental health|chemo",
+    ("health", 3): r"cancer|depression|depressed|suicid(?:e|al)|mental illness|hiv|"
+    r"miscarriage|infertil(?:e|ity)|fertility|rehab|addict(?:ion|ed)|eating disorder|"
+    r"bipolar|ptsd|panic attacks?|terminal|overdose",
+    ("money", 1): r"money|finances?|(?:i'm|i am|we're|we are|you're|you are|are you|so|flat) broke",
+    ("money", 2): r"salary|salaries|income|how much (?:do|did) you (?:make|earn)|debts?|loans?|"
+    r"mortgage|afford|savings|net worth|financially|pay the bills|paycheck|pay ?rise",
+    ("money", 3): r"bankrupt(?:cy)?|in debt|evict(?:ed|ion)",
+    ("age", 2): r"how old (?:are|is) you|your age|what year were you born",
+    ("beliefs", 2): r"religio(?:n|us)|church|mosque|synagogue|temple|pray(?:ing|er|ers)?|your faith|"
+    r"believe in god|politics|political|vote[ds]? for|democrats?|republicans?|conservatives?|"
+    r"liberals?|atheist",
+    ("beliefs", 3): r"abortion",
+    ("sexuality", 3): r"sexuality|sexual(?:ly)?|sex life|sex|gay|lesbian|bisexual|queer|"
+    r"sexual orientation",
+    ("emotions", 1): r"stressed|worried|nervous|upset|frustrated",
+    ("emotions", 2): r"lonely|loneliness|been struggling|scared|heartbroken|crying|cried|"
+    r"griev(?:e|ing)|grief|anxiety|miserable|insecure",
+    ("emotions", 3): r"hopeless|empty inside|want to die|hate myself|worthless|breakdown|"
+    r"falling apart|trauma|traumatic",
+    ("body", 2): r"(?:lost|gained|losing|gaining) weight|your weight|your body|your figure|"
+    r"your looks|your appearance|how tall",
+    ("body", 3): r"sexy|you(?:'re| are| look) (?:hot|gorgeous|beautiful|stunning|cute)|"
+    r"attractive|beautiful eyes",
+    ("location", 1): r"neighbou?rhood|moved to|live in|hometown",
+    ("location", 2): r"where (?:do|did) you live|where you live|your (?:house|apartment|flat|home)|"
+    r"which part of town|what street",
+    ("location", 3): r"(?:your|home) address",
+}
+
+_GROUPS: dict[str, tuple[str, int]] = {}
+_parts: list[str] = []
+for (_topic, _depth), _alt in _LEXICON.items():
+    _name = f"{_topic}_{_depth}"
+    _GROUPS[_name] = (_topic, _depth)
+    _parts.append(f"(?P<{_name}>{_alt})")
+TOPIC_RE = re.compile(r"\b(?:" + "|".join(_parts) + r")\b", re.IGNORECASE)
+
+# A sentence: up to and including its end punctuation (or a newline).
+_SENTENCE_RE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_QUESTION_START_RE = re.compile(
+    r"\s*(?:how|what|what's|whats|where|when|why|who|which|are|is|do|does|did|have|has|can|could|"
+    r"would|will|were|any)\b",
+    re.IGNORECASE,
+)
+_SECOND_RE = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|ur|u)\b", re.IGNORECASE)
+_FIRST_RE = re.compile(r"\b(?:i|i'm|im|i've|i'd|my|me|mine|myself|we|our|us)\b", re.IGNORECASE)
+# The owner right before a topic word decides whose life it is ("your kids" vs "my kids").
+_OWNER_RE = re.compile(
+    r"\b(?P<you>you|your|yours|you're|ur)\b|\b(?P<me>i|i'm|i've|my|me|our)\b", re.IGNORECASE
+)
+_OWNER_WINDOW = 40
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence; ends include the punctuation."""
+    bounds: list[tuple[int, int]] = []
+    for m in _SENTENCE_RE.finditer(text):
+        if m.end() > m.start():
+            bounds.append((m.start(), m.end()))
+    return bounds
+
+
+def find_topics(text: str, bounds: list[tuple[int, int]]) -> list[TopicSpan]:
+    """Every personal-topic word, with its depth and mode (question / disclosure / mention)."""
+    spans: list[TopicSpan] = []
+    if not bounds:
+        return spans
+    starts = [b[0] for b in bounds]
+    cache: dict[int, tuple[bool, bool, bool]] = {}
+    for m in TOPIC_RE.finditer(text):
+        name = m.lastgroup
+        if name is None:
+            continue
+        topic, depth = _GROUPS[name]
+        i = max(0, bisect_right(starts, m.start()) - 1)
+        s_start, s_end = bounds[i]
+        if i not in cache:
+            sentence = text[s_start:s_end]
+            is_q = sentence.rstrip().endswith("?") or bool(_QUESTION_START_RE.match(sentence))
+            cache[i] = (is_q, bool(_SECOND_RE.search(sentence)), bool(_FIRST_RE.search(sentence)))
+        is_q, has_you, has_me = cache[i]
+        owner = _owner_before(text, max(s_start, m.start() - _OWNER_WINDOW), m.end())
+        if owner == "you" or (owner is None and has_you and not has_me):
+            mode = "question" if is_q else "mention"
+            about_them = True
+        elif owner == "me" or has_me:
+            # "Can I ask about your health?" has both; the question about them wins.
+            if is_q and has_you:
+                mode, about_them = "question", True
+            else:
+                mode, about_them = "disclosure", False
+        else:
+            mode, about_them = "mention", False
+        spans.append(
+            TopicSpan(m.start(), m.end(), topic, depth, mode, m.group(), about_them=about_them)
+        )
+    return spans
+
+
+def _owner_before(text: str, lo: int, hi: int) -> str | None:
+    """Whose life the topic word is about: the last person word before it, within a few words."""
+    owner: str | None = None
+    for m in _OWNER_RE.finditer(text, lo, hi):
+        owner = "you" if m.group("you") else "me"
+    return owner

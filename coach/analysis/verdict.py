@@ -1,0 +1,197 @@
+"""From flags to a decision: the pacing score, the verdict (ok / revise / hold), one line of
+advice (with timing) and a minimal rewrite that removes rather than adds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from coach.analysis.stage import RelationshipFacts
+from coach.analysis.topics import sentence_bounds
+from coach.models import Contact, Flag, Mute, Verdict
+
+# What one flag adds to the pacing score (combined as independent chances of "too fast").
+_SEVERITY_WEIGHT = {"info": 0.08, "warn": 0.35, "stop": 0.7}
+# How personal a draft may read on its own at each stage before that alone counts as too fast.
+_INTIMACY_ALLOWED = {
+    "stranger": 0.25, "introduced": 0.35, "acquaintance": 0.5, "friend": 0.7, "close": 0.9,
+}
+COURTESY_REVISE = 0.2  # below this, readers mostly rate a message impolite
+
+# Advice, most urgent first: the first rule present writes the line.
+_ADVICE_ORDER = (
+    "chasing", "quiet-hours", "preference-topic", "preference-channel", "preference-name",
+    "preference-pronouns", "private-reshare", "personal-question", "depth-jump",
+    "disclosure-asymmetry", "researched-fact", "channel-escalation", "big-ask", "endearment",
+    "presumed-closeness",
+)
+_REMOVE_SENTENCE = frozenset({
+    "personal-question", "depth-jump", "preference-topic", "disclosure-asymmetry", "chasing",
+    "researched-fact", "channel-escalation", "preference-channel", "private-reshare",
+})
+_GREETING_BEFORE_RE = re.compile(r"(?:hi|hey|hello|hiya|dear|thanks|thank you|morning)[ \t]*,?[ \t]*$",
+                                 re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Decision:
+    verdict: Verdict
+    pacing: float
+    advice: str
+    rewrite: str | None
+
+
+def apply_mutes(flags: Iterable[Flag], mutes: Sequence[Mute], contact_id: str | None) -> list[Flag]:
+    """Drop muted rules: global mutes, and this contact's."""
+    if not mutes:
+        return list(flags)
+    muted = {m.rule for m in mutes if m.contact_id is None or m.contact_id == contact_id}
+    return [f for f in flags if f.rule not in muted]
+
+
+def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> float:
+    keep = 1.0
+    for f in pacing_flags:
+        keep *= 1.0 - _SEVERITY_WEIGHT.get(f.severity, 0.0)
+    excess = max(0.0, intimacy - _INTIMACY_ALLOWED.get(stage, 0.35))
+    keep *= 1.0 - min(1.0, excess * 2.0)
+    return round(min(1.0, max(0.0, 1.0 - keep)), 3)
+
+
+def decide(
+    draft: str,
+    flags: Sequence[Flag],
+    pacing: float,
+    courtesy: float,
+    facts: RelationshipFacts,
+    contact: Contact | None,
+) -> Decision:
+    severities = {f.severity for f in flags}
+    if "stop" in severities:
+        verdict: Verdict = "hold"
+    elif "warn" in severities or pacing > 0.5 or courtesy < COURTESY_REVISE:
+        verdict = "revise"
+    else:
+        verdict = "ok"
+    return Decision(verdict, pacing, advise(verdict, flags, facts, contact, courtesy),
+                    rewrite(draft, flags, contact) if verdict != "ok" else None)
+
+
+def advise(verdict: Verdict, flags: Sequence[Flag], facts: RelationshipFacts,
+           contact: Contact | None, courtesy: float) -> str:
+    name = facts.name if contact is not None else "they"
+    # With no contact the pacing findings are notes only, but still the best advice there is.
+    by_rule = {f.rule: f for f in flags if f.severity != "info" or contact is None}
+    for rule in _ADVICE_ORDER:
+        f = by_rule.get(rule)
+        if f is None:
+            continue
+        if rule == "chasing":
+            return f"Wait for their reply: {f.evidence}."
+        if rule == "quiet-hours":
+            return f"Send it later: {f.message[0].lower() + f.message[1:]}."
+        if rule.startswith("preference-"):
+            return f"Go with what {name} asked for: {f.evidence}."
+        if rule == "private-reshare":
+            return "Keep what they told you in private out of public; say it in a private message if at all."
+        if rule in ("personal-question", "depth-jump"):
+            return f"Let {name} raise that first; ask about something they have already shared."
+        if rule == "disclosure-asymmetry":
+            return f"Share less for now; let {name} set the depth."
+        if rule == "researched-fact":
+            return "Mention only what they have told you themselves."
+        if rule == "channel-escalation":
+            return "Stay on the channel they use until they suggest another."
+        if rule == "big-ask":
+            return "Make the ask smaller and easy to decline, or build the relationship first."
+        if rule == "endearment":
+            return "Use their name instead of the nickname."
+        if rule == "presumed-closeness":
+            return "Let the closeness come from them; drop the phrase."
+    courtesy_flags = [f for f in flags if f.severity != "info"]
+    if courtesy_flags:
+        first = courtesy_flags[0].message.rstrip(" .")
+        return f"Soften the wording: {first[:1].lower()}{first[1:]}."
+    if verdict != "ok":
+        if courtesy < COURTESY_REVISE:
+            return "Soften the wording: a greeting, a thank-you or a 'could you' reads warmer."
+        return "It reads more personal than this relationship is yet; tone it down a little."
+    if contact is not None and facts.unanswered >= 1:
+        return "Fine to send; then wait for their reply before writing again."
+    return "Good to send."
+
+
+def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str | None:
+    """The smallest edit that answers the flags: drop the sentence or the words; swap a
+    nickname for the name they use. None when nothing would change or nothing would be left."""
+    edits: list[tuple[int, int, str]] = []
+    bounds: list[tuple[int, int]] | None = None
+    for f in flags:
+        if f.severity == "info" or f.end <= f.start:
+            continue
+        if f.rule in _REMOVE_SENTENCE:
+            bounds = bounds if bounds is not None else sentence_bounds(draft)
+            for s, e in bounds:
+                if s <= f.start < e:
+                    while e < len(draft) and draft[e] in " \t":
+                        e += 1
+                    edits.append((s, e, ""))
+                    break
+        elif f.rule in ("endearment", "preference-name"):
+            edits.append(_swap_name(draft, f, contact))
+        elif f.rule == "presumed-closeness":
+            s, e = f.start, f.end
+            if draft[e:e + 2] == ", ":
+                e += 2
+            elif s >= 2 and draft[s - 2:s] == ", ":
+                s -= 2
+            edits.append((s, e, ""))
+    if not edits:
+        return None
+    edits.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, r in edits:
+        if merged and s < merged[-1][1]:
+            ps, pe, pr = merged[-1]
+            merged[-1] = (ps, max(pe, e), pr)
+            continue
+        merged.append((s, e, r))
+    out = draft
+    for s, e, r in reversed(merged):
+        out = out[:s] + r + out[e:]
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    out = re.sub(r" +([,.!?])", r"\1", out).strip()
+    out = _capitalise_sentences(out)
+    if not out or out == draft.strip() or not re.search(r"\w", _strip_greeting(out)):
+        return None
+    return out
+
+
+def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, str]:
+    wanted = ""
+    if contact is not None:
+        forms = [p.value for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
+        wanted = forms[0] if forms else contact.address_name
+    before = draft[:f.start]
+    if wanted and (f.rule == "preference-name" or _GREETING_BEFORE_RE.search(before)):
+        return (f.start, f.end, wanted)
+    s, e = f.start, f.end
+    if s >= 2 and draft[s - 2:s] == ", ":
+        s -= 2
+    elif draft[e:e + 2] == ", ":
+        e += 2
+    elif s >= 1 and draft[s - 1] == " ":
+        s -= 1
+    return (s, e, "")
+
+
+def _capitalise_sentences(text: str) -> str:
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _strip_greeting(text: str) -> str:
+    return re.sub(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,\n]*[,\n]?", "", text, flags=re.IGNORECASE)

@@ -1,0 +1,163 @@
+"""The one entry point every caller uses (CLI, screens, batch): draft + contact -> offline analysis
+-> optional LLM -> merged result -> history.
+
+`check_offline` is pure and fast; `run_check` adds the LLM and records the check.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from coach.analysis.pacing import assess_pacing, flag
+from coach.analysis.stage import RelationshipFacts, relationship_facts
+from coach.analysis.text import analyse_text
+from coach.analysis.verdict import apply_mutes, decide, pacing_score
+from coach.errors import LLMError, UsageError
+from coach.llm.engine import LLMCoach
+from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Flag, Mute, Scores
+from coach.store import Store
+
+# Longer drafts are analysed up to this many characters (a 1 MB paste must not hang the check);
+# an `info` flag says where the analysis stopped.
+MAX_ANALYSED_CHARS = 100_000
+# Control characters (not tab/newline) become spaces for the analysis only: same length, so
+# every offset still indexes the draft as given.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PACING_RULES = frozenset({
+    "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
+    "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",
+    "preference-name", "preference-pronouns", "preference-topic", "preference-channel",
+    "quiet-hours", "stage-mismatch",
+})
+_NO_CONTACT = "no contact given: judged as if you had only been introduced"
+
+
+def check_offline(
+    draft: str,
+    contact: Contact | None = None,
+    channel: str | None = None,
+    *,
+    mutes: Sequence[Mute] = (),
+    now: datetime | None = None,
+    id: str | None = None,
+) -> CheckResult:
+    """Check one draft with the offline coach. Raises UsageError for an empty draft or an unknown
+    channel; everything else yields a result."""
+    started = time.perf_counter()
+    if not isinstance(draft, str) or not draft.strip():
+        raise UsageError("The draft is empty: there is nothing to check.",
+                         "Pass the text as an argument, or pipe it in with `-`.")
+    if channel is not None and channel not in CHANNELS:
+        raise UsageError(f"Unknown channel '{channel}'.", f"Use one of: {', '.join(CHANNELS)}.")
+    analysed = draft[:MAX_ANALYSED_CHARS]
+    if _CONTROL_RE.search(analysed):
+        analysed = _CONTROL_RE.sub(" ", analysed)
+    moment = now or datetime.now().astimezone()
+
+    tf = analyse_text(analysed)
+    facts = relationship_facts(contact) if contact is not None else _introduced()
+    pacing_flags = assess_pacing(tf, facts, contact, channel, moment)
+    contact_id = contact.id if contact is not None else None
+    pacing_flags = apply_mutes(pacing_flags, mutes, contact_id)
+    courtesy_flags = apply_mutes(tf.courtesy_flags, mutes, contact_id)
+    pacing = pacing_score(pacing_flags, tf.intimacy, facts.stage)
+    if contact is None:
+        # CONTRACT: with no contact the draft is judged on its own; the pacing findings stay
+        # visible as notes but cannot hold a message back.
+        pacing_flags = [_as_note(f) for f in pacing_flags]
+    flags = sorted([*courtesy_flags, *pacing_flags], key=lambda f: (f.start, f.end))
+    if len(draft) > MAX_ANALYSED_CHARS:
+        flags.append(flag(
+            "truncated", "info", MAX_ANALYSED_CHARS, len(draft),
+            f"Only the first {MAX_ANALYSED_CHARS:,} characters were checked",
+            f"the draft has {len(draft):,} characters", "coach input limit",
+        ))
+    decision = decide(draft, flags, pacing, tf.courtesy, facts, contact)
+    result = CheckResult.model_construct(
+        id=id,
+        verdict=decision.verdict,
+        scores=Scores.model_construct(
+            courtesy=_unit(tf.courtesy), intimacy=_unit(tf.intimacy), pacing=decision.pacing
+        ),
+        stage=facts.stage,
+        flags=flags,
+        advice=decision.advice,
+        rewrite=decision.rewrite,
+        engine="offline",
+        elapsed_ms=0.0,
+        llm_error=None,
+    )
+    result.elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
+    return result
+
+
+def _introduced() -> RelationshipFacts:
+    return RelationshipFacts(name="this person", computed="introduced", known=False)
+
+
+def _as_note(f: Flag) -> Flag:
+    if f.severity == "info" or f.rule not in _PACING_RULES:
+        return f
+    return f.model_copy(update={"severity": "info", "evidence": f"{_NO_CONTACT}; {f.evidence}"[:500]})
+
+
+def _unit(x: float) -> float:
+    return round(min(1.0, max(0.0, float(x))), 3)
+
+
+async def run_check(
+    draft: str,
+    contact: Contact | None = None,
+    channel: str | None = None,
+    *,
+    store: Store | None = None,
+    llm: LLMCoach | None = None,
+    on_delta: Callable[[str], None] | None = None,
+    record: bool = True,
+    id: str | None = None,
+    mutes: Sequence[Mute] | None = None,
+    now: datetime | None = None,
+) -> CheckRecord:
+    """Offline first; then the LLM when one is given (its failure keeps the offline result with
+    `llm_error`); then the record goes into the history unless `record` is False.
+
+    Mutes come from `store` when not given. The record is not evidence about the relationship
+    until it is marked sent (`Store.mark_sent`)."""
+    if mutes is None:
+        mutes = store.list_mutes(contact.id if contact else None) if store is not None else ()
+    offline = check_offline(draft, contact, channel, mutes=mutes, now=now, id=id)
+    rec = CheckRecord(
+        draft=draft,
+        contact_id=contact.id if contact is not None else None,
+        contact_name=contact.name if contact is not None else None,
+        channel=channel,  # validated by check_offline
+        result=offline,
+        engine="offline",
+        timings={"offline_ms": offline.elapsed_ms},
+    )
+    if llm is not None:
+        started = time.perf_counter()
+        try:
+            outcome = await llm.coach(draft, contact, channel, offline, on_delta=on_delta)
+        except LLMError as exc:
+            rec.result = offline.model_copy(update={"llm_error": exc.one_line()})
+            rec.timings["llm_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        else:
+            merged = outcome.result
+            if merged.id is None and id is not None:
+                merged = merged.model_copy(update={"id": id})
+            rec.result = merged
+            rec.engine = merged.engine
+            rec.model = outcome.model or None
+            rec.prompt = outcome.prompt or None
+            rec.prompt_template = outcome.template or None
+            rec.coaching = outcome.coaching or None
+            rec.tokens = dict(outcome.tokens)
+            rec.timings.update(outcome.timings)
+            rec.timings.setdefault("llm_ms", round((time.perf_counter() - started) * 1000, 1))
+    if record and store is not None:
+        store.add_check(rec)
+    return rec
