@@ -1,21 +1,24 @@
-"""The Store facade. FIRST VERSION: plain TinyDB, correct but neither crash-safe nor fast.
+"""The Store facade: contacts, check history, mutes and drafts over two journaled TinyDB folders.
 
-The public methods (names, arguments, return types) are the contract; the storage underneath is
-to be replaced by the crash-safe, multi-process, scalable layer.
+Every write is one fsync'd journal line (all or nothing) under a file lock, so the UI and
+`coach check` in another terminal can write at the same time; every read first catches up with
+what other processes wrote. History is split by ISO week (layout.py) and read newest week first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import Query
 
 from coach.errors import NotFoundError, UsageError
-from coach.models import SCHEMA_VERSION, CheckRecord, Contact, Interaction, Mute, utcnow
+from coach.models import CheckRecord, Contact, Interaction, Mute, utcnow
 from coach.paths import data_dir, ensure_private_dir
+from coach.store import layout, upgrades
+from coach.store.history import History
 
 
 class Store:
@@ -24,14 +27,17 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = ensure_private_dir(Path(root))
-        self._db = TinyDB(self.root / "coach.json")
-        meta = self._db.table("meta")
-        if not meta.all():
-            meta.insert({"schema_version": SCHEMA_VERSION})
+        self._version = upgrades.upgrade(self.root)
+        self._people = layout.open_people(self.root)
+        self.history = History(layout.open_history(self.root))
+        self._index_key: tuple[int, int] | None = None
+        self._index: dict[str, str] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        self._db.close()
+        """Cheap: closes two lock files and two journals; every write is already on disk."""
+        self._people.close()
+        self.history.close()
 
     def __enter__(self) -> Store:
         return self
@@ -41,28 +47,49 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return int(self._db.table("meta").all()[0]["schema_version"])
+        return self._version
 
     def files(self) -> list[Path]:
         """The files that hold personal data (for doctor, export and forget)."""
-        return sorted(p for p in self.root.rglob("*") if p.is_file())
+        return sorted(
+            p
+            for p in self.root.rglob("*")
+            if p.is_file() and p.name not in (".lock", ".upgrade.lock") and ".tmp" not in p.name
+        )
 
     # -- contacts --------------------------------------------------------------------------
+    def _contacts_docs(self) -> dict[str, dict[str, Any]]:
+        return self._people.journal.docs("contacts")
+
+    def _doc_id(self, contact_id: str) -> str | None:
+        """Contact id -> TinyDB doc id, rebuilt only when the table changed."""
+        key = self._people.journal.version("contacts")
+        if key != self._index_key:
+            self._index = {d["id"]: k for k, d in self._contacts_docs().items()}
+            self._index_key = key
+        return self._index.get(contact_id)
+
     def add_contact(self, contact: Contact) -> Contact:
-        if self.get_contact(contact.id) is not None:
-            raise UsageError(f"A contact with id {contact.id} already exists.")
-        self._db.table("contacts").insert(contact.model_dump(mode="json"))
+        with self._people.transaction():
+            if self._doc_id(contact.id) is not None:
+                raise UsageError(f"A contact with id {contact.id} already exists.")
+            self._people.table("contacts").insert(contact.model_dump(mode="json"))
         return contact
 
     def add_contacts(self, contacts: Iterable[Contact]) -> int:
         """Insert many contacts in one write (imports, demo data). Returns how many."""
         docs = [c.model_dump(mode="json") for c in contacts]
-        self._db.table("contacts").insert_multiple(docs)
+        if len(docs) > 1000:  # large imports: one snapshot write instead of a huge journal line
+            self._people.journal.bulk_insert("contacts", docs)
+        else:
+            self._people.table("contacts").insert_multiple(docs)
         return len(docs)
 
     def get_contact(self, contact_id: str) -> Contact | None:
-        doc = self._db.table("contacts").get(Query().id == contact_id)
-        return Contact.model_validate(doc) if doc else None
+        with self._people.journal.shared():
+            doc_id = self._doc_id(contact_id)
+            doc = self._contacts_docs().get(doc_id) if doc_id else None
+            return Contact.model_validate(doc) if doc else None
 
     def find_contact(self, name_or_id: str) -> Contact:
         """By id, else exact name, else preferred name, else unique case-insensitive prefix.
@@ -73,17 +100,18 @@ class Store:
         if found:
             return found
         low = key.casefold()
-        contacts = self.list_contacts(limit=0)
+        # Match on the raw documents; only the hits become models (50k validations are slow).
+        docs = sorted(self._contacts_docs().values(), key=lambda d: d["name"].casefold())
         for test in (
-            lambda c: c.name.casefold() == low,
-            lambda c: c.preferred_name.casefold() == low,
-            lambda c: c.name.casefold().startswith(low),
+            lambda d: d["name"].casefold() == low,
+            lambda d: d.get("preferred_name", "").casefold() == low,
+            lambda d: d["name"].casefold().startswith(low),
         ):
-            hits = [c for c in contacts if test(c)]
+            hits = [d for d in docs if test(d)]
             if len(hits) == 1:
-                return hits[0]
+                return Contact.model_validate(hits[0])
             if len(hits) > 1:
-                names = ", ".join(f"{c.name} ({c.id})" for c in hits[:5])
+                names = ", ".join(f"{d['name']} ({d['id']})" for d in hits[:5])
                 raise UsageError(
                     f"'{name_or_id}' matches {len(hits)} contacts: {names}.",
                     "Use the contact's id.",
@@ -94,31 +122,46 @@ class Store:
 
     def update_contact(self, contact: Contact) -> Contact:
         contact.updated = utcnow()
-        n = self._db.table("contacts").update(
-            contact.model_dump(mode="json"), Query().id == contact.id
-        )
-        if not n:
-            raise NotFoundError(f"No contact with id {contact.id}.")
+        with self._people.transaction():
+            doc_id = self._doc_id(contact.id)
+            if doc_id is None:
+                raise NotFoundError(f"No contact with id {contact.id}.")
+            self._people.table("contacts").update(
+                contact.model_dump(mode="json"), doc_ids=[int(doc_id)]
+            )
         return contact
 
     def log_interaction(self, contact_id: str, interaction: Interaction) -> Contact:
-        contact = self.get_contact(contact_id)
-        if contact is None:
-            raise NotFoundError(f"No contact with id {contact_id}.")
-        contact.interactions.append(interaction)
-        return self.update_contact(contact)
+        with self._people.transaction():  # read-modify-write under one lock
+            contact = self.get_contact(contact_id)
+            if contact is None:
+                raise NotFoundError(f"No contact with id {contact_id}.")
+            if interaction.source.startswith("check:") and any(
+                i.source == interaction.source for i in contact.interactions
+            ):
+                return contact  # already logged (a retry after a crash between two writes)
+            contact.interactions.append(interaction)
+            return self.update_contact(contact)
 
     def delete_contact(self, contact_id: str, *, with_history: bool = True) -> bool:
-        """Forget a person: the contact, its mutes and (by default) its check history."""
-        removed = self._db.table("contacts").remove(Query().id == contact_id)
+        """Forget a person: the contact, its mutes and (by default) its check history.
+
+        History goes first, so a crash in between leaves the contact to delete again, never
+        history pointing at nobody."""
         if with_history:
-            self._db.table("history").remove(Query().contact_id == contact_id)
-        self._db.table("mutes").remove(Query().contact_id == contact_id)
+            self.history.delete_for_contact(contact_id)
+        q = Query()
+        with self._people.transaction():
+            doc_id = self._doc_id(contact_id)
+            removed = (
+                self._people.table("contacts").remove(doc_ids=[int(doc_id)]) if doc_id else []
+            )
+            self._people.table("mutes").remove(q.contact_id == contact_id)
         return bool(removed)
 
     def list_contacts(self, limit: int = 50, search: str | None = None) -> list[Contact]:
         """Sorted by name; `limit` 0 means all; `search` matches name, preferred name, handles."""
-        docs = self._db.table("contacts").all()
+        docs = list(self._contacts_docs().values())
         if search:
             low = search.casefold()
             docs = [
@@ -134,15 +177,19 @@ class Store:
         return [Contact.model_validate(d) for d in docs]
 
     def count_contacts(self) -> int:
-        return len(self._db.table("contacts"))
+        return len(self._people.table("contacts"))
 
     # -- history ---------------------------------------------------------------------------
     def add_check(self, record: CheckRecord) -> CheckRecord:
-        self._db.table("history").insert(record.model_dump(mode="json"))
+        self.history.add(record)
         return record
 
+    def add_checks(self, records: Iterable[CheckRecord]) -> int:
+        """Many records at once (imports, benchmarks): one snapshot write per week."""
+        return self.history.add_many(records)
+
     def get_check(self, check_id: str) -> CheckRecord | None:
-        doc = self._db.table("history").get(Query().id == check_id)
+        doc = self.history.get(check_id)
         return CheckRecord.model_validate(doc) if doc else None
 
     def list_checks(
@@ -157,9 +204,21 @@ class Store:
         text: str | None = None,
     ) -> list[CheckRecord]:
         """Newest first. `limit` 0 means all. `text` searches the draft, case-insensitively."""
-        docs = self._filtered_checks(contact_id, verdict, since, until, text)
-        docs = docs[offset : offset + limit] if limit else docs[offset:]
+        docs = self.history.newest(
+            limit,
+            offset,
+            contact_id=contact_id,
+            verdict=verdict,
+            since=since,
+            until=until,
+            text=text,
+        )
         return [CheckRecord.model_validate(d) for d in docs]
+
+    def iter_checks(self, **filters: Any) -> Iterator[CheckRecord]:
+        """Every matching record, newest first, one week in memory at a time (exports)."""
+        for doc in self.history.iter_newest(**filters):
+            yield CheckRecord.model_validate(doc)
 
     def count_checks(
         self,
@@ -170,38 +229,12 @@ class Store:
         until: datetime | None = None,
         text: str | None = None,
     ) -> int:
-        return len(self._filtered_checks(contact_id, verdict, since, until, text))
-
-    def _filtered_checks(
-        self,
-        contact_id: str | None,
-        verdict: str | None,
-        since: datetime | None,
-        until: datetime | None,
-        text: str | None,
-    ) -> list[dict[str, Any]]:
-        docs = list(self._db.table("history").all())
-        out: list[dict[str, Any]] = []
-        low = text.casefold() if text else None
-        for d in docs:
-            if contact_id and d.get("contact_id") != contact_id:
-                continue
-            if verdict and d["result"]["verdict"] != verdict:
-                continue
-            created = datetime.fromisoformat(d["created"])
-            if since and created < since:
-                continue
-            if until and created > until:
-                continue
-            if low and low not in d["draft"].casefold():
-                continue
-            out.append(d)
-        out.sort(key=lambda d: d["created"], reverse=True)
-        return out
+        return self.history.count(
+            contact_id=contact_id, verdict=verdict, since=since, until=until, text=text
+        )
 
     def update_check(self, record: CheckRecord) -> CheckRecord:
-        n = self._db.table("history").update(record.model_dump(mode="json"), Query().id == record.id)
-        if not n:
+        if not self.history.update(record):
             raise NotFoundError(f"No history record with id {record.id}.")
         return record
 
@@ -214,7 +247,9 @@ class Store:
             return record
         record.sent = True
         record.sent_at = at or utcnow()
-        if record.contact_id:
+        if record.contact_id and self.get_contact(record.contact_id) is not None:
+            # Logged first and deduplicated by source, so a crash before the record is marked
+            # sent cannot log the message twice when mark_sent is retried.
             self.log_interaction(
                 record.contact_id,
                 Interaction(
@@ -228,37 +263,40 @@ class Store:
         return self.update_check(record)
 
     def delete_check(self, check_id: str) -> bool:
-        return bool(self._db.table("history").remove(Query().id == check_id))
+        return self.history.delete(check_id)
 
     # -- mutes -----------------------------------------------------------------------------
     def add_mute(self, mute: Mute) -> Mute:
-        self.remove_mute(mute.rule, mute.contact_id)
-        self._db.table("mutes").insert(mute.model_dump(mode="json"))
+        with self._people.transaction():
+            self.remove_mute(mute.rule, mute.contact_id)
+            self._people.table("mutes").insert(mute.model_dump(mode="json"))
         return mute
 
     def remove_mute(self, rule: str, contact_id: str | None = None) -> bool:
         q = Query()
-        return bool(self._db.table("mutes").remove((q.rule == rule) & (q.contact_id == contact_id)))
+        return bool(
+            self._people.table("mutes").remove((q.rule == rule) & (q.contact_id == contact_id))
+        )
 
     def list_mutes(self, contact_id: str | None = None) -> list[Mute]:
         """Global mutes plus, when `contact_id` is given, that contact's."""
         return [
             Mute.model_validate(d)
-            for d in self._db.table("mutes").all()
+            for d in self._people.table("mutes").all()
             if d.get("contact_id") in (None, contact_id)
         ]
 
     # -- drafts (saved as you type) --------------------------------------------------------
     def save_draft(self, slot: str, text: str, **meta: Any) -> None:
         doc = {"slot": slot, "text": text, "meta": meta, "saved": utcnow().isoformat()}
-        self._db.table("drafts").upsert(doc, Query().slot == slot)
+        self._people.table("drafts").upsert(doc, Query().slot == slot)
 
     def get_draft(self, slot: str) -> dict[str, Any] | None:
-        doc = self._db.table("drafts").get(Query().slot == slot)
-        return dict(doc) if doc else None
+        doc = self._people.table("drafts").get(Query().slot == slot)
+        return dict(doc) if isinstance(doc, dict) else None
 
     def delete_draft(self, slot: str) -> None:
-        self._db.table("drafts").remove(Query().slot == slot)
+        self._people.table("drafts").remove(Query().slot == slot)
 
 
 def open_store(root: Path | None = None) -> Store:

@@ -152,8 +152,8 @@ class JournalTable(Table):
 class JournalDB(TinyDB):
     """`JournalDB(folder, summary_fields=(...))`: TinyDB over a crash-safe journaled folder."""
 
-    table_class = JournalTable
-    default_storage_class = JournalStorage
+    table_class = JournalTable  # type: ignore[assignment]
+    default_storage_class = JournalStorage  # type: ignore[assignment]
 
     @property
     def journal(self) -> JournalStorage:

@@ -1,0 +1,53 @@
+"""Where things live inside the data folder, and how history is sharded by ISO week.
+
+data/
+  meta.json            schema version (written atomically)
+  people/              contacts, mutes, drafts      (one JournalDB)
+  history/             one table per ISO week, "w2026-48"  (one JournalDB)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from coach.store.tables import JournalDB
+
+META = "meta.json"
+LEGACY = "coach.json"  # the single-file TinyDB the first version wrote
+PEOPLE = "people"
+HISTORY = "history"
+SHARD_PREFIX = "w"
+# Fields each history snapshot header lists: enough to find a record by id or by contact
+# without reading the week files that cannot hold it.
+HISTORY_SUMMARY = ("id", "contact_id")
+
+
+def open_people(root: Path) -> JournalDB:
+    return JournalDB(root / PEOPLE)
+
+
+def open_history(root: Path) -> JournalDB:
+    # History tables are ~1 MB each at heavy use; keep a handful in memory, not all of them.
+    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY, max_loaded=8)
+
+
+def as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def shard_name(created: datetime) -> str:
+    """The history table for a moment: its ISO week in UTC (weeks sort by name)."""
+    year, week, _ = as_utc(created).isocalendar()
+    return f"{SHARD_PREFIX}{year:04d}-{week:02d}"
+
+
+def is_shard(name: str) -> bool:
+    return name.startswith(SHARD_PREFIX) and len(name) == 8 and name[5] == "-"
+
+
+def shard_bounds(name: str) -> tuple[datetime, datetime]:
+    """[start, end) of the week a shard covers, in UTC."""
+    start = date.fromisocalendar(int(name[1:5]), int(name[6:8]), 1)
+    begin = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    return begin, begin + timedelta(days=7)
