@@ -40,6 +40,11 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     if not members:
         raise failed(bundle.path.name, None, "no Connections.csv, messages.csv or Invitations.csv")
     connections: dict[str, Person] = {}
+    # Invitations first: where two files fill one field, the invite note ("we met at...") is
+    # better "how we met" text than the date you connected.
+    if "invitations" in members:
+        out.files.append(bundle.display(members["invitations"]))
+        out.persons.extend(_invitations(bundle, members["invitations"], out))
     if "connections" in members:
         member = members["connections"]
         out.files.append(bundle.display(member))
@@ -48,9 +53,6 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
             if slug:
                 connections[slug] = p
             out.persons.append(p)
-    if "invitations" in members:
-        out.files.append(bundle.display(members["invitations"]))
-        out.persons.extend(_invitations(bundle, members["invitations"], out))
     if "messages" in members:
         out.files.append(bundle.display(members["messages"]))
         out.persons.extend(_messages(bundle, members["messages"], out, set(connections), progress))

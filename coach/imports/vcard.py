@@ -28,6 +28,11 @@ _STAGE_HINTS: dict[str, str] = {
 }
 _STAGE_ORDER = ("introduced", "acquaintance", "friend", "close")
 _QP_PROPERTY = re.compile(r"^[^:]*ENCODING=QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
+# Properties holding one text value, where a comma is text, not a list separator.
+_TEXT_PROPERTY = re.compile(
+    r"^(?:[A-Za-z0-9-]+\.)?(?:NOTE|FN|TITLE|PRONOUNS|X-COACH-HOW-MET)(?:;[^:]*)?:",
+    re.IGNORECASE)
+_BARE_COMMA = re.compile(r"(?<!\\),")
 
 
 def looks_like_vcard(head: str) -> bool:
@@ -44,7 +49,7 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     for member in members:
         display = bundle.display(member)
         out.files.append(display)
-        text = _join_qp_soft_breaks(bundle.read_text(member))
+        text, starts = _prepare(bundle.read_text(member))
         if not looks_like_vcard(text):
             raise failed(display, 1, "does not start with BEGIN:VCARD")
         total = text.upper().count("BEGIN:VCARD")
@@ -58,7 +63,9 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
                 else:
                     out.persons.append(person)
         except ParseError as exc:
-            raise failed(display, _line_of(exc, text), f"broken vCard ({_reason(exc)})") from None
+            line = _line_of(exc, text)
+            line = starts[line - 1] if line and line <= len(starts) else line
+            raise failed(display, line, f"broken vCard ({_reason(exc)})") from None
         except (ValueError, TypeError, AttributeError, IndexError, KeyError,
                 UnicodeError, LookupError) as exc:
             # vobject's decoders raise plain errors for bad base64, charsets and the like.
@@ -67,19 +74,30 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     return out
 
 
-def _join_qp_soft_breaks(text: str) -> str:
-    """Quoted-printable lines end in '=' and continue unindented; vobject wants them joined."""
-    lines = text.splitlines()
-    joined: list[str] = []
+def _prepare(text: str) -> tuple[str, list[int]]:
+    """Unfold lines, join quoted-printable soft breaks, escape bare commas in one-value text.
+
+    vobject keeps only the part before an unescaped comma in NOTE or FN, and many real files
+    (old phones, hand edits) leave commas bare; escaping them first keeps the whole text. Returns
+    the text and, per line of it, the line of the original file it starts on (for errors).
+    """
+    lines: list[str] = []
+    starts: list[int] = []
     in_qp = False
-    for line in lines:
-        if in_qp:
-            joined[-1] = joined[-1][:-1] + line
+    for n, line in enumerate(text.splitlines(), 1):
+        if lines and line[:1] in (" ", "\t") and not in_qp:
+            lines[-1] += line[1:]
+        elif in_qp:
+            lines[-1] = lines[-1][:-1] + line
         else:
-            joined.append(line)
-            in_qp = bool(_QP_PROPERTY.match(line))
-        in_qp = in_qp and joined[-1].endswith("=")
-    return "\r\n".join(joined) + "\r\n"
+            lines.append(line)
+            starts.append(n)
+        in_qp = bool(_QP_PROPERTY.match(lines[-1])) and lines[-1].endswith("=")
+    for i, line in enumerate(lines):
+        m = _TEXT_PROPERTY.match(line)
+        if m and not _QP_PROPERTY.match(line):
+            lines[i] = m.group(0) + _BARE_COMMA.sub(r"\\,", line[m.end():])
+    return "\r\n".join(lines) + "\r\n", starts
 
 
 def _card(card: Any, display: str, number: int) -> Person | None:
