@@ -16,10 +16,19 @@ _LEXICON: dict[tuple[str, int], str] = {
     ("family", 1): r"famil(?:y|ies)|kids?|kiddos?|children|child|sons?|daughters?|parents?|"
     r"mom|mum|mommy|dad|daddy|mother|father|brothers?|sisters?|siblings?|grand(?:ma|pa|mother|"
     r"father|parents|kids|children)|babies|baby|toddlers?|in-laws?",
-    ("family", 2): r"pregnan(?:t|cy)|custody|adopt(?:ed|ion)|estranged|family (?:problems|issues|drama)",
-    ("relationships", 1): r"married|marriage|wife|husband|spouse|wedding|engagement ring|your engagement|"
+    (
+        "family",
+        2,
+    ): r"pregnan(?:t|cy)|custody|adopt(?:ed|ion)|estranged|family (?:problems|issues|drama)",
+    (
+        "relationships",
+        1,
+    ): r"married|marriage|wife|husband|spouse|wedding|engagement ring|your engagement|"
     r"boyfriend|girlfriend|(?:your|my) partner|fianc[ée]e?|(?:got|getting|just) engaged|engaged to",
-    ("relationships", 2): r"(?:you(?:'re| are)|are you|i'm|i am|still) single|dating anyone|are you dating|"
+    (
+        "relationships",
+        2,
+    ): r"(?:you(?:'re| are)|are you|i'm|i am|still) single|dating anyone|are you dating|"
     r"divorc(?:e|ed|ing)|separated from|breakup|broke up|"
     r"(?:your|my) ex|ex-(?:wife|husband|boyfriend|girlfriend)|love life|seeing anyone|"
     r"relationship status",
@@ -36,7 +45,10 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"mortgage|afford|savings|net worth|financially|pay the bills|paycheck|pay ?rise",
     ("money", 3): r"bankrupt(?:cy)?|in debt|evict(?:ed|ion)",
     ("age", 2): r"how old (?:are|is) you|your age|what year were you born",
-    ("beliefs", 2): r"religio(?:n|us)|church|mosque|synagogue|temple|pray(?:ing|er|ers)?|your faith|"
+    (
+        "beliefs",
+        2,
+    ): r"religio(?:n|us)|church|mosque|synagogue|temple|pray(?:ing|er|ers)?|your faith|"
     r"believe in god|politics|political|vote[ds]? for|democrats?|republicans?|conservatives?|"
     r"liberals?|atheist",
     ("beliefs", 3): r"abortion",
@@ -81,12 +93,27 @@ _OWNER_RE = re.compile(
 _OWNER_WINDOW = 40
 
 
+# "Hi Dana," opening a sentence is a clause of its own: a flagged question after it must not
+# take the greeting with it.
+_GREETING_CLAUSE_RE = re.compile(
+    r"\s*(?:hi|hey|hello|hiya|dear|yo|howdy|good (?:morning|afternoon|evening)|morning)\b"
+    r"[^,.!?\n]{0,40}[,!:\u2014-]\s*",
+    re.IGNORECASE,
+)
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence; ends include the punctuation."""
     bounds: list[tuple[int, int]] = []
     for m in _SENTENCE_RE.finditer(text):
-        if m.end() > m.start():
-            bounds.append((m.start(), m.end()))
+        start, end = m.start(), m.end()
+        if end <= start:
+            continue
+        g = _GREETING_CLAUSE_RE.match(text, start, end)
+        if g and g.end() < end and text[start:end].strip():
+            bounds.append((start, g.end()))
+            start = g.end()
+        bounds.append((start, end))
     return bounds
 
 

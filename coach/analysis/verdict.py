@@ -16,23 +16,48 @@ from coach.models import Contact, Flag, Mute, Verdict
 _SEVERITY_WEIGHT = {"info": 0.08, "warn": 0.35, "stop": 0.7}
 # How personal a draft may read on its own at each stage before that alone counts as too fast.
 _INTIMACY_ALLOWED = {
-    "stranger": 0.25, "introduced": 0.35, "acquaintance": 0.5, "friend": 0.7, "close": 0.9,
+    "stranger": 0.25,
+    "introduced": 0.35,
+    "acquaintance": 0.5,
+    "friend": 0.7,
+    "close": 0.9,
 }
 COURTESY_REVISE = 0.2  # below this, readers mostly rate a message impolite
 
 # Advice, most urgent first: the first rule present writes the line.
 _ADVICE_ORDER = (
-    "chasing", "quiet-hours", "preference-topic", "preference-channel", "preference-name",
-    "preference-pronouns", "private-reshare", "personal-question", "depth-jump",
-    "disclosure-asymmetry", "researched-fact", "channel-escalation", "big-ask", "endearment",
+    "chasing",
+    "quiet-hours",
+    "preference-topic",
+    "preference-channel",
+    "preference-name",
+    "preference-pronouns",
+    "private-reshare",
+    "personal-question",
+    "depth-jump",
+    "disclosure-asymmetry",
+    "researched-fact",
+    "channel-escalation",
+    "big-ask",
+    "endearment",
     "presumed-closeness",
 )
-_REMOVE_SENTENCE = frozenset({
-    "personal-question", "depth-jump", "preference-topic", "disclosure-asymmetry", "chasing",
-    "researched-fact", "channel-escalation", "preference-channel", "private-reshare",
-})
-_GREETING_BEFORE_RE = re.compile(r"(?:hi|hey|hello|hiya|dear|thanks|thank you|morning)[ \t]*,?[ \t]*$",
-                                 re.IGNORECASE)
+_REMOVE_SENTENCE = frozenset(
+    {
+        "personal-question",
+        "depth-jump",
+        "preference-topic",
+        "disclosure-asymmetry",
+        "chasing",
+        "researched-fact",
+        "channel-escalation",
+        "preference-channel",
+        "private-reshare",
+    }
+)
+_GREETING_BEFORE_RE = re.compile(
+    r"(?:hi|hey|hello|hiya|dear|thanks|thank you|morning)[ \t]*,?[ \t]*$", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)
@@ -75,13 +100,22 @@ def decide(
         verdict = "revise"
     else:
         verdict = "ok"
-    return Decision(verdict, pacing, advise(verdict, flags, facts, contact, courtesy),
-                    rewrite(draft, flags, contact) if verdict != "ok" else None)
+    return Decision(
+        verdict,
+        pacing,
+        advise(verdict, flags, facts, contact, courtesy),
+        rewrite(draft, flags, contact) if verdict != "ok" else None,
+    )
 
 
-def advise(verdict: Verdict, flags: Sequence[Flag], facts: RelationshipFacts,
-           contact: Contact | None, courtesy: float) -> str:
-    name = facts.name if contact is not None else "they"
+def advise(
+    verdict: Verdict,
+    flags: Sequence[Flag],
+    facts: RelationshipFacts,
+    contact: Contact | None,
+    courtesy: float,
+) -> str:
+    name = facts.name if contact is not None else "them"
     # With no contact the pacing findings are notes only, but still the best advice there is.
     by_rule = {f.rule: f for f in flags if f.severity != "info" or contact is None}
     for rule in _ADVICE_ORDER:
@@ -143,9 +177,9 @@ def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str |
             edits.append(_swap_name(draft, f, contact))
         elif f.rule == "presumed-closeness":
             s, e = f.start, f.end
-            if draft[e:e + 2] == ", ":
+            if draft[e : e + 2] == ", ":
                 e += 2
-            elif s >= 2 and draft[s - 2:s] == ", ":
+            elif s >= 2 and draft[s - 2 : s] == ", ":
                 s -= 2
             edits.append((s, e, ""))
     if not edits:
@@ -174,13 +208,15 @@ def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, 
     if contact is not None:
         forms = [p.value for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
         wanted = forms[0] if forms else contact.address_name
-    before = draft[:f.start]
-    if wanted and (f.rule == "preference-name" or _GREETING_BEFORE_RE.search(before)):
+    before = draft[: f.start]
+    # Swap in their name only where a name belongs and it is not already there.
+    if wanted and (f.rule == "preference-name" or (
+            _GREETING_BEFORE_RE.search(before) and wanted not in draft)):
         return (f.start, f.end, wanted)
     s, e = f.start, f.end
-    if s >= 2 and draft[s - 2:s] == ", ":
+    if s >= 2 and draft[s - 2 : s] == ", ":
         s -= 2
-    elif draft[e:e + 2] == ", ":
+    elif draft[e : e + 2] == ", ":
         e += 2
     elif s >= 1 and draft[s - 1] == " ":
         s -= 1
