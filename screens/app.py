@@ -3,6 +3,7 @@ the store shared by every screen, and the one place errors become notifications.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import threading
 from collections.abc import Callable
@@ -14,12 +15,15 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker
 
 from coach.config import Settings, load_settings, save_settings
 from coach.errors import CoachError
 from coach.models import utcnow
 from coach.store import Store, open_store
+from screens.base import report_worker
 from screens.commands import CoachCommands
+
 
 def _screen(module: str, name: str) -> Screen[Any]:
     """Import a mode's screen on first use: startup only pays for the first screen."""
@@ -68,7 +72,10 @@ class CoachApp(App[int]):
         now: Callable[[], datetime] | None = None,
         llm: Any = RESOLVE,
         store: Store | None = None,
+        mode: str = "home",
     ) -> None:
+        # Read by App.__init__: the screen the app opens on ("compose" when `coach quick` escalates).
+        self.DEFAULT_MODE = mode  # type: ignore[misc]
         self._store = store
         self._store_lock = threading.Lock()
         self.demo = demo
@@ -116,6 +123,9 @@ class CoachApp(App[int]):
                         title="Demo", timeout=6)
         self.refresh_engine()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker(self, event.worker, event.state)
+
     def on_unmount(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -137,14 +147,34 @@ class CoachApp(App[int]):
             return
         self.llm = choice.coach
         self.call_from_thread(setattr, self, "engine_text", self._describe(choice.coach, choice.reason))
+        if choice.coach is not None:
+            self.call_from_thread(self._ping, choice.coach)
+
+    @work(exclusive=True, group="engine-ping", exit_on_error=False, description="asking the LLM")
+    async def _ping(self, llm: Any) -> None:
+        """Does the endpoint answer? (A model list is the cheapest question it takes.)"""
+        client = getattr(llm, "client", None)
+        if client is None:
+            return
+        described = self._describe(llm, "")
+        try:
+            await asyncio.wait_for(client.list_models(), timeout=5)
+        except (CoachError, TimeoutError) as exc:
+            why = exc.message if isinstance(exc, CoachError) else "no answer within 5 s"
+            self.engine_text = f"{described} · NOT answering ({why}); checks run offline"
+            if self.llm is llm:
+                self.llm = None  # keep checks instant; Settings → Save looks again
+            return
+        self.engine_text = f"{described} · answering"
 
     @staticmethod
     def _describe(llm: Any, reason: str) -> str:
         if llm is None:
             return f"engine: offline · {reason}"
-        model = getattr(llm, "model", "") or "default model"
-        where = getattr(llm, "base_url", "") or getattr(llm, "name", "llm")
-        return f"engine: {model} @ {where} · answering"
+        model = getattr(llm, "model", "") or "first model served"
+        endpoint = getattr(llm, "endpoint", None)
+        where = getattr(endpoint, "base_url", "") or getattr(llm, "name", "llm")
+        return f"engine: {model} @ {where}"
 
     # -- errors ----------------------------------------------------------------------------
     def report_error(self, error: BaseException, *, doing: str = "") -> None:
@@ -163,6 +193,11 @@ class CoachApp(App[int]):
 
     # -- actions ---------------------------------------------------------------------------
     async def action_go(self, mode: str) -> None:
+        from screens.quick import QuickCheckModal
+
+        if isinstance(self.screen, QuickCheckModal) and mode == "compose":
+            self.screen.escalate()  # F4 in the quick check carries the text over
+            return
         if self.current_mode != mode:
             await self.switch_mode(mode)
 
@@ -187,7 +222,12 @@ class CoachApp(App[int]):
 
         if isinstance(self.screen, QuickCheckModal):
             return
-        self.push_screen(QuickCheckModal())
+        # Start with the contact in view, if any: that is usually who the draft is for.
+        contact = getattr(self.screen, "contact", None)
+        current = getattr(self.screen, "current_contact", None)
+        if contact is None and callable(current):
+            contact = current()
+        self.push_screen(QuickCheckModal(contact_id=getattr(contact, "id", None)))
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -238,7 +278,7 @@ class CoachApp(App[int]):
     def action_transfer(self) -> None:
         """The import/export screens (built in screens/transfer.py)."""
         try:
-            from screens import transfer
+            transfer = importlib.import_module("screens.transfer")
         except ImportError:
             self.notify("Imports are not available in this build; use `coach contacts import PATH`.",
                         severity="warning")

@@ -41,6 +41,8 @@ async def full_check(
     llm: Any = None,
     on_delta: Callable[[str], None] | None = None,
     record: bool = True,
+    mutes: Iterable[Mute] | None = None,
+    now: datetime | None = None,
 ) -> CheckRecord:
     """Offline then (if `llm`) the streamed coaching, recorded in the history unless `record` is False."""
     try:
@@ -51,12 +53,13 @@ async def full_check(
             draft=draft,
             contact_id=contact.id if contact else None,
             contact_name=contact.name if contact else None,
-            channel=channel,  # type: ignore[arg-type]
+            channel=channel,
             result=result,
         )
         if store is not None and record:
             store.add_check(rec)
         return rec
     return await run_check(
-        draft, contact, channel, store=store, llm=llm, on_delta=on_delta, record=record
+        draft, contact, channel, store=store, llm=llm, on_delta=on_delta, record=record,
+        mutes=None if mutes is None else tuple(mutes), now=now,
     )

@@ -90,7 +90,7 @@ class ComposeScreen(CoachScreen):
                 yield Static("", id="stream-status", classes="muted")
                 yield Markdown("", id="coaching")
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#rewrite-box").display = False
@@ -233,6 +233,7 @@ class ComposeScreen(CoachScreen):
 
     def show_result(self, result: CheckResult) -> None:
         self.result = result
+        self.refresh_bindings()
         draft = self.checked_text
         self.query_one("#verdict", Static).update(render_verdict(result))
         flags = self.query_one("#flags", FlagList)
@@ -307,7 +308,8 @@ class ComposeScreen(CoachScreen):
             self._tick = self.set_interval(STREAM_TICK, self._flush_stream)
         try:
             record = await full_check(draft, contact, channel, store=self.capp.store, llm=llm,
-                                      on_delta=self._on_delta if llm is not None else None)
+                                      on_delta=self._on_delta if llm is not None else None,
+                                      mutes=self.mutes, now=self.capp.now())
         finally:
             await self._end_stream()
         self.record = record
@@ -416,6 +418,12 @@ class ComposeScreen(CoachScreen):
     def _keep_mine(self) -> None:
         self.query_one("#rewrite-box").display = False
         self.query_one("#draft", DraftArea).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Rewrite keys only appear in the footer when there is a rewrite to act on.
+        if action in ("apply_rewrite", "copy_rewrite"):
+            return bool(self.result is not None and self.result.rewrite)
+        return True
 
     def _has_rewrite(self) -> bool:
         if self.result is None or not self.result.rewrite:

@@ -59,7 +59,7 @@ class HomeScreen(CoachScreen):
             with VerticalScroll(id="relationship-pane"):
                 yield Static(EMPTY_TEXT, id="relationship")
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).focus()
@@ -145,7 +145,7 @@ class HomeScreen(CoachScreen):
             except (OSError, ValueError) as exc:
                 self.capp.report_error(exc, doing="saving the settings")
             if load:
-                self.app.run_action("load_demo")
+                self.capp.action_load_demo()
 
         self.app.push_screen(
             ConfirmDialog(

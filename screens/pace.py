@@ -45,21 +45,15 @@ def unanswered(contact: Contact) -> int:
 
 
 def computed_stage(contact: Contact) -> Stage | None:
-    """The stage from the evidence, when the analysis offers it (it is built by another module)."""
+    """The stage read off the evidence by the analysis (None if the analysis is unavailable)."""
     try:
-        from coach.analysis import stage as stage_mod
+        from coach.analysis.stage import relationship_facts
     except ImportError:
         return None
-    for name in ("compute_stage", "stage_from_evidence", "infer_stage"):
-        fn = getattr(stage_mod, name, None)
-        if callable(fn):
-            try:
-                value = fn(contact)
-            except Exception:  # analysis is advisory here; a failure must not break a list row
-                return None
-            found = getattr(value, "stage", value)
-            return found if isinstance(found, str) else None  # type: ignore[return-value]
-    return None
+    try:
+        return relationship_facts(contact).computed
+    except Exception:  # advisory here: a failure must not break a list row
+        return None
 
 
 def stage_label(contact: Contact) -> str:

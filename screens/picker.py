@@ -65,8 +65,7 @@ class ContactPicker(CoachModal[str | None]):
             scored = [s for s in scored if s[0] > 0]
             scored.sort(key=lambda s: -s[0])
             for _, cid, name, ctx in scored[:_SHOWN]:
-                label = matcher.highlight(name)
-                label.append(f"  {ctx}", style="dim")
+                label = matcher.highlight(name).append_text(f"  {ctx}", "dim")
                 options.append(Option(label, id=cid))
         else:
             for cid, name, ctx in self._names[:_SHOWN]:

@@ -1,0 +1,93 @@
+"""F1: what the focused part of the screen is for, and every key that works here (with the
+binding ids a keymap in the config can change)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+from screens.base import CoachModal
+
+# What each part of the screen is for, by widget id.
+HELP_TEXTS: dict[str, str] = {
+    "contacts": "Your contacts. Type / to search; Enter or c writes to the selected person; "
+                "n adds someone, e edits, l logs a message or meeting.",
+    "search": "Search as you type: name, the name they use, or a handle.",
+    "draft": "Write the message here. ctrl+r checks it: the verdict appears at once and flagged "
+             "words are underlined. The draft is saved as you type, so closing the terminal "
+             "loses nothing.",
+    "flags": "Each flag names the rule, the words, the fact behind it and its source. "
+             "Enter jumps to the words; m mutes the rule for this contact (with a reason).",
+    "to": "Who the message is for (ctrl+o). The check weighs the draft against your history "
+          "with them.",
+    "channel": "Where you will send it: moving to a more private channel early is a pacing signal.",
+    "history-list": "Every check, newest first. Enter reopens it in compose, Del deletes, "
+                    "x exports what the filters show.",
+    "history-text": "Search the drafts of the history.",
+    "quick-draft": "Type or paste a draft: the verdict follows as you type. ctrl+r keeps the check "
+                   "in the history; F4 continues in the compose screen.",
+    "endpoint": "Any OpenAI-compatible server (Ollama, llama.cpp, LM Studio, vLLM). Relationship "
+                "notes are private: a non-local server needs allow_remote in the config file.",
+    "keymap": "Change any key: one 'binding_id = keys' per line. The ids are listed in F1.",
+}
+
+
+def describe(widget: Widget | None) -> tuple[str, str]:
+    if widget is None:
+        return "coach", "Nothing is focused; Tab moves between the parts of the screen."
+    text = HELP_TEXTS.get(widget.id or "")
+    if text is None and widget.parent is not None:
+        text = HELP_TEXTS.get(widget.parent.id or "")
+    if text is None:
+        doc = (type(widget).__doc__ or "").strip().split("\n\n")[0]
+        text = " ".join(doc.split()) or "No help for this part yet."
+    name = (widget.id or type(widget).__name__).replace("-", " ")
+    return name, text
+
+
+class HelpScreen(CoachModal[None]):
+    """Help for the focused widget, then the keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "close", "Close", id="help_close"),
+    ]
+
+    def __init__(self, focused: Widget | None) -> None:
+        super().__init__()
+        self.focused_widget = focused
+
+    def compose(self) -> ComposeResult:
+        title, text = describe(self.focused_widget)
+        with Vertical(classes="dialog"):
+            yield Label(f"Help: {title}", classes="dialog-title")
+            yield Static(Text(text))
+            with VerticalScroll(id="help-keys"):
+                yield Static(self._keys_table())
+            yield Static(Text("Esc closes. Keys can be changed in Settings (F6) or the config "
+                              "file's [keymap] table.", style="dim"))
+
+    def _keys_table(self) -> Table:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True)
+        table.add_column("key", no_wrap=True)
+        table.add_column("does")
+        table.add_column("id (for the keymap)", style="dim")
+        seen: set[tuple[str, str]] = set()
+        # The bindings active under this dialog: the focused widget's, its screen's, the app's.
+        screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or (binding.key, binding.action) in seen:
+                continue
+            seen.add((binding.key, binding.action))
+            table.add_row(self.app.get_key_display(binding), binding.description, binding.id or "")
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)
