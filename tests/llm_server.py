@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 MODEL_NAME = "tiny-test"
-N_CTX = 8192  # two slots of 4096: enough for a check prompt tokenised mostly byte by byte
+N_CTX = 16384  # two slots of 8192: a check prompt tokenised mostly byte by byte, and the reply
 
 # ChatML, the template most local models use; the server renders it with its own Jinja.
 CHATML = (

@@ -31,7 +31,7 @@ from coach.models import CheckResult
 from tests.llm_server import free_port
 
 MESSAGES = [{"role": "user", "content": "hi"}]
-GOOD = {"coaching": "Fine.", "verdict": "ok", "flags": [], "rewrite": None, "advice": ""}
+GOOD: dict[str, Any] = {"coaching": "Fine.", "verdict": "ok", "flags": [], "rewrite": None, "advice": ""}
 HANG_GUARD = 10.0  # seconds: only there so a broken test fails instead of hanging
 
 

@@ -96,7 +96,7 @@ def test_locate_by_quote() -> None:
 
 
 def _offline(verdict: str = "ok", flags: list[Flag] | None = None) -> CheckResult:
-    return CheckResult(verdict=verdict, flags=flags or [], advice="Wait for their reply.")  # type: ignore[arg-type]
+    return CheckResult(verdict=verdict, flags=flags or [], advice="Wait for their reply.")
 
 
 def test_merge_keeps_offline_flags_and_adds_located_llm_flags() -> None:

@@ -5,7 +5,6 @@ pulled out of a half-streamed JSON reply.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
 from typing import Any, Literal
@@ -211,8 +210,18 @@ class CoachingStream:
                 if nxt == "u":
                     if i + 6 > n:
                         break
-                    with contextlib.suppress(ValueError):
-                        out.append(chr(int(buf[i + 2 : i + 6], 16)))
+                    code = _hex(buf[i + 2 : i + 6])
+                    if 0xD800 <= code < 0xDC00:
+                        # A surrogate pair arrives as two escapes: wait for the second one.
+                        if i + 12 > n:
+                            break
+                        low = _hex(buf[i + 8 : i + 12]) if buf[i + 6 : i + 8] == "\\u" else -1
+                        if 0xDC00 <= low < 0xE000:
+                            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)))
+                            i += 12
+                            continue
+                    if code >= 0:
+                        out.append(chr(code))
                     i += 6
                     continue
                 out.append({"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(nxt, nxt))
@@ -222,3 +231,10 @@ class CoachingStream:
             i += 1
         self._pos = i
         return "".join(out)
+
+
+def _hex(digits: str) -> int:
+    try:
+        return int(digits, 16)
+    except ValueError:
+        return -1

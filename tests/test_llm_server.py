@@ -1,0 +1,227 @@
+"""Against a real llama.cpp server (xllamacpp) serving a tiny random model: listing, checks
+streamed and not, structured output, cancel mid-stream, unknown model, wrong key, huge prompt."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.batch_llm import BatchItem, run_batch
+from coach.llm import endpoints
+from coach.llm.client import ChatClient
+from coach.llm.endpoints import Endpoint
+from coach.llm.engine import LLMCoach, resolve_engine
+from coach.llm.errors import LLMAuthError, LLMContextExceeded, LLMModelNotFound
+from coach.llm.structured import LLMReply, response_format
+from coach.models import CheckResult, Contact, Flag, Interaction, Preference
+from tests.llm_server import MODEL_NAME, LlamaServer, free_port, make_tiny_model
+
+pytestmark = pytest.mark.llm
+HANG_GUARD = 60.0  # only so a broken test fails instead of hanging CI
+API_KEY = "test-key-123"
+DRAFT = "Hey Dana, how is your family doing? Thanks for the kind words!"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_model(tmp_path_factory.mktemp("llm") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def llama(tiny_model: Path) -> Iterator[LlamaServer]:
+    server = LlamaServer(tiny_model).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def keyed_llama(tiny_model: Path) -> Iterator[LlamaServer]:
+    server = LlamaServer(tiny_model, api_key=API_KEY).start()
+    yield server
+    server.stop()
+
+
+def _endpoint(server: LlamaServer, **kw: Any) -> Endpoint:
+    ep = Endpoint(base_url=server.base_url, model=MODEL_NAME, read_timeout=30.0, **kw)
+    ep.max_tokens = 1500
+    ep.extra = {"seed": 42}  # a fixed seed keeps the random model's output the same every run
+    return ep
+
+
+def _contact() -> Contact:
+    return Contact(
+        name="Dana Reyes",
+        preferred_name="Dana",
+        notes="{{ 7*7 }} stays text",
+        preferences=[Preference(kind="topic_avoid", value="family", quote="I keep it offline")],
+        interactions=[Interaction(direction="in", channel="public_reply", text="Love it!")],
+    )
+
+
+def _offline() -> CheckResult:
+    flag = Flag(
+        rule="personal-question", severity="stop", start=10, end=35, evidence="asked not to"
+    )
+    return CheckResult(verdict="hold", flags=[flag], advice="Leave family out.")
+
+
+async def _coach(coach: LLMCoach, **kw: Any) -> Any:
+    try:
+        return await asyncio.wait_for(
+            coach.coach(DRAFT, _contact(), "dm", _offline(), **kw), HANG_GUARD
+        )
+    finally:
+        await coach.aclose()
+
+
+async def test_lists_models(llama: LlamaServer) -> None:
+    async with ChatClient(_endpoint(llama)) as client:
+        assert await client.list_models() == [MODEL_NAME]
+
+
+async def test_check_end_to_end_not_streamed(llama: LlamaServer) -> None:
+    outcome = await _coach(LLMCoach(_endpoint(llama)))
+    result = outcome.result
+    assert result.engine == f"llm:{MODEL_NAME}"
+    assert result.flags[0] == _offline().flags[0]  # evidence-backed offline flag kept
+    assert result.verdict == "hold"  # never softer than offline
+    assert all(DRAFT[f.start : f.end] for f in result.flags)  # every span is in the draft
+    assert outcome.tokens["prompt"] > 100 and outcome.tokens["completion"] > 0
+    assert outcome.template == "check.j2@check-v1+system.j2@system-v1"
+    assert "{{ 7*7 }} stays text" in outcome.prompt
+    assert outcome.timings["llm_ms"] > 0
+
+
+async def test_check_end_to_end_streamed(llama: LlamaServer) -> None:
+    deltas: list[str] = []
+    outcome = await _coach(LLMCoach(_endpoint(llama)), on_delta=deltas.append)
+    assert outcome.result.engine == f"llm:{MODEL_NAME}"
+    # What streamed to the screen is exactly the coaching text that was parsed at the end.
+    assert "".join(deltas) == outcome.coaching
+    assert outcome.tokens["completion"] > 0  # the usage chunk arrived
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_json_schema_output_conforms(llama: LlamaServer, seed: int) -> None:
+    ep = _endpoint(llama)
+    ep.extra = {"seed": seed}
+    async with ChatClient(ep) as client:
+        reply = await asyncio.wait_for(
+            client.chat(
+                [{"role": "user", "content": "Check: thanks a lot!"}],
+                response_format=response_format("json_schema", 20),
+            ),
+            HANG_GUARD,
+        )
+    assert reply.finish_reason == "stop"  # the grammar closed the object before max_tokens
+    parsed = LLMReply.model_validate_json(reply.content)
+    assert parsed.rewrite is None or len(parsed.rewrite) <= 20 * 1.3 + 40
+
+
+async def test_cancel_mid_stream_frees_the_server(llama: LlamaServer) -> None:
+    ep = _endpoint(llama)
+    ep.max_tokens = 4000  # a random model never stops: this would stream for seconds
+    client = ChatClient(ep)
+    got_text = asyncio.Event()
+    task = asyncio.create_task(
+        client.chat(
+            [{"role": "user", "content": "go"}], stream=True, on_delta=lambda _: got_text.set()
+        )
+    )
+    await asyncio.wait_for(got_text.wait(), HANG_GUARD)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, HANG_GUARD)
+    await client.aclose()
+    # The server dropped the cancelled request: a new one is served at once.
+    async with ChatClient(_endpoint(llama)) as fresh:
+        reply = await asyncio.wait_for(
+            fresh.chat([{"role": "user", "content": "hi"}], max_tokens=5), HANG_GUARD
+        )
+    assert reply.finish_reason == "length"
+
+
+async def test_unknown_model_name(llama: LlamaServer) -> None:
+    ep = _endpoint(llama)
+    ep.model = "llama-3-70b"
+    with pytest.raises(LLMModelNotFound) as err:
+        await _coach(LLMCoach(ep))
+    assert MODEL_NAME in err.value.message and "--model" in err.value.hint
+
+
+async def test_wrong_api_key(keyed_llama: LlamaServer) -> None:
+    with pytest.raises(LLMAuthError) as err:
+        await _coach(LLMCoach(_endpoint(keyed_llama, api_key="wrong")))
+    assert "COACH_API_KEY" in err.value.hint
+    async with ChatClient(_endpoint(keyed_llama, api_key=API_KEY)) as client:
+        assert await client.list_models() == [MODEL_NAME]
+
+
+async def test_prompt_larger_than_the_context(llama: LlamaServer) -> None:
+    coach = LLMCoach(_endpoint(llama))
+    huge = "Thanks for everything you do for the community. " * 1000
+    with pytest.raises(LLMContextExceeded) as err:
+        await asyncio.wait_for(coach.coach(huge, None, "dm", CheckResult()), HANG_GUARD)
+    await coach.aclose()
+    assert "Shorten" in err.value.hint
+
+
+async def test_batch_runs_concurrently_in_input_order(llama: LlamaServer) -> None:
+    ep = _endpoint(llama)
+    ep.max_tokens = 1500
+    items = [BatchItem(draft=f"Thanks {n}, great talk!", offline=CheckResult()) for n in range(4)]
+    items.insert(2, BatchItem(draft="x" * 60000, offline=CheckResult()))  # too long: fails alone
+    seen: list[int] = []
+    outcomes = await asyncio.wait_for(
+        run_batch(items, LLMCoach(ep), concurrency=2, progress=lambda d, t: seen.append(d)),
+        HANG_GUARD,
+    )
+    assert [o.ok for o in outcomes] == [True, True, False, True, True]
+    assert isinstance(outcomes[2].error, LLMContextExceeded)
+    assert all(o.value.result.engine == f"llm:{MODEL_NAME}" for o in outcomes if o.value)
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_probe_finds_a_local_server(llama: LlamaServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(endpoints, "LOCAL_SERVERS", (("llama.cpp", llama.port),))
+    monkeypatch.setattr("coach.llm.engine.LOCAL_SERVERS", endpoints.LOCAL_SERVERS)
+    endpoints.clear_probe_cache()
+    choice = resolve_engine()
+    assert choice.coach is not None and choice.coach.model == MODEL_NAME
+    assert choice.reason == f"found llama.cpp at {llama.base_url} serving {MODEL_NAME}"
+    endpoints.clear_probe_cache()
+
+
+def _cli(
+    home: Path, *argv: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "--home", str(home), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_cli_models_and_doctor(llama: LlamaServer, coach_home: Path) -> None:
+    done = _cli(coach_home, "models", "--endpoint", llama.base_url, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"endpoint": llama.base_url, "models": [MODEL_NAME]}
+    doctor = _cli(coach_home, "doctor", "--json", env={"COACH_ENDPOINT": llama.base_url})
+    engine = json.loads(doctor.stdout)["engine"]
+    assert engine["endpoint"] == llama.base_url and engine["source"] == "COACH_ENDPOINT"
+
+
+def test_cli_models_unreachable_is_one_line(coach_home: Path) -> None:
+    done = _cli(coach_home, "models", "--endpoint", f"http://127.0.0.1:{free_port()}/v1")
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("coach: Could not reach")
