@@ -31,24 +31,57 @@ STATED = "their stated preference"
 
 _RANK_FRIEND = STAGE_RANK["friend"]
 _TOPIC_NAMES = {
-    "family": "family", "relationships": "relationships", "health": "health", "money": "money",
-    "age": "age", "beliefs": "beliefs", "sexuality": "sexuality", "emotions": "feelings",
-    "body": "body", "location": "where they live", "work": "work",
+    "family": "family",
+    "relationships": "relationships",
+    "health": "health",
+    "money": "money",
+    "age": "age",
+    "beliefs": "beliefs",
+    "sexuality": "sexuality",
+    "emotions": "feelings",
+    "body": "body",
+    "location": "where they live",
+    "work": "work",
 }
 _ASK_WORDS = {
-    "money": "money", "intro": "an introduction", "pitch": "a purchase or sign-up",
-    "meeting": "a meeting", "call": "a call", "time": "their time", "favour": "a favour",
+    "money": "money",
+    "intro": "an introduction",
+    "pitch": "a purchase or sign-up",
+    "meeting": "a meeting",
+    "call": "a call",
+    "time": "their time",
+    "favour": "a favour",
 }
 _CHANNEL_WORDS = {
-    "dm": "direct messages", "email": "email", "sms": "their phone number",
-    "call": "a call", "in_person": "meeting in person", "address": "their address",
+    "dm": "direct messages",
+    "email": "email",
+    "sms": "their phone number",
+    "call": "a call",
+    "in_person": "meeting in person",
+    "address": "their address",
 }
 _CHANNEL_ALIASES = {
-    "dm": "dm", "dms": "dm", "direct message": "dm", "direct messages": "dm", "pm": "dm",
-    "email": "email", "e-mail": "email", "mail": "email", "sms": "sms", "text": "sms",
-    "texts": "sms", "phone": "call", "call": "call", "calls": "call", "whatsapp": "sms",
-    "meeting": "meeting", "in_person": "in_person", "in person": "in_person",
-    "public_reply": "public_reply", "mention": "mention", "comment": "comment",
+    "dm": "dm",
+    "dms": "dm",
+    "direct message": "dm",
+    "direct messages": "dm",
+    "pm": "dm",
+    "email": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "sms": "sms",
+    "text": "sms",
+    "texts": "sms",
+    "phone": "call",
+    "call": "call",
+    "calls": "call",
+    "whatsapp": "sms",
+    "meeting": "meeting",
+    "in_person": "in_person",
+    "in person": "in_person",
+    "public_reply": "public_reply",
+    "mention": "mention",
+    "comment": "comment",
 }
 _PRONOUN_SETS = {
     "he": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
@@ -58,16 +91,35 @@ _TOLD_ME_RE = re.compile(
     r"\byou (?:told me|mentioned|said|shared|confided|dm'?d me|messaged me)\b", re.IGNORECASE
 )
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "sir", "madam"})
-_PERSONAL_SOURCES = ("instagram", "insta", "facebook", "fb", "photo", "picture", "stor", "tiktok",
-                     "looked you up", "googled", "digging", "stalked", "found your")
+_PERSONAL_SOURCES = (
+    "instagram",
+    "insta",
+    "facebook",
+    "fb",
+    "photo",
+    "picture",
+    "stor",
+    "tiktok",
+    "looked you up",
+    "googled",
+    "digging",
+    "stalked",
+    "found your",
+)
 
 
-def flag(rule: str, severity: Severity, start: int, end: int, message: str, evidence: str,
-         source: str) -> Flag:
+def flag(
+    rule: str, severity: Severity, start: int, end: int, message: str, evidence: str, source: str
+) -> Flag:
     # Built without validation: this is the hot path and every field is made here.
     return Flag.model_construct(
-        rule=rule, severity=severity, start=start, end=end, message=message[:300],
-        evidence=evidence[:500], source=source,
+        rule=rule,
+        severity=severity,
+        start=start,
+        end=end,
+        message=message[:300],
+        evidence=evidence[:500],
+        source=source,
     )
 
 
@@ -91,12 +143,17 @@ def assess_pacing(
         _private_reshare(tf, facts, channel, flags)
         _researched(tf, facts, contact, flags)
         if facts.declared and abs(STAGE_RANK[facts.declared] - STAGE_RANK[facts.computed]) >= 2:
-            flags.append(flag(
-                "stage-mismatch", "info", 0, 0,
-                f"You set the stage to {facts.declared}; the history looks like {facts.computed}",
-                f"{facts.exchanged()}; their deepest disclosure: {_depth_word(facts.their_max_depth)}",
-                KNAPP,
-            ))
+            flags.append(
+                flag(
+                    "stage-mismatch",
+                    "info",
+                    0,
+                    0,
+                    f"You set the stage to {facts.declared}; the history looks like {facts.computed}",
+                    f"{facts.exchanged()}; their deepest disclosure: {_depth_word(facts.their_max_depth)}",
+                    KNAPP,
+                )
+            )
     flags.sort(key=lambda f: (f.start, f.end))
     return flags
 
@@ -114,8 +171,9 @@ def _shared(facts: RelationshipFacts, topic: str) -> str:
 
 
 # -- topics: personal questions, depth jumps, topics they asked you to avoid -----------------
-def _topics(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
-            flags: list[Flag]) -> None:
+def _topics(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
+) -> None:
     avoid = _avoided_topics(contact) if contact else {}
     stage = facts.stage
     rank = STAGE_RANK[stage]
@@ -128,12 +186,19 @@ def _topics(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
         if t.topic in avoid:
             done.add(t.topic)
             quote = avoid[t.topic]
-            flags.append(flag(
-                "preference-topic", "stop", t.start, t.end,
-                f"Brings up {what}, which {facts.name} asked to keep out of it",
-                f'{facts.name} said: "{quote}"' if quote else f"{facts.name} asked you to avoid {what}",
-                STATED,
-            ))
+            flags.append(
+                flag(
+                    "preference-topic",
+                    "stop",
+                    t.start,
+                    t.end,
+                    f"Brings up {what}, which {facts.name} asked to keep out of it",
+                    f'{facts.name} said: "{quote}"'
+                    if quote
+                    else f"{facts.name} asked you to avoid {what}",
+                    STATED,
+                )
+            )
             continue
         verb = "Asks about" if t.mode == "question" else "Brings up"
         their = facts.their_depth.get(t.topic, -1)
@@ -144,24 +209,34 @@ def _topics(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
             severity: Severity = "stop" if rank <= 1 and t.depth >= 2 else "warn"
             done.add(t.topic)
             start, end = _question_span(tf, t)
-            flags.append(flag(
-                "personal-question", severity, start, end,
-                f"{verb} their {what} before they raised it",
-                f"{_shared(facts, t.topic)}; {facts.exchanged()}",
-                SPT if t.depth >= 2 else URT,
-            ))
+            flags.append(
+                flag(
+                    "personal-question",
+                    severity,
+                    start,
+                    end,
+                    f"{verb} their {what} before they raised it",
+                    f"{_shared(facts, t.topic)}; {facts.exchanged()}",
+                    SPT if t.depth >= 2 else URT,
+                )
+            )
             continue
         allowed = max(their + 1, cap)
         if t.depth > allowed:
             done.add(t.topic)
             severity = "stop" if rank <= 1 and t.depth - max(their, 0) >= 2 else "warn"
             start, end = _question_span(tf, t)
-            flags.append(flag(
-                "depth-jump", severity, start, end,
-                f"{verb} {what} more deeply than {facts.name} has gone",
-                f"{_shared(facts, t.topic)}; stage: {stage}",
-                SPT,
-            ))
+            flags.append(
+                flag(
+                    "depth-jump",
+                    severity,
+                    start,
+                    end,
+                    f"{verb} {what} more deeply than {facts.name} has gone",
+                    f"{_shared(facts, t.topic)}; stage: {stage}",
+                    SPT,
+                )
+            )
 
 
 def _question_span(tf: TextFeatures, t: TopicSpan) -> tuple[int, int]:
@@ -187,8 +262,15 @@ def _avoided_topics(contact: Contact) -> dict[str, str]:
         value = p.value.strip().lower()
         topics = {value} if value in _TOPIC_NAMES else set()
         topics |= {m.lastgroup.rsplit("_", 1)[0] for m in TOPIC_RE.finditer(value) if m.lastgroup}
-        topics |= {m.lastgroup.rsplit("_", 1)[0] for m in TOPIC_RE.finditer(p.quote.lower())
-                   if m.lastgroup} if not topics else set()
+        topics |= (
+            {
+                m.lastgroup.rsplit("_", 1)[0]
+                for m in TOPIC_RE.finditer(p.quote.lower())
+                if m.lastgroup
+            }
+            if not topics
+            else set()
+        )
         for t in topics:
             out[t] = p.quote
     return out
@@ -207,18 +289,24 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
         return
     severity: Severity = "stop" if deepest.depth == 3 and STAGE_RANK[stage] <= 1 else "warn"
     what = _TOPIC_NAMES.get(deepest.topic, deepest.topic)
-    flags.append(flag(
-        "disclosure-asymmetry", severity, deepest.start, deepest.end,
-        f"Shares your {what} far beyond what {facts.name} has shared",
-        f"this goes to depth {deepest.depth} of 3; {facts.name}'s deepest: "
-        f"{_depth_word(facts.their_max_depth)}; {facts.exchanged()}",
-        RECIPROCITY,
-    ))
+    flags.append(
+        flag(
+            "disclosure-asymmetry",
+            severity,
+            deepest.start,
+            deepest.end,
+            f"Shares your {what} far beyond what {facts.name} has shared",
+            f"this goes to depth {deepest.depth} of 3; {facts.name}'s deepest: "
+            f"{_depth_word(facts.their_max_depth)}; {facts.exchanged()}",
+            RECIPROCITY,
+        )
+    )
 
 
 # -- closeness: endearments, nicknames, names they asked for, presumed closeness --------------
-def _closeness(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
-               flags: list[Flag]) -> None:
+def _closeness(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
+) -> None:
     stage = facts.stage
     rank = STAGE_RANK[stage]
     if stage != "close":
@@ -226,20 +314,30 @@ def _closeness(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | No
             word = s.text.lower()
             if word in facts.they_informal or (rank >= _RANK_FRIEND and facts.they_informal):
                 continue
-            flags.append(flag(
-                "endearment", "warn", s.start, s.end,
-                f"Calls them '{s.text}'; {facts.name} has not used words like that with you",
-                f"no endearment in their messages; stage: {stage}; {facts.exchanged()}",
-                EXPECTANCY,
-            ))
+            flags.append(
+                flag(
+                    "endearment",
+                    "warn",
+                    s.start,
+                    s.end,
+                    f"Calls them '{s.text}'; {facts.name} has not used words like that with you",
+                    f"no endearment in their messages; stage: {stage}; {facts.exchanged()}",
+                    EXPECTANCY,
+                )
+            )
         if rank < _RANK_FRIEND:
             for s in tf.presumed_closeness:
-                flags.append(flag(
-                    "presumed-closeness", "warn", s.start, s.end,
-                    f"'{s.text}' presumes a closeness the history does not show yet",
-                    f"stage: {stage}; {facts.exchanged()}",
-                    HYPERPERSONAL,
-                ))
+                flags.append(
+                    flag(
+                        "presumed-closeness",
+                        "warn",
+                        s.start,
+                        s.end,
+                        f"'{s.text}' presumes a closeness the history does not show yet",
+                        f"stage: {stage}; {facts.exchanged()}",
+                        HYPERPERSONAL,
+                    )
+                )
     if contact is not None:
         _names(tf, facts, contact, flags)
 
@@ -248,8 +346,7 @@ def _norm_tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s.,]+", name.lower().replace("’", "'")) if t]
 
 
-def _names(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
-           flags: list[Flag]) -> None:
+def _names(tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]) -> None:
     wanted = [p for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
     name_tokens = set(_norm_tokens(contact.name))
     preferred = _norm_tokens(contact.preferred_name)
@@ -268,32 +365,50 @@ def _names(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
             if any(set(_norm_tokens(p.value)) <= set(tokens) for p in wanted):
                 continue
             p = wanted[0]
-            flags.append(flag(
-                "preference-name", "stop", s.start, s.end,
-                f"Addresses them as '{s.text}'; they asked to be called '{p.value}'",
-                f'{facts.name} said: "{p.quote}"' if p.quote else f"stated name form: {p.value}",
-                STATED,
-            ))
+            flags.append(
+                flag(
+                    "preference-name",
+                    "stop",
+                    s.start,
+                    s.end,
+                    f"Addresses them as '{s.text}'; they asked to be called '{p.value}'",
+                    f'{facts.name} said: "{p.quote}"'
+                    if p.quote
+                    else f"stated name form: {p.value}",
+                    STATED,
+                )
+            )
         elif preferred and not set(preferred) <= set(bare) and not nickname:
-            flags.append(flag(
-                "preference-name", "warn", s.start, s.end,
-                f"Addresses them as '{s.text}'; they go by '{contact.preferred_name}'",
-                f"{contact.name} uses the name '{contact.preferred_name}'",
-                STATED,
-            ))
+            flags.append(
+                flag(
+                    "preference-name",
+                    "warn",
+                    s.start,
+                    s.end,
+                    f"Addresses them as '{s.text}'; they go by '{contact.preferred_name}'",
+                    f"{contact.name} uses the name '{contact.preferred_name}'",
+                    STATED,
+                )
+            )
         elif nickname and facts.stage != "close" and s.text.lower() not in facts.incoming_text:
-            flags.append(flag(
-                "endearment", "warn", s.start, s.end,
-                f"Calls them '{s.text}', a form of their name they have not used",
-                f"they go by '{contact.address_name}'; stage: {facts.stage}",
-                EXPECTANCY,
-            ))
+            flags.append(
+                flag(
+                    "endearment",
+                    "warn",
+                    s.start,
+                    s.end,
+                    f"Calls them '{s.text}', a form of their name they have not used",
+                    f"they go by '{contact.address_name}'; stage: {facts.stage}",
+                    EXPECTANCY,
+                )
+            )
     if contact.pronouns:
         _pronouns(tf, facts, contact, known, flags)
 
 
-def _pronouns(tf: TextFeatures, facts: RelationshipFacts, contact: Contact, known: set[str],
-              flags: list[Flag]) -> None:
+def _pronouns(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact, known: set[str], flags: list[Flag]
+) -> None:
     stated = contact.pronouns.lower()
     text = tf.text
     names = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True) if len(n) >= 2)
@@ -306,18 +421,24 @@ def _pronouns(tf: TextFeatures, facts: RelationshipFacts, contact: Contact, know
                 continue
             hit = rx.search(text, m.end(), window_end)
             if hit:
-                flags.append(flag(
-                    "preference-pronouns", "stop", hit.start(), hit.end(),
-                    f"Uses '{hit.group()}' for {facts.name}, whose pronouns are {contact.pronouns}",
-                    f"{facts.name} stated pronouns: {contact.pronouns}",
-                    STATED,
-                ))
+                flags.append(
+                    flag(
+                        "preference-pronouns",
+                        "stop",
+                        hit.start(),
+                        hit.end(),
+                        f"Uses '{hit.group()}' for {facts.name}, whose pronouns are {contact.pronouns}",
+                        f"{facts.name} stated pronouns: {contact.pronouns}",
+                        STATED,
+                    )
+                )
                 return
 
 
 # -- requests: size against the stage, bald on record (Brown & Levinson) ----------------------
-def _requests(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
-              flags: list[Flag]) -> None:
+def _requests(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
+) -> None:
     stage = facts.stage
     rank = STAGE_RANK[stage]
     if rank >= _RANK_FRIEND:
@@ -339,23 +460,36 @@ def _requests(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | Non
     if best is None:
         return
     _, severity, req = best
-    open_asks = sum(1 for a in contact.asks if a.who == "me" and a.status == "open") if contact else 0
-    extra = f"; you already have {open_asks} open request{'s' if open_asks != 1 else ''}" if open_asks else ""
+    open_asks = (
+        sum(1 for a in contact.asks if a.who == "me" and a.status == "open") if contact else 0
+    )
+    extra = (
+        f"; you already have {open_asks} open request{'s' if open_asks != 1 else ''}"
+        if open_asks
+        else ""
+    )
     how = "with no softening" if req.bald else "softened"
-    flags.append(flag(
-        "big-ask", severity, req.start, req.end,
-        f"Asks for {_ASK_WORDS.get(req.kind, 'a favour')} ({req.size}, {how}) at the {stage} stage",
-        f"{facts.exchanged()}; stage: {stage}{extra}",
-        POLITENESS,
-    ))
+    flags.append(
+        flag(
+            "big-ask",
+            severity,
+            req.start,
+            req.end,
+            f"Asks for {_ASK_WORDS.get(req.kind, 'a favour')} ({req.size}, {how}) at the {stage} stage",
+            f"{facts.exchanged()}; stage: {stage}{extra}",
+            POLITENESS,
+        )
+    )
 
 
 # -- chasing and one-sided history --------------------------------------------------------------
 def _chasing(tf: TextFeatures, facts: RelationshipFacts, now: datetime, flags: list[Flag]) -> None:
     u = facts.unanswered
-    since = (f"you have sent {u} message{'s' if u != 1 else ''} since {facts.name} last wrote"
-             if facts.n_in else f"you have sent {u} message{'s' if u != 1 else ''} and "
-             f"{facts.name} has never replied")
+    since = (
+        f"you have sent {u} message{'s' if u != 1 else ''} since {facts.name} last wrote"
+        if facts.n_in
+        else f"you have sent {u} message{'s' if u != 1 else ''} and {facts.name} has never replied"
+    )
     guilt = tf.guilt[0] if tf.guilt else None
     start, end = (guilt.start, guilt.end) if guilt else (0, 0)
     severity: Severity | None = None
@@ -377,12 +511,17 @@ def _chasing(tf: TextFeatures, facts: RelationshipFacts, now: datetime, flags: l
     if severity:
         flags.append(flag("chasing", severity, start, end, message, since, EXPECTANCY))
     elif facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out:
-        flags.append(flag(
-            "one-sided", "info", 0, 0,
-            "Most of this conversation has come from you",
-            f"you have written {facts.n_out} times, {facts.name} {facts.n_in}",
-            RECIPROCITY,
-        ))
+        flags.append(
+            flag(
+                "one-sided",
+                "info",
+                0,
+                0,
+                "Most of this conversation has come from you",
+                f"you have written {facts.n_out} times, {facts.name} {facts.n_in}",
+                RECIPROCITY,
+            )
+        )
 
 
 def _human(seconds: float) -> str:
@@ -394,8 +533,13 @@ def _human(seconds: float) -> str:
 
 
 # -- channels --------------------------------------------------------------------------------
-def _channel_moves(tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None,
-                   channel: str | None, flags: list[Flag]) -> None:
+def _channel_moves(
+    tf: TextFeatures,
+    facts: RelationshipFacts,
+    contact: Contact | None,
+    channel: str | None,
+    flags: list[Flag],
+) -> None:
     rank = STAGE_RANK[facts.stage]
     if rank >= _RANK_FRIEND:
         return
@@ -411,29 +555,49 @@ def _channel_moves(tf: TextFeatures, facts: RelationshipFacts, contact: Contact 
             severity = "warn"
         else:
             severity = "warn" if level >= 3 else "info"
-        went = ("they have only written in public" if their == 0 else
-                "they have never written to you" if their < 0 else
-                "they have not gone beyond written private messages")
-        flags.append(flag(
-            "channel-escalation", severity, s.start, s.end,
-            f"Moves to {_CHANNEL_WORDS.get(s.kind, s.kind)} before {facts.name} did",
-            f"{went}; stage: {facts.stage}",
-            URT,
-        ))
+        went = (
+            "they have only written in public"
+            if their == 0
+            else "they have never written to you"
+            if their < 0
+            else "they have not gone beyond written private messages"
+        )
+        flags.append(
+            flag(
+                "channel-escalation",
+                severity,
+                s.start,
+                s.end,
+                f"Moves to {_CHANNEL_WORDS.get(s.kind, s.kind)} before {facts.name} did",
+                f"{went}; stage: {facts.stage}",
+                URT,
+            )
+        )
     if channel and contact is not None and rank <= 1:
         level = CHANNEL_PRIVACY.get(channel, 1)
         if level > max(their, facts.my_max_privacy, 0) and not (customer and level == 1):
-            flags.append(flag(
-                "channel-escalation", "info", 0, 0,
-                f"A first message by {channel}: more private than anything between you so far",
-                f"{'they have only written in public' if their <= 0 else 'a new channel'}; "
-                f"{facts.exchanged()}",
-                URT,
-            ))
+            flags.append(
+                flag(
+                    "channel-escalation",
+                    "info",
+                    0,
+                    0,
+                    f"A first message by {channel}: more private than anything between you so far",
+                    f"{'they have only written in public' if their <= 0 else 'a new channel'}; "
+                    f"{facts.exchanged()}",
+                    URT,
+                )
+            )
 
 
-def _preferences(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
-                 channel: str | None, now: datetime, flags: list[Flag]) -> None:
+def _preferences(
+    tf: TextFeatures,
+    facts: RelationshipFacts,
+    contact: Contact,
+    channel: str | None,
+    now: datetime,
+    flags: list[Flag],
+) -> None:
     for p in contact.preferences:
         said = f'{facts.name} said: "{p.quote}"' if p.quote else f"{facts.name} stated: {p.value}"
         if p.kind in ("channel_avoid", "channel"):
@@ -443,33 +607,76 @@ def _preferences(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
             moves = [s for s in tf.channel_moves if _CHANNEL_ALIASES.get(s.kind, s.kind) != target]
             if p.kind == "channel_avoid":
                 if channel and _CHANNEL_ALIASES.get(channel, channel) == target:
-                    flags.append(flag("preference-channel", "stop", 0, 0,
-                                      f"Sent by {channel}, a channel {facts.name} asked you not to use",
-                                      said, STATED))
+                    flags.append(
+                        flag(
+                            "preference-channel",
+                            "stop",
+                            0,
+                            0,
+                            f"Sent by {channel}, a channel {facts.name} asked you not to use",
+                            said,
+                            STATED,
+                        )
+                    )
                 for s in tf.channel_moves:
                     if _CHANNEL_ALIASES.get(s.kind, s.kind) == target:
-                        flags.append(flag("preference-channel", "stop", s.start, s.end,
-                                          f"Moves to {p.value}, which {facts.name} asked you not to use",
-                                          said, STATED))
+                        flags.append(
+                            flag(
+                                "preference-channel",
+                                "stop",
+                                s.start,
+                                s.end,
+                                f"Moves to {p.value}, which {facts.name} asked you not to use",
+                                said,
+                                STATED,
+                            )
+                        )
             else:
-                if channel and channel not in PUBLIC_CHANNELS and channel != target and \
-                        channel not in ("meeting", "in_person"):
-                    flags.append(flag("preference-channel", "stop", 0, 0,
-                                      f"Sent by {channel}; {facts.name} prefers {p.value}",
-                                      said, STATED))
+                if (
+                    channel
+                    and channel not in PUBLIC_CHANNELS
+                    and channel != target
+                    and channel not in ("meeting", "in_person")
+                ):
+                    flags.append(
+                        flag(
+                            "preference-channel",
+                            "stop",
+                            0,
+                            0,
+                            f"Sent by {channel}; {facts.name} prefers {p.value}",
+                            said,
+                            STATED,
+                        )
+                    )
                 for s in moves:
                     if s.kind != "in_person":
-                        flags.append(flag("preference-channel", "stop", s.start, s.end,
-                                          f"Moves to {_CHANNEL_WORDS.get(s.kind, s.kind)}; "
-                                          f"{facts.name} prefers {p.value}", said, STATED))
+                        flags.append(
+                            flag(
+                                "preference-channel",
+                                "stop",
+                                s.start,
+                                s.end,
+                                f"Moves to {_CHANNEL_WORDS.get(s.kind, s.kind)}; "
+                                f"{facts.name} prefers {p.value}",
+                                said,
+                                STATED,
+                            )
+                        )
         elif p.kind == "quiet_hours":
             window = parse_quiet_hours(p.value)
             if window and in_window(now.timetz().replace(tzinfo=None), *window):
-                flags.append(flag(
-                    "quiet-hours", "stop", 0, 0,
-                    f"It is {now:%H:%M}: inside {facts.name}'s quiet hours ({p.value})",
-                    said, STATED,
-                ))
+                flags.append(
+                    flag(
+                        "quiet-hours",
+                        "stop",
+                        0,
+                        0,
+                        f"It is {now:%H:%M}: inside {facts.name}'s quiet hours ({p.value})",
+                        said,
+                        STATED,
+                    )
+                )
 
 
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
@@ -491,33 +698,45 @@ def in_window(t: time, start: time, end: time) -> bool:
     return t >= start or t < end  # wraps midnight: 20:00-08:00
 
 
-def _private_reshare(tf: TextFeatures, facts: RelationshipFacts, channel: str | None,
-                     flags: list[Flag]) -> None:
+def _private_reshare(
+    tf: TextFeatures, facts: RelationshipFacts, channel: str | None, flags: list[Flag]
+) -> None:
     if not channel or channel not in PUBLIC_CHANNELS or not facts.private_topics:
         return
     for t in tf.topics:
         if t.topic in facts.private_topics:
-            flags.append(flag(
-                "private-reshare", "stop", t.start, t.end,
-                f"Mentions {_TOPIC_NAMES.get(t.topic, t.topic)} in public; "
-                f"{facts.name} told you about it in private",
-                f"{facts.name} shared {t.topic} privately; this goes out as a {channel}",
-                PRIVACY,
-            ))
+            flags.append(
+                flag(
+                    "private-reshare",
+                    "stop",
+                    t.start,
+                    t.end,
+                    f"Mentions {_TOPIC_NAMES.get(t.topic, t.topic)} in public; "
+                    f"{facts.name} told you about it in private",
+                    f"{facts.name} shared {t.topic} privately; this goes out as a {channel}",
+                    PRIVACY,
+                )
+            )
             return
     m = _TOLD_ME_RE.search(tf.text)
     if m:
-        flags.append(flag(
-            "private-reshare", "stop", m.start(), m.end(),
-            f"Refers in public to what {facts.name} told you in private",
-            f"{facts.name} shared {', '.join(sorted(facts.private_topics))} privately; "
-            f"this goes out as a {channel}",
-            PRIVACY,
-        ))
+        flags.append(
+            flag(
+                "private-reshare",
+                "stop",
+                m.start(),
+                m.end(),
+                f"Refers in public to what {facts.name} told you in private",
+                f"{facts.name} shared {', '.join(sorted(facts.private_topics))} privately; "
+                f"this goes out as a {channel}",
+                PRIVACY,
+            )
+        )
 
 
-def _researched(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
-                flags: list[Flag]) -> None:
+def _researched(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]
+) -> None:
     shared = ", ".join(sorted(facts.their_depth)) or "nothing personal"
     for s in tf.researched:
         severity: Severity | None = None
@@ -538,9 +757,14 @@ def _researched(tf: TextFeatures, facts: RelationshipFacts, contact: Contact,
             severity = "warn"
         else:
             severity = "warn" if contact.context in ("customer", "professional") else "info"
-        flags.append(flag(
-            "researched-fact", severity, s.start, s.end,
-            "Reveals something they never told you",
-            f"{facts.name} has shared: {shared}; {facts.exchanged()}",
-            EXPECTANCY,
-        ))
+        flags.append(
+            flag(
+                "researched-fact",
+                severity,
+                s.start,
+                s.end,
+                "Reveals something they never told you",
+                f"{facts.name} has shared: {shared}; {facts.exchanged()}",
+                EXPECTANCY,
+            )
+        )

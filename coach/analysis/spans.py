@@ -18,7 +18,9 @@ _STRONG_ENDEARMENT = (
     r"beautiful|hottie|sexy"
 )
 # Words that are endearments only when used to address someone ("thanks, buddy!", "hey mate").
-_VOCATIVE_ENDEARMENT = r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|fam|chief|boss|champ|big guy"
+_VOCATIVE_ENDEARMENT = (
+    r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|fam|chief|boss|champ|big guy"
+)
 _VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
 _VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"
 _VOCATIVE_RE = re.compile(
@@ -44,6 +46,7 @@ CLOSENESS_RE = re.compile(
 GUILT_RE = re.compile(
     r"\b(?:still waiting|did you (?:even )?(?:see|get|read|receive) (?:my|this|it)|"
     r"(?:just )?bumping (?:this|my)|following up (?:again|once more|one more time)|"
+    r"just following up|following up on my|did you (?:get|have) a chance to (?:look|read|see|reply)|"
     r"in case you missed|haven'?t heard back|not sure if you saw|circling back(?: again)?|"
     r"checking in again|any (?:update|news)(?: yet)?\?|per my (?:last|previous) (?:email|message|note)|"
     r"as i (?:said|mentioned) (?:before|earlier|last time)|i guess you(?:'re| are) (?:busy|too busy)|"
@@ -59,7 +62,8 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
         r"dm me|dm us|send (?:me|us) an? (?:dm|direct message|private message|pm)|pm me|"
         r"message me (?:privately|directly)|slide into (?:your|my) dms|"
         r"(?:let'?s|can we|could we|shall we) (?:take|move|continue) (?:this|it) (?:to|in|over) "
-        r"(?:dms?|private|direct messages?)",
+        r"(?:dms?|private|direct messages?)|(?:let'?s )?take this (?:offline|private|off (?:the blog|here|"
+        r"twitter|linkedin|this thread))",
         1,
     ),
     "email": (
@@ -71,7 +75,7 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
         r"text me|what'?s your (?:phone |cell |mobile )?number|what is your (?:phone |cell |mobile )?number|"
         r"(?:send|give|share) me your (?:phone |cell |mobile )?number|your (?:cell|mobile|phone) number|"
         r"my number is|(?:add|find) me on (?:whatsapp|telegram|signal|snap(?:chat)?|instagram|facebook)|"
-        r"whatsapp me",
+        r"whatsapp me|(?:your|my) (?:whatsapp|signal|telegram) (?:number|handle)",
         2,
     ),
     "call": (
@@ -113,9 +117,18 @@ RESEARCHED_RE = re.compile(
     _I,
 )
 EVENT_TOPICS: dict[str, str] = {
-    "baby": "family", "pregnancy": "family", "little one": "family", "wedding": "relationships",
-    "engagement": "relationships", "marriage": "relationships", "divorce": "relationships",
-    "house": "location", "home": "location", "move": "location", "promotion": "work", "job": "work",
+    "baby": "family",
+    "pregnancy": "family",
+    "little one": "family",
+    "wedding": "relationships",
+    "engagement": "relationships",
+    "marriage": "relationships",
+    "divorce": "relationships",
+    "house": "location",
+    "home": "location",
+    "move": "location",
+    "promotion": "work",
+    "job": "work",
 }
 
 # Requests. Softened forms first (could/would you, would you mind); then bald ones.
@@ -132,7 +145,7 @@ _BALD_REQUEST_RE = re.compile(
     r"fill out|fill in|pay|lend|donate|vote|follow|subscribe|help|meet|join|connect|forward|retweet|"
     r"read|look at|transfer|venmo|book|schedule|refer|recommend|approve|fix|answer|respond|invest|"
     r"hire|put me in touch|get back to me|dm|text|repost|download|try|order|sponsor)\b"
-    r"|\b(?:i need you to|you need to|you must|you have to|i want you to|you should)\b",
+    r"|\b(?:(?:i )?need you to|you need to|you must|you have to|i want you to|you should)\b",
     _I | re.M,
 )
 _HEDGE_RE = re.compile(
@@ -156,27 +169,78 @@ _MEDIUM_RE = re.compile(
     _I,
 )
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("money", re.compile(r"\$\s?\d|\b(?:money|loan|lend|invest|donat|fund|venmo|paypal|transfer|sponsor)", _I)),
-    ("intro", re.compile(r"\b(?:introduc|intro to|refer|put (?:me )?in touch|good word|recommend)", _I)),
-    ("pitch", re.compile(r"\b(?:buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out)", _I)),
+    (
+        "money",
+        re.compile(
+            r"\$\s?\d|\b(?:money|loan|lend|invest|donat|fund|venmo|paypal|transfer|sponsor)", _I
+        ),
+    ),
+    (
+        "intro",
+        re.compile(r"\b(?:introduc|intro to|refer|put (?:me )?in touch|good word|recommend)", _I),
+    ),
+    (
+        "pitch",
+        re.compile(
+            r"\b(?:buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out)", _I
+        ),
+    ),
     ("meeting", re.compile(r"\b(?:meet|coffee|lunch|dinner)", _I)),
     ("call", re.compile(r"\b(?:call|zoom)", _I)),
     ("time", re.compile(r"\b(?:review|feedback|read|look at|an hour|a few hours)", _I)),
 )
 
 # How the draft addresses them: a greeting followed by a name, or "thanks, Dan".
-_NAME = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Sir|Madam)\.?\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?"
+_NAME = (
+    r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Sir|Madam)\.?\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?"
+)
 ADDRESS_RE = re.compile(
     r"(?:^|(?<=\n))\s*(?P<greet>(?i:hi|hey|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|"
-    r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>" + _NAME + r")(?=\s*[,!:.\-—\n]|\s*$)"
+    r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>" + _NAME + r")(?=\s*[,!:.\-—\n]|\s*$|\s+[a-z])"
     r"|(?:^|(?<=\n))\s*(?P<bare>" + _NAME + r")(?=,\s)"
-    r"|\b(?P<thanks>(?i:thanks|thank you|cheers|bye|see you))[ \t,]+(?P<tname>" + _NAME + r")(?=\s*[,!.]|\s*$)",
+    r"|\b(?P<thanks>(?i:thanks|thank you|cheers|bye|see you))[ \t,]+(?P<tname>"
+    + _NAME
+    + r")(?=\s*[,!.]|\s*$)",
     re.M,
 )
 _NOT_NAMES = frozenset(
-    {"all", "everyone", "team", "there", "folks", "guys", "friends", "again", "so", "for", "a",
-     "the", "you", "so much", "in", "i", "we", "ok", "okay", "yes", "no", "well", "also", "and",
-     "but", "sorry", "just", "quick", "thanks", "hello", "hi", "hey", "please", "sure", "great"}
+    {
+        "all",
+        "everyone",
+        "team",
+        "there",
+        "folks",
+        "guys",
+        "friends",
+        "again",
+        "so",
+        "for",
+        "a",
+        "the",
+        "you",
+        "so much",
+        "in",
+        "i",
+        "we",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "well",
+        "also",
+        "and",
+        "but",
+        "sorry",
+        "just",
+        "quick",
+        "thanks",
+        "hello",
+        "hi",
+        "hey",
+        "please",
+        "sure",
+        "great",
+    }
 )
 
 
@@ -242,14 +306,22 @@ def find_requests(text: str, bounds: list[tuple[int, int]]) -> list[RequestSpan]
                 continue
             s_start, s_end = bounds[i]
             sentence = text[s_start:s_end]
-            if soft and not sentence.rstrip().endswith("?") and "mind" not in m.group().lower() \
-                    and "wonder" not in m.group().lower() and " if" not in m.group().lower():
+            if (
+                soft
+                and not sentence.rstrip().endswith("?")
+                and "mind" not in m.group().lower()
+                and "wonder" not in m.group().lower()
+                and " if" not in m.group().lower()
+            ):
                 # "you could also try X." is a suggestion, not a request.
                 continue
             seen.add(i)
             bald = not soft and not _HEDGE_RE.search(sentence)
-            size = "large" if _LARGE_RE.search(sentence) else (
-                "medium" if _MEDIUM_RE.search(sentence) else "small")
+            size = (
+                "large"
+                if _LARGE_RE.search(sentence)
+                else ("medium" if _MEDIUM_RE.search(sentence) else "small")
+            )
             kind = next((k for k, rx in _KINDS if rx.search(sentence)), "favour")
             start = m.start() + (len(m.group()) - len(m.group().lstrip()))
             out.append(RequestSpan(start, s_end, size, bald, kind, text[start:s_end].rstrip()))

@@ -12,17 +12,35 @@ from statistics import median
 from coach.analysis.spans import find_endearments
 from coach.models import STAGES, Contact, Stage
 
-# How private a channel is: public 0, written private 1, voice/number 2, face to face 3.
+# How private a channel is: public 0, written private 1, voice/number 2 (3: a home address).
 CHANNEL_PRIVACY: dict[str, int] = {
-    "public_reply": 0, "mention": 0, "comment": 0, "dm": 1, "email": 1, "sms": 2, "call": 2,
-    "meeting": 3, "in_person": 3,
+    "public_reply": 0,
+    "mention": 0,
+    "comment": 0,
+    "dm": 1,
+    "email": 1,
+    "sms": 2,
+    "call": 2,
+    # A chat at a meetup is no more permission for a phone number than a DM is.
+    "meeting": 1,
+    "in_person": 1,
 }
 # The deepest a draft may go at each stage unless they went deeper first (social penetration).
 STAGE_DEPTH_CAP: dict[str, int] = {
-    "stranger": 0, "introduced": 1, "acquaintance": 1, "friend": 2, "close": 3,
+    "stranger": 0,
+    "introduced": 1,
+    "acquaintance": 1,
+    "friend": 2,
+    "close": 3,
 }
 STAGE_RANK: dict[str, int] = {s: i for i, s in enumerate(STAGES)}
 _TOGETHER = frozenset({"call", "meeting", "in_person"})
+# A message that invites an answer: a question, or the usual request forms.
+_INVITES_REPLY_RE = re.compile(
+    r"\?|\b(?:would love|let me know|could you|would you|can you|please|following up|"
+    r"get back to me)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -46,6 +64,7 @@ class RelationshipFacts:
     they_informal: set[str] = field(default_factory=set)  # endearments they used (lowercase)
     time_together: int = 0  # calls, meetings, in person
     unanswered: int = 0  # your messages since they last wrote
+    unanswered_asks: int = 0  # of those, the ones that asked something (invited a reply)
     last_in: datetime | None = None
     last_out: datetime | None = None
     typical_reply: timedelta | None = None  # median time they took to answer you
@@ -94,6 +113,7 @@ def relationship_facts(contact: Contact) -> RelationshipFacts:
             facts.n_in += 1
             facts.last_in = it.at
             facts.unanswered = 0
+            facts.unanswered_asks = 0
             facts.their_max_privacy = max(facts.their_max_privacy, privacy)
             if it.text:
                 texts.append(it.text)
@@ -104,6 +124,8 @@ def relationship_facts(contact: Contact) -> RelationshipFacts:
             facts.n_out += 1
             facts.last_out = it.at
             facts.unanswered += 1
+            if it.text and _INVITES_REPLY_RE.search(it.text):
+                facts.unanswered_asks += 1
             facts.my_max_privacy = max(facts.my_max_privacy, privacy)
             if pending_out is None:
                 pending_out = it.at
@@ -139,7 +161,9 @@ def compute_stage(f: RelationshipFacts) -> Stage:
         f.their_max_depth >= 2 and f.time_together >= 3 and f.exchanges >= 10
     ):
         return "close"
-    if f.exchanges >= 2 and (f.their_max_depth >= 2 or f.they_informal or f.time_together >= 1):
+    # One chat after a talk is not "real time spent together"; repeated meetings are.
+    together = f.time_together >= 2 or (f.time_together >= 1 and f.exchanges >= 4)
+    if f.exchanges >= 2 and (f.their_max_depth >= 2 or f.they_informal or together):
         return "friend"
     if f.exchanges >= 4 or (f.exchanges >= 2 and f.their_max_privacy >= 1):
         return "acquaintance"
@@ -156,4 +180,3 @@ def raised_by_them(facts: RelationshipFacts, topic_re: re.Pattern[str], topic: s
         m.lastgroup and m.lastgroup.rsplit("_", 1)[0] == topic
         for m in topic_re.finditer(facts.incoming_text)
     )
-

@@ -29,7 +29,7 @@ _LEXICON: dict[tuple[str, int], str] = {
         "relationships",
         2,
     ): r"(?:you(?:'re| are)|are you|i'm|i am|still) single|dating anyone|are you dating|"
-    r"divorc(?:e|ed|ing)|separated from|breakup|broke up|"
+    r"divorc(?:e|ed|ing)|separat(?:ion|ions|ing|ed)|breakup|broke up|"
     r"(?:your|my) ex|ex-(?:wife|husband|boyfriend|girlfriend)|love life|seeing anyone|"
     r"relationship status",
     ("relationships", 3): r"affair|cheat(?:ed|ing) on",
@@ -65,7 +65,7 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"attractive|beautiful eyes",
     ("location", 1): r"neighbou?rhood|moved to|live in|hometown",
     ("location", 2): r"where (?:do|did) you live|where you live|your (?:house|apartment|flat|home)|"
-    r"which part of town|what street",
+    r"which part of town|what street|(?:the|your) new (?:flat|house|apartment|place|home)",
     ("location", 3): r"(?:your|home) address",
 }
 
@@ -137,7 +137,8 @@ def find_topics(text: str, bounds: list[tuple[int, int]]) -> list[TopicSpan]:
             cache[i] = (is_q, bool(_SECOND_RE.search(sentence)), bool(_FIRST_RE.search(sentence)))
         is_q, has_you, has_me = cache[i]
         owner = _owner_before(text, max(s_start, m.start() - _OWNER_WINDOW), m.end())
-        if owner == "you" or (owner is None and has_you and not has_me):
+        # A question with no one named is asked of the reader ("Any plans with the family?").
+        if owner == "you" or (owner is None and (has_you or is_q) and not has_me):
             mode = "question" if is_q else "mention"
             about_them = True
         elif owner == "me" or has_me:

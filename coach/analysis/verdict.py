@@ -210,8 +210,9 @@ def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, 
         wanted = forms[0] if forms else contact.address_name
     before = draft[: f.start]
     # Swap in their name only where a name belongs and it is not already there.
-    if wanted and (f.rule == "preference-name" or (
-            _GREETING_BEFORE_RE.search(before) and wanted not in draft)):
+    if wanted and (
+        f.rule == "preference-name" or (_GREETING_BEFORE_RE.search(before) and wanted not in draft)
+    ):
         return (f.start, f.end, wanted)
     s, e = f.start, f.end
     if s >= 2 and draft[s - 2 : s] == ", ":
