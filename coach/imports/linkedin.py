@@ -70,6 +70,11 @@ def _members(bundle: Bundle) -> dict[str, str]:
                            ("invitations", looks_like_invitations)):
             if any(test([c.strip() for c in line.split(",")]) for line in head.splitlines()):
                 found[kind] = name
+        if not found:
+            raise failed(bundle.display(name), None,
+                         "no LinkedIn header row (Connections.csv needs First Name, Last Name, "
+                         "Connected On; messages.csv CONVERSATION ID, FROM, DATE, CONTENT; "
+                         "Invitations.csv From, To, Sent At, Direction)")
         return found
     for kind, basename in (("connections", "Connections.csv"), ("messages", "messages.csv"),
                            ("invitations", "Invitations.csv")):

@@ -98,10 +98,11 @@ def decode(data: bytes, display: str, *, lenient: bool = False) -> str:
     `lenient` is for sniffing the first bytes only, where a character may be cut in half."""
     if lenient:
         return data.decode("utf-8-sig", errors="replace")
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = data[: bom + exc.start].count(b"\n") + 1
         raise failed(display, line, f"not valid UTF-8 text (byte {exc.start})") from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
