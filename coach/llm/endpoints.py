@@ -130,10 +130,10 @@ class ProbeHit:
     models: list[str]
 
 
-def _probe_one(name: str, port: int, timeout: float) -> ProbeHit | None:
+def _probe_one(client: httpx.Client, name: str, port: int) -> ProbeHit | None:
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        response = httpx.get(f"{base}/models", timeout=timeout)
+        response = client.get(f"{base}/models")
     except (httpx.HTTPError, OSError):
         return None
     if response.status_code != 200:
@@ -164,8 +164,13 @@ def probe_local(
         cached = _probe_cache.get(servers)
         if cached and now - cached[0] < PROBE_CACHE_SECONDS:
             return list(cached[1])
-    with ThreadPoolExecutor(max_workers=max(1, len(servers))) as pool:
-        results = list(pool.map(lambda s: _probe_one(s[0], s[1], timeout), servers))
+    # One client, no TLS: plain http on loopback only, and building a verifying SSL context per
+    # port costs more than the probe itself.
+    with (
+        httpx.Client(verify=False, timeout=timeout, trust_env=False) as client,
+        ThreadPoolExecutor(max_workers=max(1, len(servers))) as pool,
+    ):
+        results = list(pool.map(lambda s: _probe_one(client, s[0], s[1]), servers))
     hits = [hit for hit in results if hit is not None]
     with _probe_lock:
         _probe_cache[servers] = (time.monotonic(), hits)
