@@ -14,7 +14,7 @@ from datetime import datetime
 from coach.analysis.pacing import assess_pacing, flag
 from coach.analysis.stage import RelationshipFacts, relationship_facts
 from coach.analysis.text import analyse_text
-from coach.analysis.verdict import apply_mutes, decide, pacing_score
+from coach.analysis.verdict import PACING_RULES, apply_mutes, decide, pacing_score
 from coach.errors import LLMError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Flag, Mute, Scores
@@ -26,12 +26,6 @@ MAX_ANALYSED_CHARS = 100_000
 # Control characters (not tab/newline) become spaces for the analysis only: same length, so
 # every offset still indexes the draft as given.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_PACING_RULES = frozenset({
-    "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
-    "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",
-    "preference-name", "preference-pronouns", "preference-topic", "preference-channel",
-    "quiet-hours", "stage-mismatch",
-})
 _NO_CONTACT = "no contact given: judged as if you had only been introduced"
 
 
@@ -99,7 +93,7 @@ def _introduced() -> RelationshipFacts:
 
 
 def _as_note(f: Flag) -> Flag:
-    if f.severity == "info" or f.rule not in _PACING_RULES:
+    if f.severity == "info" or f.rule not in PACING_RULES:
         return f
     return f.model_copy(update={"severity": "info", "evidence": f"{_NO_CONTACT}; {f.evidence}"[:500]})
 

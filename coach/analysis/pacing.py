@@ -175,6 +175,7 @@ def _topics(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
 ) -> None:
     avoid = _avoided_topics(contact) if contact else {}
+    context = contact.context if contact is not None else "personal"
     stage = facts.stage
     rank = STAGE_RANK[stage]
     cap = STAGE_DEPTH_CAP[stage]
@@ -206,7 +207,11 @@ def _topics(
             # Closer stages may touch outer layers they never raised; nobody goes to the core unasked.
             if t.depth <= cap - 1:
                 continue
-            severity: Severity = "stop" if rank <= 1 and t.depth >= 2 else "warn"
+            severity: Severity = (
+                "stop" if rank <= 1 and (t.depth >= 2 or context != "personal") else "warn"
+            )
+            if context == "professional" and t.topic == "money":
+                severity = "warn"  # pay is a fair, if delicate, subject at work
             done.add(t.topic)
             start, end = _question_span(tf, t)
             flags.append(
@@ -283,11 +288,15 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
             deepest = t
     if deepest is None or deepest.depth < 2:
         return
+    # Several private layers at once weigh like one core disclosure.
+    deep_topics = {t.topic for t in tf.topics if t.mode == "disclosure" and t.depth >= 2}
+    depth = min(3, deepest.depth + 1) if len(deep_topics) >= 2 else deepest.depth
     stage = facts.stage
-    allowed = max(facts.their_max_depth + 1, STAGE_DEPTH_CAP[stage])
-    if deepest.depth <= allowed:
+    # Reciprocity: match what they shared, do not outbid it.
+    allowed = max(facts.their_max_depth, STAGE_DEPTH_CAP[stage])
+    if depth <= allowed:
         return
-    severity: Severity = "stop" if deepest.depth == 3 and STAGE_RANK[stage] <= 1 else "warn"
+    severity: Severity = "stop" if depth == 3 and STAGE_RANK[stage] < _RANK_FRIEND else "warn"
     what = _TOPIC_NAMES.get(deepest.topic, deepest.topic)
     flags.append(
         flag(
@@ -296,7 +305,8 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
             deepest.start,
             deepest.end,
             f"Shares your {what} far beyond what {facts.name} has shared",
-            f"this goes to depth {deepest.depth} of 3; {facts.name}'s deepest: "
+            f"this goes to depth {depth} of 3 ({', '.join(sorted(deep_topics))}); "
+            f"{facts.name}'s deepest: "
             f"{_depth_word(facts.their_max_depth)}; {facts.exchanged()}",
             RECIPROCITY,
         )
@@ -441,20 +451,25 @@ def _requests(
 ) -> None:
     stage = facts.stage
     rank = STAGE_RANK[stage]
-    if rank >= _RANK_FRIEND:
+    if stage == "close":
         return
+    customer = contact is not None and contact.context == "customer"
     best: tuple[int, Severity, RequestSpan] | None = None
     for r in tf.requests:
         if any(r.start <= m.start < r.end for m in tf.channel_moves):
             continue  # asking to move channel is judged as a channel move, not as a favour
         severity: Severity | None = None
-        if r.size == "large":
-            severity = "warn" if (r.bald or rank <= 1) else "info"
-        elif r.size == "medium" and r.bald and rank <= 1:
-            severity = "warn"
+        if rank >= _RANK_FRIEND:
+            # Friends can ask a lot, but not order it.
+            severity = "warn" if r.size == "large" and r.bald else None
+        elif r.size == "large":
+            # A big favour demanded of someone who never answered is "too soon" outright.
+            severity = "stop" if r.bald and rank == 0 else "warn" if r.bald or rank <= 1 else "info"
+        elif r.bald and rank <= 1 and (r.size == "medium" or customer):
+            severity = "warn"  # distance is high: bald on record reads as an order
         if severity is None:
             continue
-        weight = 1 if severity == "warn" else 0
+        weight = {"info": 0, "warn": 1, "stop": 2}[severity]
         if best is None or weight > best[0]:
             best = (weight, severity, r)
     if best is None:
@@ -494,20 +509,25 @@ def _chasing(tf: TextFeatures, facts: RelationshipFacts, now: datetime, flags: l
     start, end = (guilt.start, guilt.end) if guilt else (0, 0)
     severity: Severity | None = None
     message = "Another message before they have replied"
-    if u >= 3 or (guilt and u >= 2):
+    # Unanswered messages only chase when they asked for something (newsletters do not).
+    asks = facts.unanswered_asks
+    early = False
+    if facts.typical_reply and facts.last_out and u >= 1:
+        early = now - facts.last_out < facts.typical_reply / 2
+        if early:
+            since += f"; you wrote {_human((now - facts.last_out).total_seconds())} ago and they "
+            since += f"usually reply in {_human(facts.typical_reply.total_seconds())}"
+    if (u >= 3 and asks >= 2) or (guilt and u >= 2) or (guilt and early):
         severity = "stop"
     elif guilt and u >= 1:
         severity = "warn"
         message = f"'{guilt.text}' reads as chasing while they have not replied"
-    elif u == 2:
+    elif u == 2 and asks >= 1:
         severity = "warn"
-    elif u == 1 and facts.typical_reply and facts.last_out:
-        waited = now - facts.last_out
-        if waited < facts.typical_reply / 2:
-            severity = "info"
-            since += f"; they usually reply in {_human(facts.typical_reply.total_seconds())}"
+    elif u >= 1 and early and asks >= 1:
+        severity = "info"
     if guilt and severity == "stop":
-        message = f"'{guilt.text}' chases after {u} unanswered messages"
+        message = f"'{guilt.text}' chases a reply that has not come"
     if severity:
         flags.append(flag("chasing", severity, start, end, message, since, EXPECTANCY))
     elif facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out:
@@ -549,12 +569,14 @@ def _channel_moves(
         level = CHANNEL_MOVE_PRIVACY.get(s.kind, 1)
         if level <= their or (customer and level == 1):
             continue
-        if level >= 3 and s.kind == "address":
+        if s.kind == "in_person" and facts.time_together:
+            continue  # you have met already
+        if s.kind == "address":
             severity: Severity = "stop" if rank <= 2 else "warn"
-        elif rank <= 1:
+        elif rank <= 1 or level >= 2:
             severity = "warn"
         else:
-            severity = "warn" if level >= 3 else "info"
+            severity = "info"
         went = (
             "they have only written in public"
             if their == 0
@@ -677,6 +699,41 @@ def _preferences(
                         STATED,
                     )
                 )
+            if window:
+                # A call or meeting proposed for inside their quiet hours breaks it just the same.
+                for m in _CLOCK_RE.finditer(tf.text):
+                    at = _clock(m)
+                    if at is not None and in_window(at, *window):
+                        flags.append(
+                            flag(
+                                "quiet-hours",
+                                "stop",
+                                m.start(),
+                                m.end(),
+                                f"Proposes {at:%H:%M}, inside {facts.name}'s quiet hours "
+                                f"({p.value})",
+                                said,
+                                STATED,
+                            )
+                        )
+                        break
+
+
+_CLOCK_RE = re.compile(
+    r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def _clock(m: re.Match[str]) -> time | None:
+    if m.group("h24"):
+        h, mi = int(m.group("h24")), int(m.group("m24"))
+    else:
+        h, mi = int(m.group("h")), int(m.group("m") or 0)
+        if h < 1 or h > 12:
+            return None
+        h = h % 12 + (12 if m.group("ampm").lower().startswith("p") else 0)
+    return time(h, mi) if h < 24 and mi < 60 else None
 
 
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
@@ -738,6 +795,7 @@ def _researched(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]
 ) -> None:
     shared = ", ".join(sorted(facts.their_depth)) or "nothing personal"
+    early = STAGE_RANK[facts.stage] <= 1
     for s in tf.researched:
         severity: Severity | None = None
         low = s.text.lower()
@@ -748,15 +806,19 @@ def _researched(
             word = low.rsplit(" ", 1)[-1]
             if word in facts.incoming_text or raised_by_them(facts, TOPIC_RE, topic):
                 continue
-            severity = "warn"
+            severity = "stop" if early else "warn"  # their private life, from elsewhere
         elif s.kind == "source":
             if "linkedin" in low and contact.context == "professional":
                 continue
             if contact.context == "professional" and not any(w in low for w in _PERSONAL_SOURCES):
                 continue
-            severity = "warn"
+            personal = any(w in low for w in _PERSONAL_SOURCES)
+            severity = "stop" if early and personal else "warn"
+        elif contact.context == "customer":
+            # A business showing what it tracked about a customer (PRODUCT.md's complaint).
+            severity = "stop" if early else "warn"
         else:
-            severity = "warn" if contact.context in ("customer", "professional") else "info"
+            severity = "warn" if contact.context == "professional" else "info"
         flags.append(
             flag(
                 "researched-fact",

@@ -39,7 +39,7 @@ CLOSENESS_RE = re.compile(
     r"(?:my|an) old friend|you(?:'re| are) (?:like )?family|i feel like i(?:'ve)? (?:know|known) you|"
     r"(?:feels? like )?we(?:'ve| have) known each other|our little secret|inside joke|"
     r"you and i both know|i know you(?:'d| would| will)? (?:understand|get it|won't mind)|"
-    r"kindred spirits?|we(?:'re| are) basically (?:friends|family|besties)|friends like us)\b",
+    r"kindred spirits?|you(?:'re| are) the only one who (?:understands|gets (?:it|me))|we(?:'re| are) basically (?:friends|family|besties)|friends like us)\b",
     _I,
 )
 
@@ -110,7 +110,8 @@ RESEARCHED_RE = re.compile(
     r"i found your (?:address|number|photos?|profile|family|wife|husband|kids))|"
     r"(?P<business>(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
     r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
-    r"changed|started|spent|were at|abandoned)|our records show|according to our (?:records|data)|"
+    r"changed|started|spent|were at|abandoned|checked(?: out)?|clicked|opened|downloaded|searched|"
+    r"watched|added|removed|cancell?ed|logged in)|our records show|according to our (?:records|data)|"
     r"we know (?:that )?you)|"
     r"(?P<event>congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
     r"house|home|move|divorce|promotion|job|marriage|little one)))\b",
@@ -159,7 +160,8 @@ _LARGE_RE = re.compile(
     r"\$\s?\d|\b(?:money|loan|lend|invest(?:ment|or)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
     r"transfer|sponsor|introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|"
     r"good word|recommendation letter|reference|hire|job|position|interview|an hour|a few hours|"
-    r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase))\b",
+    r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase)|"
+    r"your (?:contacts|network|investors|boss|ceo|vp)|\d+[- ]page)\b",
     _I,
 )
 _MEDIUM_RE = re.compile(

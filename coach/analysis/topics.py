@@ -39,7 +39,7 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"mental health|chemo",
     ("health", 3): r"cancer|depression|depressed|suicid(?:e|al)|mental illness|hiv|"
     r"miscarriage|infertil(?:e|ity)|fertility|rehab|addict(?:ion|ed)|eating disorder|"
-    r"bipolar|ptsd|panic attacks?|terminal|overdose",
+    r"bipolar|ptsd|panic attacks?|terminal|overdose|anti-?depressants?",
     ("money", 1): r"money|finances?|(?:i'm|i am|we're|we are|you're|you are|are you|so|flat) broke",
     ("money", 2): r"salary|salaries|income|how much (?:do|did) you (?:make|earn)|debts?|loans?|"
     r"mortgage|afford|savings|net worth|financially|pay the bills|paycheck|pay ?rise",
@@ -58,7 +58,8 @@ _LEXICON: dict[tuple[str, int], str] = {
     ("emotions", 2): r"lonely|loneliness|been struggling|scared|heartbroken|crying|cried|"
     r"griev(?:e|ing)|grief|anxiety|miserable|insecure",
     ("emotions", 3): r"hopeless|empty inside|want to die|hate myself|worthless|breakdown|"
-    r"falling apart|trauma|traumatic",
+    r"falling apart|trauma|traumatic|(?:mum|mom|dad|father|mother|brother|sister|wife|husband|"
+    r"partner|son|daughter|best friend|grand(?:ma|pa|mother|father)) (?:died|passed away|passed)",
     ("body", 2): r"(?:lost|gained|losing|gaining) weight|your weight|your body|your figure|"
     r"your looks|your appearance|how tall",
     ("body", 3): r"sexy|you(?:'re| are| look) (?:hot|gorgeous|beautiful|stunning|cute)|"

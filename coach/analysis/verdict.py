@@ -23,6 +23,12 @@ _INTIMACY_ALLOWED = {
     "close": 0.9,
 }
 COURTESY_REVISE = 0.2  # below this, readers mostly rate a message impolite
+PACING_RULES = frozenset({
+    "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
+    "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",
+    "preference-name", "preference-pronouns", "preference-topic", "preference-channel",
+    "quiet-hours", "stage-mismatch",
+})
 
 # Advice, most urgent first: the first rule present writes the line.
 _ADVICE_ORDER = (
@@ -94,9 +100,12 @@ def decide(
     contact: Contact | None,
 ) -> Decision:
     severities = {f.severity for f in flags}
-    if "stop" in severities:
+    pacing_warns = {f.rule for f in flags if f.severity == "warn" and f.rule in PACING_RULES}
+    has_pacing = any(f.rule in PACING_RULES for f in flags)
+    if "stop" in severities or len(pacing_warns) >= 2:
+        # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
-    elif "warn" in severities or pacing > 0.5 or courtesy < COURTESY_REVISE:
+    elif "warn" in severities or (pacing > 0.5 and has_pacing) or courtesy < COURTESY_REVISE:
         verdict = "revise"
     else:
         verdict = "ok"
