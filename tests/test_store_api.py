@@ -72,10 +72,18 @@ def test_history_newest_first_with_filters_and_counts(store: Store) -> None:
     for i in range(30):
         contact = dana if i % 3 == 0 else None
         verdict = "hold" if i % 5 == 0 else "ok"
-        store.add_check(record(f"draft {i}", contact=contact, verdict=verdict, at=base + timedelta(days=i * 2.5)))
+        store.add_check(
+            record(
+                f"draft {i}", contact=contact, verdict=verdict, at=base + timedelta(days=i * 2.5)
+            )
+        )
     newest = store.list_checks(limit=5)
     assert [r.draft for r in newest] == [f"draft {i}" for i in (29, 28, 27, 26, 25)]
-    assert [r.draft for r in store.list_checks(limit=3, offset=2)] == ["draft 27", "draft 26", "draft 25"]
+    assert [r.draft for r in store.list_checks(limit=3, offset=2)] == [
+        "draft 27",
+        "draft 26",
+        "draft 25",
+    ]
     assert len(store.list_checks(limit=0)) == 30
     assert store.count_checks() == 30
     mine = store.list_checks(limit=0, contact_id=dana.id)
@@ -86,7 +94,11 @@ def test_history_newest_first_with_filters_and_counts(store: Store) -> None:
     assert all(r.created >= since for r in store.list_checks(limit=0, since=since))
     assert store.count_checks(since=since) == 10
     assert store.count_checks(until=base + timedelta(days=5)) == 3
-    assert [r.draft for r in store.list_checks(text="DRAFT 1", limit=3)] == ["draft 19", "draft 18", "draft 17"]
+    assert [r.draft for r in store.list_checks(text="DRAFT 1", limit=3)] == [
+        "draft 19",
+        "draft 18",
+        "draft 17",
+    ]
     assert store.count_checks(text="draft 2") == 11  # 2 and 20..29
 
 
@@ -196,7 +208,10 @@ def test_long_lived_store_sees_other_writers_and_compaction(coach_home: Path) ->
         # Force a compaction in the other store: the UI's next read must still be right.
         other.history.journal.compact()
         r2 = other.add_check(record("after compaction"))
-        assert [x.draft for x in ui.list_checks()] == ["after compaction", "from the other terminal"]
+        assert [x.draft for x in ui.list_checks()] == [
+            "after compaction",
+            "from the other terminal",
+        ]
         assert ui.count_checks() == 2
         ui.delete_check(r2.id)
         assert other.count_checks() == 1

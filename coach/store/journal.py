@@ -406,9 +406,7 @@ class JournalStorage(Storage):
     def _ensure_journal(self) -> None:
         if self._jfd is not None:
             return
-        header = orjson.dumps(
-            {"format": JOURNAL_FORMAT, "version": 1, "id": secrets.token_hex(8)}
-        )
+        header = orjson.dumps({"format": JOURNAL_FORMAT, "version": 1, "id": secrets.token_hex(8)})
         atomic_write(self.journal_path, b"%08x " % zlib.crc32(header) + header + b"\n")
         self._refresh()
 

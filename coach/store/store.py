@@ -153,9 +153,7 @@ class Store:
         q = Query()
         with self._people.transaction():
             doc_id = self._doc_id(contact_id)
-            removed = (
-                self._people.table("contacts").remove(doc_ids=[int(doc_id)]) if doc_id else []
-            )
+            removed = self._people.table("contacts").remove(doc_ids=[int(doc_id)]) if doc_id else []
             self._people.table("mutes").remove(q.contact_id == contact_id)
         return bool(removed)
 
