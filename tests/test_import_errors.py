@@ -42,7 +42,7 @@ def populated(coach_home: Path) -> dict[str, bytes]:
 def test_bad_encoding_names_file_and_line(tmp_path: Path, coach_home: Path,
                                           populated: dict[str, bytes]) -> None:
     src = (FIX / "linkedin" / "Connections.csv").read_bytes()
-    bad = src.replace("Tom".encode(), "T\xf6m".encode("latin-1"))
+    bad = src.replace(b"Tom", "T\xf6m".encode("latin-1"))
     (tmp_path / "Connections.csv").write_bytes(bad)
     msg = import_fails(tmp_path / "Connections.csv", "linkedin")
     assert "Connections.csv, line 7" in msg and "UTF-8" in msg
@@ -149,7 +149,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
 def test_unknown_file_and_missing_path(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
     with open_store() as store:
-        with pytest.raises(ImportFailed, match="Cannot tell what kind of export notes.txt"):
+        with pytest.raises(ImportFailed, match=r"Cannot tell what kind of export notes\.txt"):
             plan_import(store, tmp_path / "notes.txt")
         with pytest.raises(ImportFailed, match="No such file"):
             plan_import(store, tmp_path / "nope.zip")
