@@ -7,6 +7,7 @@ share of the log-odds, so the score decomposes into what a person sees.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from coach.analysis.features import Span
@@ -36,10 +37,16 @@ class CourtesyResult:
 
 
 def courtesy_features(strategies: Strategies) -> dict[str, float]:
-    """The model's input: strategy features plus one presence feature per known word."""
+    """The model's input: strategy features plus presence features for words and word pairs.
+
+    Only words and pairs the calibration kept have weights; the rest cost one dict miss each.
+    """
     feats = dict(strategies.features)
-    for tok in set(strategies.tokens):
+    toks = strategies.tokens
+    for tok in toks:
         feats["w:" + tok] = 1.0
+    for a, b in itertools.pairwise(toks):
+        feats[f"b:{a}_{b}"] = 1.0
     return feats
 
 
@@ -47,9 +54,9 @@ def analyse_courtesy(text: str) -> CourtesyResult:
     text = text[:MAX_SCORED_CHARS]
     strategies = find_strategies(text)
     model = get_model("courtesy")
-    feats = courtesy_features(strategies)
-    score = model.score(feats)
-    signals = model.contributions(feats)
+    if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
+        return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
+    score, signals = model.explain(courtesy_features(strategies))
     markers = [
         Span(h.start, h.end, h.kind, h.text) for h in strategies.hits if h.kind in MARKER_KINDS
     ]

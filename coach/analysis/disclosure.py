@@ -25,12 +25,11 @@ def analyse_disclosure(text: str) -> DisclosureResult:
     feats = personal_features(find_personal(text[:MAX_SCORED_CHARS]))
     emo = get_model("disclosure_emotional")
     info = get_model("disclosure_informational")
-    signals = {f"emotional:{k}": v for k, v in list(emo.contributions(feats).items())[:8]}
-    signals.update(
-        {f"informational:{k}": v for k, v in list(info.contributions(feats).items())[:8]}
-    )
+    emo_score, emo_sig = emo.explain(feats)
+    info_score, info_sig = info.explain(feats)
+    # The strongest few of each: enough to say why, without hundreds of tiny word weights.
+    signals = {f"emotional:{k}": v for k, v in list(emo_sig.items())[:8]}
+    signals.update({f"informational:{k}": v for k, v in list(info_sig.items())[:8]})
     return DisclosureResult(
-        emotional=round(emo.score(feats), 4),
-        informational=round(info.score(feats), 4),
-        signals=signals,
+        emotional=round(emo_score, 4), informational=round(info_score, 4), signals=signals
     )

@@ -28,4 +28,5 @@ def intimacy_raw(text: str) -> float:
 def analyse_intimacy(text: str) -> IntimacyResult:
     feats = personal_features(find_personal(text[:MAX_SCORED_CHARS]))
     model = get_model("intimacy")
-    return IntimacyResult(score=round(model.score(feats), 4), signals=model.contributions(feats))
+    score, signals = model.explain(feats)
+    return IntimacyResult(score=round(score, 4), signals=signals)

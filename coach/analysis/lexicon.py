@@ -510,3 +510,29 @@ CLOSE_PEOPLE = wordset(
     """
 )
 NUMBER_RE = re.compile(r"\b\d+\b")
+LAUGH = wordset("lol lmao haha hahaha hehe rofl lolol")
+
+# One lookup per word instead of one scan per word list (the hot path of every check).
+WORD_CLASS: dict[str, str] = {}
+for _cls, _words in (
+    ("negative", NEGATIVE),
+    ("positive", POSITIVE),
+    ("close_people", CLOSE_PEOPLE),
+    ("laugh", LAUGH),
+    ("first_plural", FIRST_PLURAL),
+    ("second_person", SECOND_PERSON),
+    ("first_person", FIRST_PERSON),
+):
+    for _w in _words:
+        WORD_CLASS[_w] = _cls
+
+
+def count_classes(tokens: list[str]) -> dict[str, int]:
+    """How many words of each class (negative, positive, first_person...) the tokens hold."""
+    counts: dict[str, int] = {}
+    get = WORD_CLASS.get
+    for t in tokens:
+        c = get(t)
+        if c is not None:
+            counts[c] = counts.get(c, 0) + 1
+    return counts

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+SIGNAL_FLOOR = 0.005
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
 
@@ -39,15 +40,38 @@ class LinearModel:
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
         """Each active feature's share of the sum, largest first (what the score rests on)."""
         w = self.weights
-        out = {k: round(w[k] * v, 4) for k, v in features.items() if k in w and w[k] * v != 0}
-        return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
+        items = [(k, w[k] * v) for k, v in features.items() if k in w]
+        items.sort(key=_abs_second, reverse=True)
+        return dict(items)
+
+    def explain(self, features: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """The 0..1 score and the contributions, in one pass over the features."""
+        get = self.weights.get
+        items: list[tuple[str, float]] = []
+        z = self.bias
+        for k, v in features.items():
+            wk = get(k)
+            if wk is not None:
+                c = wk * v
+                z += c
+                # Shares under 0.005 move no score visibly; listing them only adds noise.
+                if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
+                    items.append((k, c))
+        items.sort(key=_abs_second, reverse=True)
+        return self.to_score(z), dict(items)
 
     def score(self, features: dict[str, float]) -> float:
         """The raw sum as a 0..1 score: a probability, or the target range rescaled."""
-        z = self.raw(features)
+        return self.to_score(self.raw(features))
+
+    def to_score(self, z: float) -> float:
         if self.kind == "logistic":
             return sigmoid(z)
         return min(1.0, max(0.0, (z - self.lo) / (self.hi - self.lo)))
+
+
+def _abs_second(kv: tuple[str, float]) -> float:
+    return abs(kv[1])
 
 
 def sigmoid(z: float) -> float:

@@ -6,46 +6,39 @@ text is about (I / you / we) and how it asks. One combined pattern, one pass.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
+from coach.analysis.matcher import Hit, PhraseMatcher, words_of
 
-_TOPICS = re.compile(
-    "|".join(f"(?P<{name}>\\b(?:{pat})\\b)" for name, pat in lx.TOPIC_WORDS.items()),
-    re.IGNORECASE,
+_TOPICS = PhraseMatcher([*lx.TOPIC_WORDS.items(), ("endearment", lx.ENDEARMENT)])
+# Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your")
+# and impersonal, factual ones ("what is the", "how does the", "is it possible").
+_QUESTIONS = PhraseMatcher(
+    [
+        (
+            "personal_question",
+            r"have\s+you\s+(?:ever|been)|do\s+you\s+(?:ever|have|feel|think|believe|like|love|want|miss|regret)"
+            r"|are\s+you\s+(?:ok|okay|single|married|happy|seeing|in\s+a)"
+            r"|how\s+do\s+you\s+(?:feel|cope|deal|handle)|how\s+did\s+you"
+            r"|what(?:'s|\s+is|\s+was|\s+are|\s+were)\s+your|why\s+did\s+you|would\s+you\s+ever"
+            r"|how\s+old\s+are\s+you|where\s+do\s+you\s+live|did\s+you\s+ever|what\s+do\s+you",
+        ),
+        (
+            "factual_question",
+            r"what\s+is\s+(?:the|a|an)|what\s+are\s+(?:the|some)"
+            r"|how\s+(?:does|do|can|is)\s+(?:the|a|an|it)|is\s+it\s+(?:possible|true|normal)"
+            r"|why\s+(?:is|are|does|do)\s+(?:the|a|an|some|people)"
+            r"|which|any\s+(?:tips|advice|recommendations)|how\s+to",
+        ),
+    ]
 )
-_ENDEARMENT = re.compile(rf"\b(?:{lx.ENDEARMENT})\b", re.IGNORECASE)
-_URL = re.compile(r"<url>|https?://\S+", re.IGNORECASE)
-# Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your").
-_PERSONAL_Q = re.compile(
-    r"\b(?:have\s+you\s+(?:ever|been)|do\s+you\s+(?:ever|have|feel|think|believe|like|love|want|miss|regret)"
-    r"|are\s+you\s+(?:ok|okay|single|married|happy|seeing|in\s+a)|how\s+do\s+you\s+(?:feel|cope|deal|handle)"
-    r"|how\s+did\s+you|what(?:'s|\s+is|\s+was|\s+are|\s+were)\s+your|why\s+did\s+you|would\s+you\s+ever"
-    r"|how\s+old\s+are\s+you|where\s+do\s+you\s+live|did\s+you\s+ever|what\s+do\s+you)\b",
-    re.IGNORECASE,
-)
-# Impersonal, factual questions ("what is the", "how does", "is it possible").
-_FACT_Q = re.compile(
-    r"\b(?:what\s+is\s+(?:the|a|an)|what\s+are\s+(?:the|some)|how\s+(?:does|do|can|is)\s+(?:the|a|an|it)"
-    r"|is\s+it\s+(?:possible|true|normal)|why\s+(?:is|are|does|do)\s+(?:the|a|an|some|people)"
-    r"|which|any\s+(?:tips|advice|recommendations)|how\s+to)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(slots=True)
-class TopicHit:
-    topic: str
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(slots=True)
 class PersonalFeatures:
-    topics: list[TopicHit] = field(default_factory=list)
-    endearments: list[TopicHit] = field(default_factory=list)
+    topics: list[Hit] = field(default_factory=list)
+    endearments: list[Hit] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
 
@@ -53,34 +46,30 @@ class PersonalFeatures:
 def find_personal(text: str) -> PersonalFeatures:
     out = PersonalFeatures()
     feats = out.features
-    for m in _TOPICS.finditer(text):
-        topic = m.lastgroup or ""
-        out.topics.append(TopicHit(topic, m.start(), m.end(), m.group()))
-        feats["topic:" + topic] = 1.0
-    for m in _ENDEARMENT.finditer(text):
-        out.endearments.append(TopicHit("endearment", m.start(), m.end(), m.group()))
-    if out.endearments:
-        feats["endearment"] = 1.0
+    words = words_of(text)
+    for h in _TOPICS.find(text, words):
+        if h.kind == "endearment":
+            out.endearments.append(h)
+        else:
+            out.topics.append(h)
+        feats["endearment" if h.kind == "endearment" else "topic:" + h.kind] = 1.0
     if out.topics:
-        feats["topics_n"] = float(min(len({t.topic for t in out.topics}), 3))
-    tokens = lx.TOKEN_RE.findall(_URL.sub(" ", text.lower()))
+        feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
+    tokens = [w for _, w in words]
     out.tokens = tokens
-    first = sum(1 for t in tokens if t in lx.FIRST_PERSON)
-    second = sum(1 for t in tokens if t in lx.SECOND_PERSON)
-    if first:
-        feats["first_person"] = float(min(first, 3))
-    if second:
-        feats["second_person"] = float(min(second, 3))
-    if any(t in lx.FIRST_PLURAL for t in tokens):
+    counts = lx.count_classes(tokens)
+    if "first_person" in counts:
+        feats["first_person"] = float(min(counts["first_person"], 3))
+    if "second_person" in counts:
+        feats["second_person"] = float(min(counts["second_person"], 3))
+    if "first_plural" in counts:
         feats["first_plural"] = 1.0
-    if any(t in lx.CLOSE_PEOPLE for t in tokens) and ("my" in tokens or "our" in tokens):
+    if "close_people" in counts and ("my" in tokens or "our" in tokens):
         feats["my_people"] = 1.0
     if "?" in text:
         feats["question"] = 1.0
-    if _PERSONAL_Q.search(text):
-        feats["personal_question"] = 1.0
-    if _FACT_Q.search(text):
-        feats["factual_question"] = 1.0
+    for h in _QUESTIONS.find(text, words):
+        feats[h.kind] = 1.0
     if lx.NUMBER_RE.search(text):
         feats["number"] = 1.0
     n = len(tokens)

@@ -10,25 +10,22 @@ import re
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
+from coach.analysis.matcher import Hit, PhraseMatcher, words_of
 
-# Phrase strategies anywhere in the text. Named groups: `lastgroup` names the strategy.
-_PHRASES = re.compile(
-    "|".join(
-        f"(?P<{name}>\\b(?:{pattern})\\b)"
-        for name, pattern in (
-            ("rude", lx.RUDE_PHRASES),
-            ("gratitude", lx.GRATITUDE),
-            ("apology", lx.APOLOGY),
-            ("counterfactual", lx.COUNTERFACTUAL),
-            ("indicative", lx.INDICATIVE),
-            ("hedge", lx.HEDGE),
-            ("factuality", lx.FACTUALITY),
-            ("btw", lx.INDIRECT_BTW),
-            ("gush", lx.GUSH),
-            ("please", r"please|pls|plz"),
-        )
-    ),
-    re.IGNORECASE,
+# Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
+_PHRASES = PhraseMatcher(
+    [
+        ("rude", lx.RUDE_PHRASES),
+        ("gratitude", lx.GRATITUDE),
+        ("apology", lx.APOLOGY),
+        ("counterfactual", lx.COUNTERFACTUAL),
+        ("indicative", lx.INDICATIVE),
+        ("hedge", lx.HEDGE),
+        ("factuality", lx.FACTUALITY),
+        ("btw", lx.INDIRECT_BTW),
+        ("gush", lx.GUSH),
+        ("please", r"please|pls|plz"),
+    ]
 )
 
 # Imperative verbs that make a sentence a bald on-record request when they open it.
@@ -60,19 +57,8 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SOFTENER = re.compile(
     rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
 )
-_EXCLAIM = re.compile(r"!{2,}")
-_QMARK = re.compile(r"\?")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
-_EMOTICON = re.compile(r"(?::|;|=)-?[)D(P]|<3|\b(?:lol|haha\w*|lmao)\b", re.IGNORECASE)
-_URL = re.compile(r"<url>|https?://\S+", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Hit:
-    kind: str
-    start: int
-    end: int
-    text: str
+_EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
 @dataclass(slots=True)
@@ -87,10 +73,8 @@ class Strategies:
 
 def find_strategies(text: str) -> Strategies:
     out = Strategies()
-    hits = out.hits
-    for m in _PHRASES.finditer(text):
-        kind = m.lastgroup or ""
-        hits.append(Hit(kind, m.start(), m.end(), m.group()))
+    words = words_of(text)
+    out.hits = hits = _PHRASES.find(text, words)
     n_sent = 0
     for s in _SENTENCE.finditer(text):
         n_sent += 1
@@ -123,33 +107,25 @@ def find_strategies(text: str) -> Strategies:
     if gush:
         feats["gush"] = min(gush, 3.0) / 3.0
 
-    low = text.lower()
-    tokens = lx.TOKEN_RE.findall(_URL.sub(" ", low))
+    tokens = [w for _, w in words]
     out.tokens = tokens
-    neg = sum(1 for t in tokens if t in lx.NEGATIVE)
-    pos = sum(1 for t in tokens if t in lx.POSITIVE)
-    if neg:
-        feats["negative"] = float(min(neg, 3))
-    if pos:
-        feats["positive"] = float(min(pos, 3))
-    if any(t in lx.FIRST_PERSON for t in tokens):
-        feats["first_person"] = 1.0
-    if any(t in lx.FIRST_PLURAL for t in tokens):
-        feats["first_plural"] = 1.0
-    if any(t in lx.SECOND_PERSON for t in tokens):
-        feats["second_person"] = 1.0
-    q = len(_QMARK.findall(text))
+    counts = lx.count_classes(tokens)
+    for cls in ("negative", "positive"):
+        if cls in counts:
+            feats[cls] = float(min(counts[cls], 3))
+    for cls in ("first_person", "first_plural", "second_person"):
+        if cls in counts:
+            feats[cls] = 1.0
+    q = text.count("?")
     if q:
         feats["question"] = 1.0
         if q > 1:
             feats["questions_many"] = 1.0
-    if _EXCLAIM.search(text):
-        feats["exclaim_many"] = 1.0
-    elif "!" in text:
-        feats["exclaim"] = 1.0
+    if "!" in text:
+        feats["exclaim_many" if "!!" in text else "exclaim"] = 1.0
     if _CAPS_WORD.search(text):
         feats["caps_word"] = 1.0
-    if _EMOTICON.search(text):
+    if "laugh" in counts or _EMOTICON.search(text):
         feats["emoticon"] = 1.0
     if n_sent > 2:
         feats["long"] = 1.0

@@ -1,0 +1,235 @@
+"""Fit the courtesy, intimacy and self-disclosure weights on the TUNING parts of the rated data.
+
+    python -m coach.analysis.calibrate --data ../shared/data [--out coach/analysis/weights.json]
+
+Dev-only (needs numpy and scikit-learn). The evaluation parts (Stack Exchange, intimacy test and
+external, CL-Aff test) are never read here; `benchmarks/quality.py` reports on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.analysis.courtesy import courtesy_features
+from coach.analysis.linear import WEIGHTS_PATH
+from coach.analysis.personal import find_personal, personal_features
+from coach.analysis.politeness_strategies import find_strategies
+from coach.errors import UsageError
+
+FeatureFn = Callable[[str], dict[str, float]]
+
+# Settings chosen by cross-validation on the tuning parts only (see `--search`).
+COURTESY = {"C": 0.1, "vocab": 1000, "min_df": 3}
+INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2}
+# Balanced classes: a sentence that discloses is the minority in training (31% emotional).
+DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
+# Vocabulary features: single words and adjacent word pairs.
+VOCAB_PREFIXES = ("w:", "b:")
+# Weights smaller than this are dropped from the file: they move no score visibly.
+PRUNE = 0.005
+
+
+def politeness_feats(text: str) -> dict[str, float]:
+    return courtesy_features(find_strategies(text))
+
+
+def personal_feats(text: str) -> dict[str, float]:
+    return personal_features(find_personal(text))
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Rated:
+    texts: list[str]
+    labels: list[float]
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        raise UsageError(
+            f"Data file not found: {path}.",
+            "Pass --data pointing at the shared data folder (it holds stanford-politeness/ ...).",
+        )
+    return path
+
+
+def load_politeness(data: Path, community: str = "wikipedia", binary: bool = True) -> Rated:
+    """Quartile set (+1 / -1 rows of `*.binary.csv`) or every row with its normalized score."""
+    path = _need(data / "stanford-politeness" / f"{community}.binary.csv")
+    texts: list[str] = []
+    labels: list[float] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if binary:
+                b = int(row["Binary"])
+                if b == 0:
+                    continue
+                texts.append(row["Request"])
+                labels.append(1.0 if b > 0 else 0.0)
+            else:
+                texts.append(row["Request"])
+                labels.append(float(row["Normalized Score"]))
+    return Rated(texts, labels)
+
+
+def load_intimacy(data: Path, *names: str) -> Rated:
+    texts: list[str] = []
+    labels: list[float] = []
+    for name in names:
+        path = _need(data / "question-intimacy" / name)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                text, score = line.rsplit("\t", 1)
+                texts.append(text)
+                labels.append(float(score))
+    return Rated(texts, labels)
+
+
+def clean_claff(text: str) -> str:
+    # The CSVs carry R's escapes for curly quotes ("I<U+0092>m"); read them as apostrophes.
+    return text.replace("<U+0092>", "'").replace("<U+0091>", "'")
+
+
+def load_claff(data: Path, split: str, column: str) -> Rated:
+    name = "labeled_training_set.csv" if split == "train" else "labeled_test_set.csv"
+    path = _need(data / "claff-offmychest" / name)
+    texts: list[str] = []
+    labels: list[float] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            texts.append(clean_claff(row["full_text"]))
+            labels.append(float(row[column]))
+    return Rated(texts, labels)
+
+
+# --- fitting -----------------------------------------------------------------------------
+
+
+def vocabulary(feature_dicts: Iterable[dict[str, float]], size: int, min_df: int) -> set[str]:
+    """The `size` most frequent words and word pairs seen in at least `min_df` training texts."""
+    df: Counter[str] = Counter()
+    for fd in feature_dicts:
+        df.update(k for k in fd if k.startswith(VOCAB_PREFIXES))
+    return {k for k, n in df.most_common(size) if n >= min_df}
+
+
+def _restrict(fds: Sequence[dict[str, float]], vocab: set[str]) -> list[dict[str, float]]:
+    return [
+        {k: v for k, v in fd.items() if not k.startswith(VOCAB_PREFIXES) or k in vocab}
+        for fd in fds
+    ]
+
+
+def fit_linear(
+    fds: Sequence[dict[str, float]],
+    labels: Sequence[float],
+    *,
+    kind: str,
+    vocab: int,
+    min_df: int,
+    C: float = 1.0,
+    alpha: float = 1.0,
+    balanced: bool = False,
+) -> dict[str, Any]:
+    """Fit one model on feature dicts; return the weights-file entry for it."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    keep = vocabulary(fds, vocab, min_df)
+    rows = _restrict(fds, keep)
+    vec = DictVectorizer()
+    X = vec.fit_transform(rows)
+    model: Any
+    if kind == "logistic":
+        model = LogisticRegression(
+            C=C, max_iter=2000, class_weight="balanced" if balanced else None
+        )
+        model.fit(X, [int(y) for y in labels])
+        coefs, bias = model.coef_[0], float(model.intercept_[0])
+    else:
+        model = Ridge(alpha=alpha)
+        model.fit(X, list(labels))
+        coefs, bias = model.coef_, float(model.intercept_)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vec.get_feature_names_out(), coefs, strict=True)
+        if abs(w) >= PRUNE
+    }
+    # Named strategies first, then words, each by weight: the file reads top-down.
+    ordered = dict(
+        sorted(weights.items(), key=lambda kv: (kv[0].startswith("w:"), -abs(kv[1]), kv[0]))
+    )
+    return {"kind": kind, "bias": round(bias, 4), "weights": ordered}
+
+
+def fit_courtesy(texts: Sequence[str], labels: Sequence[float], **params: Any) -> dict[str, Any]:
+    """Logistic model of P(polite) on the quartile set (labels 1 polite, 0 impolite)."""
+    p = {**COURTESY, **params}
+    return fit_linear([politeness_feats(t) for t in texts], labels, kind="logistic", **p)
+
+
+def fit_intimacy(texts: Sequence[str], labels: Sequence[float], **params: Any) -> dict[str, Any]:
+    """Ridge regression on the -1..1 intimacy ratings."""
+    p = {**INTIMACY, **params}
+    spec = fit_linear([personal_feats(t) for t in texts], labels, kind="linear", **p)
+    spec.update({"lo": -1.0, "hi": 1.0})
+    return spec
+
+
+def fit_disclosure(texts: Sequence[str], labels: Sequence[float], **params: Any) -> dict[str, Any]:
+    p = {**DISCLOSURE, **params}
+    return fit_linear([personal_feats(t) for t in texts], labels, kind="logistic", **p)
+
+
+def calibrate(data: Path) -> dict[str, Any]:
+    """Every model, fitted on the tuning parts only."""
+    wiki = load_politeness(data, "wikipedia")
+    inti = load_intimacy(data, "final_train.txt", "final_val.txt")
+    emo = load_claff(data, "train", "Emotional_disclosure")
+    info = load_claff(data, "train", "Information_disclosure")
+    return {
+        "version": 1,
+        "note": (
+            "Fitted by `python -m coach.analysis.calibrate` on the tuning parts only: Stanford "
+            "politeness (Wikipedia quartiles), question intimacy (train+val), CL-Aff OffMyChest "
+            "(training set). Each model: score = bias + sum(weight * feature); courtesy and "
+            "disclosure take the sigmoid, intimacy maps -1..1 onto 0..1."
+        ),
+        "settings": {"courtesy": COURTESY, "intimacy": INTIMACY, "disclosure": DISCLOSURE},
+        "models": {
+            "courtesy": fit_courtesy(wiki.texts, wiki.labels),
+            "intimacy": fit_intimacy(inti.texts, inti.labels),
+            "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
+            "disclosure_informational": fit_disclosure(info.texts, info.labels),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    args = parser.parse_args(argv)
+    try:
+        doc = calibrate(args.data)
+    except UsageError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    args.out.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    sizes = {name: len(m["weights"]) for name, m in doc["models"].items()}
+    print(f"wrote {args.out}: {sizes}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

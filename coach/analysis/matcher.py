@@ -1,0 +1,164 @@
+"""Fast lexicon matching: try only the phrases that can start with each word of the text.
+
+Python's `re` tries every branch of a big alternation at every character, which costs over
+100 us on a tweet. Here each phrase is indexed by its literal prefix; for each word we compile
+(once, cached) a small pattern of the phrases that could start there and match it at that word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# Words (with inner apostrophes) in the original text, so spans are exact string offsets.
+WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_LOWER_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_META = set("\\()[]?*+{}|.^$")
+_QUANT = set("?*+{")
+_CACHE_LIMIT = 20_000
+_MISSING: Any = object()
+
+
+@dataclass(slots=True)
+class Hit:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def split_top(pattern: str) -> list[str]:
+    """Split a pattern on the `|` that are not inside a group or a character class."""
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def expand_leading_group(alt: str) -> list[str]:
+    """`(?:i|we)\\s+x` -> [`i\\s+x`, `we\\s+x`], so every phrase has a literal first word."""
+    if not alt.startswith("(?:"):
+        return [alt]
+    depth, i = 0, 0
+    while i < len(alt):
+        c = alt[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    inner, rest = alt[3:i], alt[i + 1 :]
+    if rest[:1] in _QUANT:  # an optional leading group: no single literal start; keep whole
+        return [alt]
+    out: list[str] = []
+    for part in split_top(inner):
+        out.extend(expand_leading_group(part + rest))
+    return out
+
+
+def literal_prefix(alt: str) -> str:
+    """The literal lower-case characters every match of `alt` starts with."""
+    out: list[str] = []
+    for i, c in enumerate(alt):
+        if c in _META:
+            if c in _QUANT and out:
+                out.pop()  # "thanks?": the s is optional
+            break
+        out.append(c.lower())
+        if i + 1 == len(alt):
+            break
+    return "".join(out)
+
+
+class PhraseMatcher:
+    """Named phrase groups, matched at word starts, leftmost and non-overlapping (like finditer)."""
+
+    def __init__(self, groups: list[tuple[str, str]]) -> None:
+        self._order = {kind: n for n, (kind, _) in enumerate(groups)}
+        self._by_prefix: dict[str, list[tuple[str, str]]] = {}
+        self._maxlen = 1
+        for kind, pattern in groups:
+            for top in split_top(pattern):
+                for alt in expand_leading_group(top):
+                    prefix = literal_prefix(alt)
+                    if not prefix:
+                        raise ValueError(f"phrase without a literal start in {kind}: {alt!r}")
+                    self._by_prefix.setdefault(prefix, []).append((kind, alt))
+                    self._maxlen = max(self._maxlen, len(prefix))
+        self._cache: dict[str, re.Pattern[str] | None] = {}
+
+    def _pattern_for(self, word: str) -> re.Pattern[str] | None:
+        by_kind: dict[str, list[str]] = {}
+        for k in range(1, min(len(word), self._maxlen) + 1):
+            for kind, alt in self._by_prefix.get(word[:k], ()):
+                by_kind.setdefault(kind, []).append(alt)
+        pat: re.Pattern[str] | None = None
+        if by_kind:
+            kinds = sorted(by_kind, key=self._order.__getitem__)
+            # Longest alternatives first so "thank you so much" wins over "thank".
+            body = "|".join(
+                f"(?P<{kind}>(?:{'|'.join(sorted(by_kind[kind], key=len, reverse=True))})\\b)"
+                for kind in kinds
+            )
+            pat = re.compile(body, re.IGNORECASE)
+        if len(self._cache) > _CACHE_LIMIT:  # a pasted novel must not grow memory forever
+            self._cache.clear()
+        self._cache[word] = pat
+        return pat
+
+    def find(self, text: str, words: list[tuple[int, str]]) -> list[Hit]:
+        """Hits in `text`, given its words as (start offset, lower-cased word)."""
+        hits: list[Hit] = []
+        last_end = 0
+        cached = self._cache.get
+        for start, word in words:
+            if start < last_end:
+                continue
+            pat = cached(word, _MISSING)
+            if pat is _MISSING:
+                pat = self._pattern_for(word)
+            if pat is None:
+                continue
+            m = pat.match(text, start)
+            if m is not None:
+                end = m.end()
+                hits.append(Hit(m.lastgroup or "", start, end, m.group()))
+                last_end = end
+        return hits
+
+
+@lru_cache(maxsize=8)
+def words_of(text: str) -> list[tuple[int, str]]:
+    """(start, lower-cased word) for every word; the offsets index the original string.
+
+    Cached for the last few texts: courtesy, intimacy and disclosure all read the same draft.
+    Callers must not mutate the list.
+    """
+    low = text.lower().replace("’", "'")
+    if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
+        return [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
+    return [(m.start(), m.group()) for m in _LOWER_WORD_RE.finditer(low)]
