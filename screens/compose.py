@@ -114,6 +114,7 @@ class ComposeScreen(CoachScreen):
         area = self.query_one("#draft", DraftArea)
         if request.get("draft") or not area.text:
             area.load_text(request.get("draft") or "")
+            area.move_cursor(area.document.end)  # carry on typing where the text ends
         if request.get("channel"):
             self.query_one("#channel", Select).value = request["channel"]
         self._clear_result()
@@ -135,6 +136,7 @@ class ComposeScreen(CoachScreen):
             return
         self._restoring = True
         area.load_text(saved["text"])
+        area.move_cursor(area.document.end)
         meta = saved.get("meta") or {}
         if meta.get("channel") in CHANNELS:
             self.query_one("#channel", Select).value = meta["channel"]

@@ -1,0 +1,164 @@
+"""Compose: offline verdict, streamed coaching from a fake LLM, cancel, rewrite, mute, send, drafts."""
+
+from __future__ import annotations
+
+from screens_support import FakeStreamingCoach, frozen_now, seed_store, text_of, wait_for
+from textual.widgets import Markdown, Static
+
+from coach.store import open_store
+from screens.app import CoachApp
+from screens.compose import DRAFT_SLOT, ComposeScreen
+from screens.widgets.draft_area import DraftArea
+from screens.widgets.verdict import FlagList
+
+FAMILY = "Hi Dana, how is your family doing? Are your kids well?"
+
+
+async def _open_compose(app: CoachApp, pilot: object, draft: str, contact_id: str | None) -> ComposeScreen:
+    await app.open_compose(draft=draft, contact_id=contact_id)
+    await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+    screen = app.screen
+    assert isinstance(screen, ComposeScreen)
+    if contact_id:
+        await wait_for(pilot, lambda: screen.contact is not None)
+    return screen
+
+
+async def test_offline_check_shows_verdict_flags_and_highlights() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, FAMILY, "c-dana")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        # The offline verdict is there at once, before any worker ran.
+        assert screen.result is not None and screen.result.verdict in ("revise", "hold")
+        flags = screen.query_one("#flags", FlagList)
+        assert flags.flags and flags.display
+        assert screen.query_one("#draft", DraftArea).flags_are_current
+        detail = text_of(screen.query_one("#flag-detail", Static))
+        assert "Because:" in detail and "Source:" in detail
+        await wait_for(pilot, lambda: screen.record is not None)
+    with open_store() as store:
+        records = store.list_checks()
+    assert len(records) == 1 and records[0].contact_id == "c-dana"
+    assert records[0].engine == "offline"
+
+
+async def test_streamed_coaching_arrives_and_is_recorded() -> None:
+    seed_store()
+    fake = FakeStreamingCoach(delay=0.02)
+    app = CoachApp(llm=fake, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "Thanks for the kind words, Dana!", "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.record is not None)
+        assert fake.sent == fake.chunks
+        markdown = screen.query_one("#coaching", Markdown)
+        assert "Keep it short." in markdown.source
+        assert "6 chunks" in text_of(screen.query_one("#stream-status", Static))
+        assert screen.result is not None and screen.result.engine == "llm:fake-model"
+    with open_store() as store:
+        rec = store.list_checks()[0]
+    assert rec.engine == "llm:fake-model" and rec.prompt == "PROMPT TEXT"
+    assert rec.coaching == "".join(fake.chunks)
+
+
+async def test_escape_cancels_mid_stream_and_keeps_the_draft() -> None:
+    seed_store()
+    fake = FakeStreamingCoach(chunks=["word "] * 400, delay=0.02)
+    app = CoachApp(llm=fake, now=frozen_now)
+    draft = "Thanks for the kind words, Dana! See you at the launch."
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, draft, "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(fake.sent) >= 5)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: fake.cancelled)
+        await wait_for(pilot, lambda: "stopped" in text_of(screen.query_one("#stream-status", Static)))
+        assert len(fake.sent) < 400
+        assert screen.query_one("#draft", DraftArea).text == draft
+        assert screen.query_one("#coaching", Markdown).source == ""
+        assert screen.result is not None  # the offline verdict stays
+        await pilot.press(*" :)")  # still typing into the same draft
+        assert screen.query_one("#draft", DraftArea).text == draft + " :)"
+
+
+async def test_apply_rewrite_replaces_the_draft_and_can_be_undone() -> None:
+    seed_store()
+    fake = FakeStreamingCoach(rewrite="Hi Dana, thanks for the note.")
+    app = CoachApp(llm=fake, now=frozen_now)
+    original = "Hi Dana, thanks for the note. Also how is your family??"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, original, "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.record is not None)
+        assert screen.query_one("#rewrite-box").display
+        diff = text_of(screen.query_one("#rewrite-diff", Static))
+        assert "removes" in diff
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        area = screen.query_one("#draft", DraftArea)
+        assert area.text == "Hi Dana, thanks for the note."
+        area.focus()
+        await pilot.press("ctrl+z")
+        assert area.text == original
+
+
+async def test_mute_a_flag_for_this_contact_with_a_reason() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, FAMILY, "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.record is not None)
+        flags = screen.query_one("#flags", FlagList)
+        rule = flags.flags[0].rule
+        flags.focus()
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.screen.query("#reason"))
+        await pilot.press("enter")  # no reason yet: refused
+        assert "reason" in text_of(app.screen.query_one("#mute-error", Static))
+        await pilot.press(*"she asked me to", "enter")
+        await wait_for(pilot, lambda: any(m.rule == rule for m in screen.mutes))
+        assert screen.result is not None
+        assert all(f.rule != rule for f in screen.result.flags)
+    with open_store() as store:
+        mutes = store.list_mutes("c-dana")
+    assert [(m.rule, m.contact_id, m.reason) for m in mutes] == [(rule, "c-dana", "she asked me to")]
+
+
+async def test_mark_as_sent_logs_the_interaction() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "Thanks again for the feedback!", "c-dana")
+        await pilot.press("ctrl+l")  # sent without checking first: a check is recorded anyway
+        await wait_for(pilot, lambda: screen.query_one("#draft", DraftArea).text == "")
+    with open_store() as store:
+        dana = store.get_contact("c-dana")
+        records = store.list_checks()
+    assert dana is not None and dana.interactions[-1].text == "Thanks again for the feedback!"
+    assert records[0].sent is True
+
+
+async def test_draft_saved_while_typing_is_restored_by_the_next_app() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "", "c-lars")
+        area = screen.query_one("#draft", DraftArea)
+        area.focus()
+        area.insert("Hello Lars, one more")  # a paste
+        await pilot.press(*" thing")
+        with open_store() as store:
+            await wait_for(pilot, lambda: (store.get_draft(DRAFT_SLOT) or {}).get("text")
+                           == "Hello Lars, one more thing")
+    # A new app (the terminal was closed): the draft and its contact come back.
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("compose")
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        await wait_for(pilot, lambda: screen.current_draft() == "Hello Lars, one more thing")
+        await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-lars")
