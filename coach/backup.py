@@ -31,7 +31,10 @@ def snapshot(store: Store) -> dict[str, Any]:
     drafts = all_drafts(store)
     return {
         "format": BACKUP_FORMAT,
-        "schema_version": store.schema_version,
+        # The records are model dumps, so the models' schema is what a restore must understand;
+        # the store's own layout version is kept for the record only.
+        "schema_version": SCHEMA_VERSION,
+        "store_schema_version": store.schema_version,
         "exported": utcnow().isoformat(),
         "contacts": [c.model_dump(mode="json") for c in contacts],
         "history": [r.model_dump(mode="json") for r in reversed(history)],  # oldest first
