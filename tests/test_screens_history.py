@@ -1,0 +1,144 @@
+"""History: newest first, filters and search, preview, reopen, delete, export, paging, chart."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from screens_support import FROZEN, fixed_records, frozen_now, seed_store, text_of, wait_for
+from textual.widgets import Input, Select, Sparkline, Static
+
+from coach.store import open_store
+from screens.app import CoachApp
+from screens.compose import ComposeScreen
+from screens.history import HistoryScreen
+from screens.widgets.check_list import PAGE, CheckList
+
+
+async def _history(app: CoachApp, pilot: object) -> tuple[HistoryScreen, CheckList]:
+    await app.switch_mode("history")
+    await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    listing = screen.query_one(CheckList)
+    await wait_for(pilot, lambda: listing.total > 0)
+    return screen, listing
+
+
+async def test_newest_first_with_preview_and_filters() -> None:
+    seed_store(records=6)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, listing = await _history(app, pilot)
+        assert listing.total == 6
+        assert listing.current is not None and listing.current.id == "h-005"
+        assert "No prompt was sent" in text_of(screen.query_one("#history-preview", Static))
+        await pilot.press("down")
+        assert listing.current is not None and listing.current.id == "h-004"
+
+        screen.query_one("#history-verdict", Select).value = "hold"
+        await wait_for(pilot, lambda: listing.total == 2)
+        assert {r.result.verdict for r in (listing.record_at(0), listing.record_at(1)) if r} == {"hold"}
+
+        await pilot.press("ctrl+n")  # clear filters
+        await wait_for(pilot, lambda: listing.total == 6)
+        screen.query_one("#history-text", Input).value = "FAMILY"
+        await wait_for(pilot, lambda: listing.total == 2)
+
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: listing.total == 6)
+        since = (FROZEN - timedelta(days=6, hours=12)).strftime("%Y-%m-%d %H:%M")
+        screen.query_one("#history-since", Input).value = since
+        screen.reload()
+        await wait_for(pilot, lambda: listing.total == 2)
+        screen.query_one("#history-since", Input).value = "yesterday-ish"
+        screen.reload()
+        await pilot.pause()
+        assert "not a date" in text_of(screen.query_one("#history-count", Static))
+
+
+async def test_contact_filter_draws_the_pace_chart() -> None:
+    seed_store(records=6)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, listing = await _history(app, pilot)
+        screen.set_contact("c-dana")
+        await wait_for(pilot, lambda: listing.total == 4)
+        chart = screen.query_one("#chart-pacing", Sparkline)
+        await wait_for(pilot, lambda: len(list(chart.data or [])) == 4 + 2)
+        assert screen.query_one("#history-chart").display
+        assert "Dana Reyes" in str(screen.query_one("#chart-title").render())
+
+
+async def test_enter_reopens_in_compose() -> None:
+    seed_store(records=3)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _screen, listing = await _history(app, pilot)
+        record = listing.current
+        assert record is not None
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        compose = app.screen
+        assert isinstance(compose, ComposeScreen)
+        assert compose.current_draft() == record.draft
+        await wait_for(pilot, lambda: compose.contact is not None
+                       and compose.contact.id == record.contact_id)
+
+
+async def test_delete_asks_then_removes() -> None:
+    seed_store(records=3)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, listing = await _history(app, pilot)
+        doomed = listing.current
+        assert doomed is not None
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: app.screen.query("#yes"))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: listing.total == 2)
+    with open_store() as store:
+        assert store.get_check(doomed.id) is None
+
+
+async def test_export_writes_the_filtered_set(tmp_path: Path) -> None:
+    seed_store(records=6)
+    app = CoachApp(llm=None, now=frozen_now)
+    target = tmp_path / "held.json"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, listing = await _history(app, pilot)
+        screen.query_one("#history-verdict", Select).value = "hold"
+        await wait_for(pilot, lambda: listing.total == 2)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.screen.query("#path"))
+        app.screen.query_one("#format", Select).value = "json"
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.click("#export")
+        await wait_for(pilot, lambda: target.exists())
+    data = json.loads(target.read_text(encoding="utf-8"))
+    rows = data if isinstance(data, list) else data.get("checks", data.get("records", []))
+    assert sorted(r["id"] for r in rows) == ["h-002", "h-005"]
+    assert target.stat().st_mode & 0o077 == 0
+
+
+async def test_pages_are_read_only_as_they_come_into_view() -> None:
+    seed_store(records=0)
+    records = fixed_records(PAGE * 5)
+    with open_store() as store:
+        bulk = getattr(store, "add_checks", None)
+        if bulk is not None:
+            bulk(records)
+        else:
+            for r in records:
+                store.add_check(r)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _screen, listing = await _history(app, pilot)
+        assert listing.total == PAGE * 5
+        assert set(listing._pages) == {0}
+        await pilot.press("end")
+        await wait_for(pilot, lambda: 4 in listing._pages)
+        assert listing.current is not None and listing.current.id == "h-000"  # the oldest
+        assert len(listing._pages) <= 3  # the pages in between were never read

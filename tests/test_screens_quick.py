@@ -1,0 +1,86 @@
+"""Quick check: F2 from different screens, live verdict, keep, escalate; `coach quick` inline app."""
+
+from __future__ import annotations
+
+from screens_support import frozen_now, seed_store, text_of, wait_for
+from textual.widgets import Static, TextArea
+
+from coach.store import open_store
+from screens.app import CoachApp
+from screens.compose import ComposeScreen
+from screens.history import HistoryScreen
+from screens.home import HomeScreen
+from screens.quick import QuickApp, QuickCheckModal, QuickCheckPanel
+
+RUDE = "So you never answered my question?"
+
+
+async def _quick(app: CoachApp, pilot: object) -> QuickCheckPanel:
+    await pilot.press("f2")  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: isinstance(app.screen, QuickCheckModal))
+    panel = app.screen.query_one(QuickCheckPanel)
+    return panel
+
+
+async def test_quick_check_from_home_uses_the_selected_contact_and_escalates() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.contacts)
+        panel = await _quick(app, pilot)
+        await wait_for(pilot, lambda: panel.contact is not None)
+        assert panel.contact is not None and panel.contact.name == "Dana Reyes"
+        panel.query_one("#quick-draft", TextArea).insert(RUDE)  # pasted
+        await wait_for(pilot, lambda: panel.last_verdict is not None)
+        assert "rude-opener" in text_of(panel.query_one("#quick-flags", Static))
+        await pilot.press("f4")  # to the full compose screen, text carried over
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        assert screen.current_draft() == RUDE
+        await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-dana")
+
+
+async def test_quick_check_from_history_keeps_the_check() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        panel = await _quick(app, pilot)
+        assert panel.contact is None
+        panel.query_one("#quick-draft", TextArea).insert(RUDE)  # pasted
+        await wait_for(pilot, lambda: panel.last_verdict is not None)
+        await pilot.press("ctrl+r")
+        with open_store() as store:
+            await wait_for(pilot, lambda: store.count_checks() == 1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        # The history shows the new check when it is back in view.
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        screen.reload()
+        await wait_for(pilot, lambda: "1 check" in text_of(screen.query_one("#history-count", Static)))
+
+
+async def test_inline_quick_app_checks_and_exits_with_the_verdict() -> None:
+    seed_store()
+    app = QuickApp("Lars", now=frozen_now)
+    async with app.run_test(size=(100, 24)) as pilot:
+        panel = app.query_one(QuickCheckPanel)
+        await wait_for(pilot, lambda: panel.contact is not None)
+        app.query_one("#quick-draft", TextArea).insert("Just bumping this again, did you even see it?")
+        await wait_for(pilot, lambda: panel.last_verdict is not None)
+        verdict = panel.last_verdict
+        await pilot.press("escape")
+    assert app.return_value == {"verdict": verdict, "escalate": False}
+
+
+async def test_inline_quick_app_unknown_contact_is_reported_not_raised() -> None:
+    seed_store()
+    app = QuickApp("Nobody Atall", now=frozen_now)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app._notifications))
+        assert "No contact named" in next(iter(app._notifications)).message
+        await pilot.press("f4")
+    assert app.return_value is not None and app.return_value["escalate"] is True
