@@ -3,7 +3,7 @@ at once, the LLM's coaching streamed below; flags explained and mutable; the rew
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -304,7 +304,7 @@ class ComposeScreen(CoachScreen):
         markdown = self.query_one("#coaching", Markdown)
         self._pending = []
         self._tokens = 0
-        self._stream_started = time.monotonic()
+        self._stream_started = monotonic()
         if llm is not None:
             self._stream = Markdown.get_stream(markdown)
             self._tick = self.set_interval(STREAM_TICK, self._flush_stream)
@@ -320,7 +320,7 @@ class ComposeScreen(CoachScreen):
         if llm is not None:
             # One full render at the end: the streamed pieces may have split Markdown blocks.
             await markdown.update(record.coaching or "_The model gave no coaching text._")
-            elapsed = time.monotonic() - self._stream_started
+            elapsed = monotonic() - self._stream_started
             self.query_one("#stream-status", Static).update(
                 f"{self._tokens} chunks · {elapsed:.1f} s · {record.engine}")
         if record.result.llm_error:
@@ -332,7 +332,7 @@ class ComposeScreen(CoachScreen):
         self._tokens += 1
 
     async def _flush_stream(self) -> None:
-        elapsed = time.monotonic() - self._stream_started
+        elapsed = monotonic() - self._stream_started
         self.query_one("#stream-status", Static).update(
             f"streaming · {self._tokens} chunks · {elapsed:.1f} s · Esc stops")
         if self._pending and self._stream is not None:
