@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coach.analysis.linear import get_model
-from coach.analysis.personal import find_personal, personal_features
+from coach.analysis.personal import find_personal
 
 MAX_SCORED_CHARS = 20_000
 
@@ -22,11 +22,12 @@ class DisclosureResult:
 
 
 def analyse_disclosure(text: str) -> DisclosureResult:
-    feats = personal_features(find_personal(text[:MAX_SCORED_CHARS]))
+    pf = find_personal(text[:MAX_SCORED_CHARS])
+    named = pf.named()
     emo = get_model("disclosure_emotional")
     info = get_model("disclosure_informational")
-    emo_score, emo_sig = emo.explain(feats)
-    info_score, info_sig = info.explain(feats)
+    emo_score, emo_sig = emo.explain_text(named, pf.tokens)
+    info_score, info_sig = info.explain_text(named, pf.tokens)
     # The strongest few of each: enough to say why, without hundreds of tiny word weights.
     signals = {f"emotional:{k}": v for k, v in list(emo_sig.items())[:8]}
     signals.update({f"informational:{k}": v for k, v in list(info_sig.items())[:8]})

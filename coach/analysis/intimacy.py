@@ -26,7 +26,7 @@ def intimacy_raw(text: str) -> float:
 
 
 def analyse_intimacy(text: str) -> IntimacyResult:
-    feats = personal_features(find_personal(text[:MAX_SCORED_CHARS]))
+    pf = find_personal(text[:MAX_SCORED_CHARS])
     model = get_model("intimacy")
-    score, signals = model.explain(feats)
+    score, signals = model.explain_text(pf.named(), pf.tokens)
     return IntimacyResult(score=round(score, 4), signals=signals)

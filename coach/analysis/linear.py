@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-SIGNAL_FLOOR = 0.005
+# Contributions smaller than this are summed into one "other words" signal.
+SIGNAL_FLOOR = 0.05
+OTHER_WORDS = "w:(other words)"
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
 
@@ -27,6 +29,9 @@ class LinearModel:
     # For "linear" models: the target range, mapped onto 0..1 for the app.
     lo: float = -1.0
     hi: float = 1.0
+    # Derived in __post_init__: word weights without the "w:" prefix, first words of pairs.
+    _words: dict[str, float] = field(default_factory=dict, repr=False)
+    _pair_firsts: set[str] = field(default_factory=set, repr=False)
 
     def raw(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -54,11 +59,49 @@ class LinearModel:
             if wk is not None:
                 c = wk * v
                 z += c
-                # Shares under 0.005 move no score visibly; listing them only adds noise.
-                if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
-                    items.append((k, c))
-        items.sort(key=_abs_second, reverse=True)
-        return self.to_score(z), dict(items)
+                items.append((k, c))
+        return self.to_score(z), _readable(items)
+
+    def explain_text(
+        self, named: dict[str, float], tokens: list[str], pairs: bool = False
+    ) -> tuple[float, dict[str, float]]:
+        """Like `explain` over `named` plus word ("w:") and word-pair ("b:") presence features.
+
+        Same sum as building every "w:..." key, without making strings for words the model
+        does not know (most of them): the hot path of every check.
+        """
+        get = self.weights.get
+        items: list[tuple[str, float]] = []
+        z = self.bias
+        for k, v in named.items():
+            wk = get(k)
+            if wk is not None:
+                z += wk * v
+                items.append((k, wk * v))
+        words = self._words
+        for tok in set(tokens):
+            wk = words.get(tok)
+            if wk is not None:
+                z += wk
+                items.append(("w:" + tok, wk))
+        if pairs and len(tokens) > 1:
+            firsts = self._pair_firsts
+            seen: set[str] = set()
+            prev = tokens[0]
+            for tok in tokens[1:]:
+                if prev in firsts:
+                    key = f"b:{prev}_{tok}"
+                    wk = get(key)
+                    if wk is not None and key not in seen:
+                        seen.add(key)
+                        z += wk
+                        items.append((key, wk))
+                prev = tok
+        return self.to_score(z), _readable(items)
+
+    def __post_init__(self) -> None:
+        self._words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
+        self._pair_firsts = {k[2:].split("_", 1)[0] for k in self.weights if k.startswith("b:")}
 
     def score(self, features: dict[str, float]) -> float:
         """The raw sum as a 0..1 score: a probability, or the target range rescaled."""
@@ -68,6 +111,26 @@ class LinearModel:
         if self.kind == "logistic":
             return sigmoid(z)
         return min(1.0, max(0.0, (z - self.lo) / (self.hi - self.lo)))
+
+
+def _readable(items: list[tuple[str, float]]) -> dict[str, float]:
+    """Contributions largest first; the many small word shares summed into one entry.
+
+    The values still add up to the score's log-odds (or raw sum) minus the bias.
+    """
+    big: list[tuple[str, float]] = []
+    small = 0.0
+    for kv in items:
+        c = kv[1]
+        if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
+            big.append(kv)
+        else:
+            small += c
+    big.sort(key=_abs_second, reverse=True)
+    out = dict(big)
+    if small:
+        out[OTHER_WORDS] = small
+    return out
 
 
 def _abs_second(kv: tuple[str, float]) -> float:

@@ -110,25 +110,36 @@ class PhraseMatcher:
                     self._by_prefix.setdefault(prefix, []).append((kind, alt))
                     self._maxlen = max(self._maxlen, len(prefix))
         self._cache: dict[str, re.Pattern[str] | None] = {}
+        self._by_longest: dict[str, re.Pattern[str]] = {}
 
     def _pattern_for(self, word: str) -> re.Pattern[str] | None:
-        by_kind: dict[str, list[str]] = {}
-        for k in range(1, min(len(word), self._maxlen) + 1):
-            for kind, alt in self._by_prefix.get(word[:k], ()):
-                by_kind.setdefault(kind, []).append(alt)
-        pat: re.Pattern[str] | None = None
-        if by_kind:
-            kinds = sorted(by_kind, key=self._order.__getitem__)
-            # Longest alternatives first so "thank you so much" wins over "thank".
-            body = "|".join(
-                f"(?P<{kind}>(?:{'|'.join(sorted(by_kind[kind], key=len, reverse=True))})\\b)"
-                for kind in kinds
-            )
-            pat = re.compile(body, re.IGNORECASE)
+        # The phrases that can start with `word` are those whose prefix is a prefix of it,
+        # i.e. all prefixes of its longest indexed prefix: one pattern per such prefix.
+        longest = ""
+        for k in range(min(len(word), self._maxlen), 0, -1):
+            if word[:k] in self._by_prefix:
+                longest = word[:k]
+                break
+        pat = self._by_longest.get(longest, _MISSING) if longest else None
+        if pat is _MISSING:
+            pat = self._by_longest[longest] = self._compile(longest)
         if len(self._cache) > _CACHE_LIMIT:  # a pasted novel must not grow memory forever
             self._cache.clear()
         self._cache[word] = pat
         return pat
+
+    def _compile(self, longest: str) -> re.Pattern[str]:
+        by_kind: dict[str, list[str]] = {}
+        for k in range(1, len(longest) + 1):
+            for kind, alt in self._by_prefix.get(longest[:k], ()):
+                by_kind.setdefault(kind, []).append(alt)
+        kinds = sorted(by_kind, key=self._order.__getitem__)
+        # Longest alternatives first so "thank you so much" wins over "thank".
+        body = "|".join(
+            f"(?P<{kind}>(?:{'|'.join(sorted(by_kind[kind], key=len, reverse=True))})\\b)"
+            for kind in kinds
+        )
+        return re.compile(body, re.IGNORECASE)
 
     def find(self, text: str, words: list[tuple[int, str]]) -> list[Hit]:
         """Hits in `text`, given its words as (start offset, lower-cased word)."""

@@ -42,6 +42,10 @@ class PersonalFeatures:
     features: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
 
+    def named(self) -> dict[str, float]:
+        """The named (non-vocabulary) features that are on."""
+        return {k: v for k, v in self.features.items() if v}
+
 
 def find_personal(text: str) -> PersonalFeatures:
     out = PersonalFeatures()
@@ -80,7 +84,7 @@ def find_personal(text: str) -> PersonalFeatures:
 
 def personal_features(pf: PersonalFeatures) -> dict[str, float]:
     """The model's input: personal features plus one presence feature per known word."""
-    feats = {k: v for k, v in pf.features.items() if v}
+    feats = pf.named()
     for tok in set(pf.tokens):
         feats["w:" + tok] = 1.0
     return feats
