@@ -125,11 +125,30 @@ async def run_batch(
     llm: LLMCoach | None = None,
     record: bool = True,
     now: datetime | None = None,
+    concurrency: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Check every line in order, one at a time, emitting each output object as soon as it is
-    ready (the offline coach needs no concurrency). Returns how many lines failed."""
+    ready (the offline coach needs no concurrency). Returns how many lines failed.
+
+    With an LLM and `concurrency` > 1, up to that many requests are in flight at once
+    (coach.batch_llm.run_ordered); the output is still in input order."""
     resolve = ContactResolver(store)
     failed = 0
+    if llm is not None and concurrency > 1:
+        from coach.batch_llm import run_ordered
+
+        async def one(item: Prepared) -> dict[str, Any]:
+            return await check_prepared(item, store=store, llm=llm, record=record, now=now)
+
+        def out(obj: dict[str, Any]) -> None:
+            nonlocal failed
+            failed += "error" in obj
+            emit(obj)
+
+        items = (prepare(n, raw, resolve) for n, raw in input_lines(stream))
+        await run_ordered(items, one, out, concurrency=concurrency, progress=progress)
+        return failed
     for n, raw in input_lines(stream):
         item = prepare(n, raw, resolve)
         obj = await check_prepared(item, store=store, llm=llm, record=record, now=now)

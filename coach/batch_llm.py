@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TextIO, TypeVar
 
@@ -90,6 +91,51 @@ async def run_concurrently(
     return outcomes
 
 
+async def run_ordered(
+    items: Iterable[T],
+    work: Callable[[T], Awaitable[R]],
+    emit: Callable[[R], None],
+    *,
+    concurrency: int = 4,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream `items` through `work`, at most `concurrency` in flight, calling `emit` with each
+    result in input order as soon as it and every earlier one are done. Returns how many ran.
+
+    Input is read lazily and at most 2 x concurrency results wait for a slow earlier one, so a
+    10,000-line batch streams its output and never holds the whole file. An exception from `work`
+    cancels the rest and propagates (callers turn per-item failures into values themselves).
+    """
+    concurrency = max(1, concurrency)
+    slots = asyncio.Semaphore(concurrency)
+    window: deque[asyncio.Task[R]] = deque()
+    count = 0
+
+    async def limited(item: T) -> R:
+        async with slots:
+            return await work(item)
+
+    async def emit_head() -> None:
+        nonlocal count
+        result = await window.popleft()
+        emit(result)
+        count += 1
+        if progress is not None:
+            progress(count)
+
+    try:
+        for item in items:
+            window.append(asyncio.create_task(limited(item)))
+            if len(window) >= 2 * concurrency:
+                await emit_head()
+        while window:
+            await emit_head()
+    finally:
+        for task in window:
+            task.cancel()
+    return count
+
+
 async def run_batch(
     items: Sequence[BatchItem],
     llm: LLMCoach,
@@ -118,16 +164,27 @@ class ProgressBar:
         self._last = 0.0
         self._started = time.monotonic()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None = None) -> None:
+        """Redraw; with no `total` (input streamed from stdin) it shows a count and a rate."""
         now = time.monotonic()
-        if not self.enabled or (done < total and now - self._last < 0.1):
+        final = total is not None and done >= total
+        if not self.enabled or (not final and now - self._last < 0.1):
             return
         self._last = now
-        width = 30
-        filled = int(width * done / max(1, total))
         rate = done / max(1e-6, now - self._started)
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {rate:.1f}/s")
-        if done >= total:
+        if total is None:
+            self.stream.write(f"\r{self.label}: {done} done, {rate:.1f}/s")
+        else:
+            width = 30
+            filled = int(width * done / max(1, total))
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {rate:.1f}/s")
+        if final:
             self.stream.write("\n")
         self.stream.flush()
+
+    def finish(self) -> None:
+        """End the line after a run whose total was unknown."""
+        if self.enabled and self._last:
+            self.stream.write("\n")
+            self.stream.flush()

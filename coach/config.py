@@ -41,6 +41,8 @@ class EndpointConfig(BaseModel):
     """Structured output: auto (json_schema, then json_object, then plain text), or one of those."""
     max_retries: int = 3
     """Retries on HTTP 429/503 (honouring Retry-After) before giving up."""
+    seed: int | None = None
+    """Sampling seed sent with every request, for repeatable coaching (servers may ignore it)."""
 
 
 class Settings(BaseModel):

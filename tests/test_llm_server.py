@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from coach.batch_llm import BatchItem, run_batch
+from coach.config import EndpointConfig, Settings, save_settings
 from coach.llm import endpoints
 from coach.llm.client import ChatClient
 from coach.llm.endpoints import Endpoint
@@ -225,3 +226,65 @@ def test_cli_models_unreachable_is_one_line(coach_home: Path) -> None:
     done = _cli(coach_home, "models", "--endpoint", f"http://127.0.0.1:{free_port()}/v1")
     assert done.returncode == 4 and "Traceback" not in done.stderr
     assert done.stderr.startswith("coach: Could not reach")
+
+
+def _config(home: Path, server: LlamaServer) -> None:
+    """An endpoint entry for the server: a fixed seed and room for the random model's reply."""
+    save_settings(
+        Settings(
+            endpoints={
+                "test": EndpointConfig(
+                    base_url=server.base_url, max_tokens=1500, seed=42, read_timeout=30.0
+                )
+            }
+        )
+    )
+
+
+def test_cli_check_uses_the_llm(llama: LlamaServer, coach_home: Path) -> None:
+    _config(coach_home, llama)
+    done = _cli(
+        coach_home, "check", DRAFT, "--endpoint", llama.base_url, "--json", "--channel", "dm"
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["engine"] == f"llm:{MODEL_NAME}" and "llm_error" not in result
+    history = _cli(coach_home, "history", "list", "--json")
+    assert history.returncode == 0, history.stderr
+    assert f"llm:{MODEL_NAME}" in history.stdout
+
+
+def test_cli_check_keeps_the_offline_result_when_the_llm_fails(
+    llama: LlamaServer, coach_home: Path
+) -> None:
+    done = _cli(
+        coach_home, "check", DRAFT, "--endpoint", llama.base_url, "--model", "nope", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (
+        result["engine"] == "offline" and "does not serve the model 'nope'" in result["llm_error"]
+    )
+
+
+def test_cli_batch_is_concurrent_ordered_and_survives_failures(
+    llama: LlamaServer, coach_home: Path
+) -> None:
+    _config(coach_home, llama)
+    lines = [
+        {"id": "a", "draft": "Thanks for the talk!"},
+        {"id": "b", "draft": "x" * 60000},  # longer than the context: fails alone
+        {"id": "c"},  # no draft: a bad line
+        {"id": "d", "draft": "Loved your post, thank you."},
+    ]
+    batch = coach_home / "in.jsonl"
+    batch.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    done = _cli(
+        coach_home, "check", "--batch", str(batch), "--endpoint", "test", "--concurrency", "3"
+    )
+    assert done.returncode == 4, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c", "d"]
+    assert out[0]["engine"] == out[3]["engine"] == f"llm:{MODEL_NAME}"
+    assert out[1]["engine"] == "offline" and "context" in out[1]["llm_error"]
+    assert "error" in out[2]

@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--model", metavar="NAME", help="model name on that endpoint")
     p.add_argument("--batch", metavar="FILE.jsonl",
                    help="check one JSON object per line ('-' reads stdin); JSON lines out")
+    p.add_argument("--concurrency", type=int, default=4, metavar="N",
+                   help="with --batch and an LLM: requests in flight at once (default 4)")
     add_json_flag(p)
     p.set_defaults(func=cmd_check)
 
@@ -150,8 +152,15 @@ def _run_batch(args: argparse.Namespace, store: Store, llm: LLMCoach | None, rec
         print_json_line(obj)
         sys.stdout.flush()
 
+    from coach.batch_llm import ProgressBar
+
+    if args.concurrency < 1:
+        raise UsageError("--concurrency must be 1 or more.")
+    bar = ProgressBar() if llm is not None else None  # the offline coach is too fast to need one
+    more = {"concurrency": args.concurrency, "progress": bar}
     if args.batch == "-":
-        failed = asyncio.run(run_batch(sys.stdin.buffer, emit, store=store, llm=llm, record=record))
+        failed = asyncio.run(run_batch(sys.stdin.buffer, emit, store=store, llm=llm, record=record,
+                                       **more))
     else:
         try:
             fh = open(args.batch, "rb")  # noqa: SIM115 - closed below, after the run
@@ -159,7 +168,9 @@ def _run_batch(args: argparse.Namespace, store: Store, llm: LLMCoach | None, rec
             raise UsageError(f"Cannot read the batch file {args.batch}: {exc.strerror}.",
                              "Check the path, or use '-' to read stdin.") from exc
         with fh:
-            failed = asyncio.run(run_batch(fh, emit, store=store, llm=llm, record=record))
+            failed = asyncio.run(run_batch(fh, emit, store=store, llm=llm, record=record, **more))
+    if bar is not None:
+        bar.finish()
     if failed:
         print(f"coach: {failed} batch line{'s' if failed != 1 else ''} could not be checked; "
               "see the error objects in the output.", file=sys.stderr)

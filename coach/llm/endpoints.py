@@ -120,6 +120,7 @@ def from_config(name: str, config: EndpointConfig) -> Endpoint:
         max_retries=config.max_retries,
         name=name,
         source=f"config [endpoints.{name}]",
+        extra={} if config.seed is None else {"seed": config.seed},
     )
 
 

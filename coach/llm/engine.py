@@ -272,9 +272,11 @@ def resolve_engine(
         url, source = os.environ["COACH_ENDPOINT"], "COACH_ENDPOINT"
     try:
         if url:
-            # A URL on the command line or in the environment: it may also name a config entry.
-            if url in settings.endpoints:
-                ep = from_config(url, settings.endpoints[url])
+            # A URL on the command line or in the environment: it may name a config entry, or
+            # match one's base URL, whose settings (timeouts, key, max_tokens...) then apply.
+            name = url if url in settings.endpoints else _config_for_url(settings, url)
+            if name:
+                ep = from_config(name, settings.endpoints[name])
                 opted_in = ep.allow_remote or env_opt_in
             else:
                 ep = Endpoint(base_url=normalize_base_url(url), name=url)
@@ -304,6 +306,17 @@ def resolve_engine(
         ep.api_key = api_key
     what = f"model {ep.model}" if ep.model else "the first model it lists"
     return EngineChoice(LLMCoach(ep), f"{ep.base_url} from {ep.source}, {what}")
+
+
+def _config_for_url(settings: Settings, url: str) -> str | None:
+    wanted = normalize_base_url(url)
+    for name, config in settings.endpoints.items():
+        try:
+            if normalize_base_url(config.base_url) == wanted:
+                return name
+        except CoachError:
+            continue
+    return None
 
 
 def _probe_choice(model: str | None, api_key: str | None, probe: bool) -> EngineChoice:
