@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import io
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from coach.batch_llm import BatchItem, ProgressBar, run_batch, run_concurrently
+from coach.batch_llm import BatchItem, ProgressBar, run_batch, run_concurrently, run_ordered
 from coach.errors import LLMError
 from coach.llm.engine import LLMCoach, LLMOutcome
 from coach.models import CheckResult, Contact
@@ -140,3 +140,57 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
     quiet = ProgressBar(stream=pipe)
     quiet(4, 4)
     assert pipe.getvalue() == ""
+
+
+async def test_run_ordered_streams_in_order_and_reads_lazily() -> None:
+    pulled = 0
+    in_flight = 0
+    peak = 0
+    emitted: list[int] = []
+    rng = random.Random(5)
+
+    def source() -> Iterator[int]:
+        nonlocal pulled
+        for n in range(40):
+            pulled += 1
+            yield n
+
+    async def work(n: int) -> int:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(rng.random() / 200)
+        in_flight -= 1
+        return n
+
+    def emit(n: int) -> None:
+        emitted.append(n)
+        # Never more than two windows of input read ahead of what was written out.
+        assert pulled - len(emitted) <= 2 * 3
+
+    counts: list[int] = []
+    ran = await asyncio.wait_for(
+        run_ordered(source(), work, emit, concurrency=3, progress=counts.append), HANG_GUARD
+    )
+    assert ran == 40 and emitted == list(range(40)) and counts == list(range(1, 41))
+    assert peak == 3
+
+
+async def test_run_ordered_propagates_a_bug_and_cancels_the_rest() -> None:
+    cancelled = 0
+
+    async def work(n: int) -> int:
+        nonlocal cancelled
+        if n == 1:
+            raise RuntimeError("bug")
+        try:
+            await asyncio.sleep(HANG_GUARD * 2)
+        except asyncio.CancelledError:
+            cancelled += 1
+            raise
+        return n
+
+    with pytest.raises(RuntimeError, match="bug"):
+        await asyncio.wait_for(run_ordered([1, 2, 3], work, lambda n: None), HANG_GUARD)
+    await asyncio.sleep(0)
+    assert cancelled == 2
