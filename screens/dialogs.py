@@ -55,7 +55,8 @@ class MuteDialog(CoachModal[str | None]):
         with Vertical(classes="dialog"):
             yield Label(f"Mute '{self.rule}' for {self.who}", classes="dialog-title")
             yield Static("This rule will stay quiet in checks for this contact. Why? "
-                         "(for example: we talk about this all the time)")
+                         "(for example: we talk about this all the time). "
+                         "`coach mutes` lists mutes; `coach unmute` lifts one.")
             yield Input(placeholder="reason", id="reason")
             yield Static("", id="mute-error", classes="error-line")
             with Horizontal(classes="buttons"):
@@ -74,7 +75,7 @@ class MuteDialog(CoachModal[str | None]):
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             self.query_one("#mute-error", Static).update(
-                "Give a short reason: it is shown when you review your mutes.")
+                "Give a short reason: it is kept with the mute, for when you review them.")
             return
         self.dismiss(reason)
 

@@ -80,13 +80,18 @@ class HelpScreen(CoachModal[None]):
         table.add_column("id (for the keymap)", style="dim")
         seen: set[tuple[str, str]] = set()
         # The bindings active under this dialog: the focused widget's, its screen's, the app's.
+        # The app's own (with ids, changeable) first; cursor keys and the like are not news.
         screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or (binding.key, binding.action) in seen:
+        bindings = [a.binding for a in screen.active_bindings.values()]
+        bindings = [b for b in bindings if b.description and (b.id or b.show)]
+        bindings.sort(key=lambda b: b.id is None)
+        for binding in bindings:
+            if (binding.key, binding.action) in seen:
                 continue
             seen.add((binding.key, binding.action))
             table.add_row(self.app.get_key_display(binding), binding.description, binding.id or "")
+        table.add_row("ctrl+p", "Command palette: every command by name", "")
+        table.add_row("ctrl+q", "Quit (everything is saved as you go)", "")
         return table
 
     def action_close(self) -> None:

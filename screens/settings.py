@@ -54,36 +54,39 @@ class SettingsScreen(CoachScreen):
         s = self.capp.settings
         ep = s.endpoints.get(s.endpoint or ENDPOINT_NAME)
         yield Header()
-        with VerticalScroll(id="settings"):
-            yield Static(f"Saved to {config_file()}", classes="muted")
-            yield Label("LLM endpoint (OpenAI-compatible; blank: look for Ollama, llama.cpp, "
-                        "LM Studio or vLLM on this machine)")
-            yield Input(ep.base_url if ep else "", placeholder="http://localhost:11434/v1",
-                        id="endpoint")
-            yield Label("API key (or ${ENV_VAR}; local servers need none)")
-            yield Input(ep.api_key if ep else "", password=True, id="api-key")
-            with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("Model (Test connection lists them)")
-                    options = [(ep.model, ep.model)] if ep and ep.model else []
-                    yield Select(options, prompt="first model served",
-                                 value=ep.model if ep and ep.model else Select.NULL, id="model")
-                with Vertical():
-                    yield Label("Temperature (0 to 2)")
-                    yield Input(str(ep.temperature if ep else 0.2), id="temperature")
-            with Horizontal(classes="row"):
+        with Horizontal(id="settings"):
+            with VerticalScroll(id="settings-llm"):
+                yield Static(f"Saved to {config_file()}", classes="muted")
+                yield Label("LLM endpoint URL (any OpenAI-compatible server)")
+                yield Static("Blank: use Ollama, llama.cpp, LM Studio or vLLM if one runs here.",
+                             classes="muted")
+                yield Input(ep.base_url if ep else "", placeholder="http://localhost:11434/v1",
+                            id="endpoint")
+                yield Label("API key (or ${ENV_VAR}; local servers need none)")
+                yield Input(ep.api_key if ep else "", password=True, id="api-key")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Model (Test lists them)")
+                        options = [(ep.model, ep.model)] if ep and ep.model else []
+                        yield Select(options, prompt="first model served",
+                                     value=ep.model if ep and ep.model else Select.NULL, id="model")
+                    with Vertical():
+                        yield Label("Temperature, 0 to 2")
+                        yield Input(str(ep.temperature if ep else 0.2), id="temperature")
                 yield Button("Test connection  ctrl+t", id="test")
                 yield Static("", id="test-result")
-            yield Label("Offline only (never call an LLM)")
-            yield Switch(s.offline, id="offline")
-            yield Label("Theme")
-            themes = sorted(self.app.available_themes)
-            yield Select([(t, t) for t in themes], value=s.theme if s.theme in themes else
-                         "textual-dark", allow_blank=False, id="theme")
-            yield Label("Keymap: one 'binding_id = keys' per line (F1 lists the ids)")
-            yield TextArea(format_keymap(s.keymap), id="keymap", classes="keymap")
-            yield Static("", id="settings-error", classes="error-line")
-            yield Button("Save  ctrl+r", variant="primary", id="save")
+            with VerticalScroll(id="settings-app"):
+                yield Label("Offline only (never call an LLM)")
+                yield Switch(s.offline, id="offline")
+                yield Label("Theme")
+                themes = sorted(self.app.available_themes)
+                yield Select([(t, t) for t in themes], value=s.theme if s.theme in themes else
+                             "textual-dark", allow_blank=False, id="theme")
+                yield Label("Keymap: binding_id = keys")
+                yield Static("One per line; F1 lists the ids.", classes="muted")
+                yield TextArea(format_keymap(s.keymap), id="keymap", classes="keymap")
+                yield Static("", id="settings-error", classes="error-line")
+                yield Button("Save  ctrl+r", variant="primary", id="save")
         yield StatusLine()
         yield Footer(compact=True)
 

@@ -91,7 +91,7 @@ async def test_delete_asks_then_removes() -> None:
     seed_store(records=3)
     app = CoachApp(llm=None, now=frozen_now)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen, listing = await _history(app, pilot)
+        _screen, listing = await _history(app, pilot)
         doomed = listing.current
         assert doomed is not None
         await pilot.press("delete")
