@@ -8,6 +8,7 @@ share of the log-odds, so the score decomposes into what a person sees.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from coach.analysis.features import Span
@@ -178,9 +179,12 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
 
 
 def _first_word(text: str) -> int:
-    """Offset of the first non-space character (where an opener would start)."""
-    stripped = text.lstrip(" \t\r\n\"'([*_~-")
-    return len(text) - len(stripped)
+    """Offset of the first letter or digit (where an opener would start), after emoji or quotes."""
+    m = _WORD_START.search(text)
+    return m.start() if m else len(text)
+
+
+_WORD_START = re.compile(r"[^\W_]")
 
 
 # After an opening "You", verbs that make it an accusation ("You never...", "You should...").

@@ -39,8 +39,9 @@ IMPERATIVE_VERBS = sorted(
 )
 
 # What a sentence opens with. Group order matters: "please" before imperatives.
+# Leading spaces, quotes, emoji and other symbols are skipped: "👋 So you..." opens with "So".
 _OPENER = re.compile(
-    r"[\s\"'(\[*_~-]*(?:"
+    r"(?:[^\w.!?\n]|_)*(?:"
     rf"(?P<greeting>(?:{lx.GREETING})\b)"
     rf"|(?P<deference>(?:{lx.DEFERENCE_START})\b)"
     r"|(?P<please_start>(?:please|pls|plz)\b)"
