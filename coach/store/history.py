@@ -103,7 +103,8 @@ class History:
         """Week tables that can hold matches, newest first."""
         names = [n for n in self.journal.table_names() if layout.is_shard(n)]
         if contact_id is not None:
-            names = [n for n in names if n in self.journal.locate("contact_id", contact_id)]
+            holding = self.journal.locate("contact_id", contact_id)
+            names = [n for n in names if n in holding]
         if since or until:
             lo = layout.as_utc(since) if since else None
             hi = layout.as_utc(until) if until else None

@@ -96,6 +96,8 @@ class JournalStorage(Storage):
         self._tx_depth = 0
         self._staged: list[Op] = []
         self._tx_next: dict[str, int] = {}
+        self._paths: dict[str, str] = {}
+        self._recheck_at = 0
 
     # -- TinyDB Storage API ----------------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -183,6 +185,7 @@ class JournalStorage(Storage):
         self._jino = -1
         self._jid = ""
         self._offset = 0
+        self._recheck_at = 0
         self._lines = 0
         self._ops = {}
         self._max_id = {}
@@ -284,8 +287,14 @@ class JournalStorage(Storage):
             docs.clear()
 
     # -- tables ------------------------------------------------------------------------------
+    def _snap_path(self, table: str) -> str:
+        path = self._paths.get(table)
+        if path is None:
+            path = self._paths[table] = str(snap.snapshot_path(self.folder, table))
+        return path
+
     def _header(self, table: str) -> snap.Header | None:
-        path = snap.snapshot_path(self.folder, table)
+        path = self._snap_path(table)
         try:
             st = os.stat(path)
             stamp: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -294,7 +303,7 @@ class JournalStorage(Storage):
         cached = self._headers.get(table)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        header = snap.read_header(path) if stamp else None
+        header = snap.read_header(Path(path)) if stamp else None
         self._headers[table] = (stamp, header)
         return header
 
@@ -477,13 +486,22 @@ class JournalStorage(Storage):
             self.replace_table(table, current)
             return ids
 
+    def _tables_to_rewrite(self) -> list[str]:
+        """Tables with journal ops their snapshot lacks ("s" alone means the snapshot is whole)."""
+        return sorted(t for t, ops in self._ops.items() if any(op[0] != "s" for _e, op in ops))
+
     def _maybe_compact(self) -> None:
+        # Cheap test first: this runs after every commit.
+        if self._offset <= self.compact_min_bytes or self._offset < self._recheck_at:
+            return
         rewrite = 0
-        for table in self._ops:
+        for table in self._tables_to_rewrite():
             with contextlib.suppress(FileNotFoundError):
-                rewrite += os.stat(snap.snapshot_path(self.folder, table)).st_size
-        if self._offset > max(self.compact_min_bytes, self.compact_ratio * rewrite):
+                rewrite += os.stat(self._snap_path(table)).st_size
+        if self._offset > self.compact_ratio * rewrite:
             self.compact()
+        else:  # not worth it yet; look again after the journal grew by another slice
+            self._recheck_at = self._offset + max(64 << 10, self._offset // 8)
 
     def compact(self) -> None:
         """Fold the journal into new snapshots of the tables it touched, then start a new one."""
@@ -492,7 +510,7 @@ class JournalStorage(Storage):
                 raise RuntimeError("compact inside a transaction with changes")
             if self._jfd is None:
                 return
-            for table in sorted(self._ops):
+            for table in self._tables_to_rewrite():
                 docs = self._loaded.get(table)
                 if docs is None:
                     docs = self._load(table)
