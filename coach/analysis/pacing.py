@@ -16,7 +16,7 @@ from coach.analysis.stage import (
     RelationshipFacts,
     raised_by_them,
 )
-from coach.analysis.topics import TOPIC_RE
+from coach.analysis.topics import topics_in
 from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 SPT = "social penetration theory (Altman & Taylor)"
@@ -203,7 +203,7 @@ def _topics(
             continue
         verb = "Asks about" if t.mode == "question" else "Brings up"
         their = facts.their_depth.get(t.topic, -1)
-        if their < 0 and not (facts.incoming_text and raised_by_them(facts, TOPIC_RE, t.topic)):
+        if their < 0 and not raised_by_them(facts, t.topic):
             # Closer stages may touch outer layers they never raised; nobody goes to the core unasked.
             if t.depth <= cap - 1:
                 continue
@@ -266,16 +266,7 @@ def _avoided_topics(contact: Contact) -> dict[str, str]:
             continue
         value = p.value.strip().lower()
         topics = {value} if value in _TOPIC_NAMES else set()
-        topics |= {m.lastgroup.rsplit("_", 1)[0] for m in TOPIC_RE.finditer(value) if m.lastgroup}
-        topics |= (
-            {
-                m.lastgroup.rsplit("_", 1)[0]
-                for m in TOPIC_RE.finditer(p.quote.lower())
-                if m.lastgroup
-            }
-            if not topics
-            else set()
-        )
+        topics |= topics_in(value) or topics_in(p.quote.lower())
         for t in topics:
             out[t] = p.quote
     return out
@@ -804,7 +795,7 @@ def _researched(
             if topic == "work" or topic in facts.their_depth:
                 continue
             word = low.rsplit(" ", 1)[-1]
-            if word in facts.incoming_text or raised_by_them(facts, TOPIC_RE, topic):
+            if word in facts.incoming_text or raised_by_them(facts, topic):
                 continue
             severity = "stop" if early else "warn"  # their private life, from elsewhere
         elif s.kind == "source":

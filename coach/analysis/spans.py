@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
 from coach.analysis.features import RequestSpan, Span
+from coach.analysis.lexmatch import Hit, Lexicon
 
-_I = re.IGNORECASE
+# Every pattern is a lowercase alternation matched on the lowercased draft (same length, see
+# text.py) by the word-level matcher of lexmatch.py, all categories in one pass.
 
 # Endearments that are terms of affection wherever they stand.
 _STRONG_ENDEARMENT = (
@@ -23,28 +26,21 @@ _VOCATIVE_ENDEARMENT = (
 )
 _VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
 _VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"
-_VOCATIVE_RE = re.compile(
-    rf"(?P<lead>{_VOCATIVE_LEAD})(?P<word>{_VOCATIVE_ENDEARMENT})\b{_VOCATIVE_TAIL}", _I | re.M
-)
-_STRONG_RE = re.compile(
-    rf"\b(?:{_STRONG_ENDEARMENT})\b(?!['’]s)(?!\s+(?:of|idea|feature|job|work|place|product|design))",
-    _I,
-)
+_VOCATIVE_LEAD_RE = re.compile(rf"{_VOCATIVE_LEAD}$", re.M)
 # Adjectives like "beautiful" are endearments only when aimed at the reader.
 _ADJECTIVE_ENDEARMENTS = frozenset({"beautiful", "gorgeous", "handsome", "sexy", "sugar", "doll"})
 
-CLOSENESS_RE = re.compile(
-    r"\b(?:as (?:a|your|an old) friend|as friends|we go (?:way )?back|you know me|"
+_CLOSENESS = (
+    r"as (?:a|your|an old) friend|as friends|we go (?:way )?back|you know me|"
     r"between (?:us|you and me|you and i)|like (?:old friends|family|a brother|a sister)|"
     r"(?:my|an) old friend|you(?:'re| are) (?:like )?family|i feel like i(?:'ve)? (?:know|known) you|"
     r"(?:feels? like )?we(?:'ve| have) known each other|our little secret|inside joke|"
     r"you and i both know|i know you(?:'d| would| will)? (?:understand|get it|won't mind)|"
-    r"kindred spirits?|you(?:'re| are) the only one who (?:understands|gets (?:it|me))|we(?:'re| are) basically (?:friends|family|besties)|friends like us)\b",
-    _I,
+    r"kindred spirits?|you(?:'re| are) the only one who (?:understands|gets (?:it|me))|we(?:'re| are) basically (?:friends|family|besties)|friends like us"
 )
 
-GUILT_RE = re.compile(
-    r"\b(?:still waiting|did you (?:even )?(?:see|get|read|receive) (?:my|this|it)|"
+_GUILT = (
+    r"still waiting|did you (?:even )?(?:see|get|read|receive) (?:my|this|it)|"
     r"(?:just )?bumping (?:this|my)|following up (?:again|once more|one more time)|"
     r"just following up|following up on my|did you (?:get|have) a chance to (?:look|read|see|reply)|"
     r"in case you missed|haven'?t heard back|not sure if you saw|circling back(?: again)?|"
@@ -52,8 +48,7 @@ GUILT_RE = re.compile(
     r"as i (?:said|mentioned) (?:before|earlier|last time)|i guess you(?:'re| are) (?:busy|too busy)|"
     r"ignoring me|you never (?:replied|answered|responded|got back)|"
     r"you (?:didn'?t|haven'?t) (?:replied|answered|responded|gotten back)|"
-    r"hello\?{2,}|anyone there\?|(?:third|fourth|fifth|3rd|4th|5th) (?:time|message|email|attempt))",
-    _I,
+    r"hello\?\?|anyone there\?|(?:third|fourth|fifth|3rd|4th|5th) (?:time|message|email|attempt)"
 )
 
 # Channel moves, with how private the target is (0 public .. 3 in person / home address).
@@ -96,27 +91,9 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
         3,
     ),
 }
-CHANNEL_MOVE_RE = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{k}>{v[0]})" for k, v in _CHANNEL_MOVES.items()) + r")\b", _I
-)
 CHANNEL_MOVE_PRIVACY: dict[str, int] = {k: v[1] for k, v in _CHANNEL_MOVES.items()}
 
-# Facts they did not tell you: where they came from, or a life event you congratulate on.
-RESEARCHED_RE = re.compile(
-    r"\b(?:(?P<source>i (?:saw|noticed|see|read|found|spotted) (?:on|in|from|through) your "
-    r"(?:profile|instagram|insta|facebook|fb|linkedin|page|posts?|photos?|pictures?|stories|story|"
-    r"feed|tiktok|twitter|x account)|"
-    r"i (?:looked you up|googled you|did (?:some|a bit of) digging|stalked your)|"
-    r"i found your (?:address|number|photos?|profile|family|wife|husband|kids))|"
-    r"(?P<business>(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
-    r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
-    r"changed|started|spent|were at|abandoned|checked(?: out)?|clicked|opened|downloaded|searched|"
-    r"watched|added|removed|cancell?ed|logged in)|our records show|according to our (?:records|data)|"
-    r"we know (?:that )?you)|"
-    r"(?P<event>congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
-    r"house|home|move|divorce|promotion|job|marriage|little one)))\b",
-    _I,
-)
+# Life events congratulated on, and the topic each reveals.
 EVENT_TOPICS: dict[str, str] = {
     "baby": "family",
     "pregnancy": "family",
@@ -133,65 +110,63 @@ EVENT_TOPICS: dict[str, str] = {
 }
 
 # Requests. Softened forms first (could/would you, would you mind); then bald ones.
-_SOFT_REQUEST_RE = re.compile(
-    r"\b(?:(?:could|would|can|will) you(?: please| possibly| maybe| kindly)?|would you mind|"
+_SOFT_REQUEST = (
+    r"(?:could|would|can|will) you(?: please| possibly| maybe| kindly)?|would you mind|"
     r"i was wondering if|i wonder if|if you (?:could|have (?:a moment|time)|get a chance)|"
     r"would it be possible|any chance you|is there any chance|do you think you could|"
-    r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if)\b",
-    _I,
+    r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if"
 )
-_BALD_REQUEST_RE = re.compile(
-    r"(?:^|(?<=[.!?\n])\s*|(?<=,)\s+)(?:please\s+)?"
-    r"(?:send|give|call|email|introduce|review|share|check out|sign up|buy|tell|let me know|reply|"
-    r"fill out|fill in|pay|lend|donate|vote|follow|subscribe|help|meet|join|connect|forward|retweet|"
-    r"read|look at|transfer|venmo|book|schedule|refer|recommend|approve|fix|answer|respond|invest|"
-    r"hire|put me in touch|get back to me|dm|text|repost|download|try|order|sponsor)\b"
-    r"|\b(?:(?:i )?need you to|you need to|you must|you have to|i want you to|you should)\b",
-    _I | re.M,
+_BALD_VERBS = (
+    r"send|give|call|email|introduce|review|share|check out|sign up|buy|tell|let me know|reply|"
+    r"fill out|fill in|pay|lend|donate|vote|follow|subscribe|help|meet|join|connect|forward|"
+    r"retweet|read|look at|transfer|venmo|book|schedule|refer|recommend|approve|fix|answer|"
+    r"respond|invest|hire|put me in touch|get back to me|dm|text|repost|download|try|order|sponsor"
 )
-_HEDGE_RE = re.compile(
-    r"\b(?:please|pls|maybe|perhaps|possibly|if you (?:can|could|have|get|don'?t mind)|"
-    r"no (?:pressure|worries|rush)|when you (?:have|get) a (?:moment|chance|minute)|"
-    r"totally fine if not|happy to understand if not|would|could|might|if possible|"
-    r"no obligation|only if)\b",
-    _I,
-)
-_LARGE_RE = re.compile(
-    r"\$\s?\d|\b(?:money|loan|lend|invest(?:ment|or)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
+_NEED_YOU = r"(?:i )?need you to|you need to|you must|you have to|i want you to|you should"
+_LARGE = (
+    r"money|loan|lend|invest(?:ment|or|ing)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
     r"transfer|sponsor|introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|"
     r"good word|recommendation letter|reference|hire|job|position|interview|an hour|a few hours|"
     r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase)|"
-    r"your (?:contacts|network|investors|boss|ceo|vp)|\d+[- ]page)\b",
-    _I,
+    r"your (?:contacts|network|investors|boss|ceo|vp)|\d+[- ]page"
 )
-_MEDIUM_RE = re.compile(
-    r"\b(?:call|meet(?:ing)?|coffee|lunch|dinner|chat|zoom|feedback|review|read|look at|share|"
+_MEDIUM = (
+    r"call|meet(?:ing)?|coffee|lunch|dinner|chat|zoom|feedback|review|read|look at|share|"
     r"retweet|repost|sign up|subscribe|buy|purchase|order|vote|survey|fill|download|try|demo|"
-    r"check out|follow|upgrade|pre-?order|book)\b",
-    _I,
+    r"check out|follow|upgrade|pre-?order|book"
 )
-_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "money",
-        re.compile(
-            r"\$\s?\d|\b(?:money|loan|lend|invest|donat|fund|venmo|paypal|transfer|sponsor)", _I
-        ),
-    ),
-    (
-        "intro",
-        re.compile(r"\b(?:introduc|intro to|refer|put (?:me )?in touch|good word|recommend)", _I),
-    ),
-    (
-        "pitch",
-        re.compile(
-            r"\b(?:buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out)", _I
-        ),
-    ),
-    ("meeting", re.compile(r"\b(?:meet|coffee|lunch|dinner)", _I)),
-    ("call", re.compile(r"\b(?:call|zoom)", _I)),
-    ("time", re.compile(r"\b(?:review|feedback|read|look at|an hour|a few hours)", _I)),
+_KIND_WORDS = {
+    "money": r"money|loan|lend|invest(?:ment|or|ing)?|donat(?:e|ion)|fund(?:ing|s)?|venmo|paypal|"
+    r"transfer|sponsor",
+    "intro": r"introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|good word|"
+    r"recommend(?:ation)?|your (?:contacts|network)",
+    "pitch": r"buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out",
+    "meeting": r"meet(?:ing)?|coffee|lunch|dinner",
+    "call": r"call|zoom",
+    "time": r"review|feedback|read|look at|an hour|a few hours",
+}
+_KIND_ORDER = ("money", "intro", "pitch", "meeting", "call", "time")
+_MONEY_RE = re.compile(r"\$\s?\d")
+_RESEARCHED = {
+    "source": r"i (?:saw|noticed|see|read|found|spotted) (?:on|in|from|through) your "
+    r"(?:profile|instagram|insta|facebook|fb|linkedin|page|posts?|photos?|pictures?|stories|story|"
+    r"feed|tiktok|twitter|x account)|"
+    r"i (?:looked you up|googled you|did (?:some|a bit of) digging|stalked your)|"
+    r"i found your (?:address|number|photos?|profile|family|wife|husband|kids)",
+    "business": r"(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
+    r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
+    r"changed|started|spent|were at|abandoned|checked(?: out)?|clicked|opened|downloaded|searched|"
+    r"watched|added|removed|cancell?ed|logged in)|our records show|according to our (?:records|data)|"
+    r"we know (?:that )?you",
+    "event": r"congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
+    r"house|home|move|divorce|promotion|job|marriage|little one)",
+}
+_HEDGE = (
+    r"please|pls|maybe|perhaps|possibly|if you (?:can|could|have|get|don'?t mind)|"
+    r"no (?:pressure|worries|rush)|when you (?:have|get) a (?:moment|chance|minute)|"
+    r"totally fine if not|happy to understand if not|would|could|might|if possible|"
+    r"no obligation|only if"
 )
-
 # How the draft addresses them: a greeting followed by a name, or "thanks, Dan".
 _NAME = (
     r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Sir|Madam)\.?\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?"
@@ -246,15 +221,51 @@ _NOT_NAMES = frozenset(
 )
 
 
-def find_endearments(text: str) -> list[Span]:
+CATEGORIES: dict[str, dict[str, str]] = {
+    "strong": {"strong": _STRONG_ENDEARMENT},
+    "vocative": {"vocative": _VOCATIVE_ENDEARMENT},
+    "closeness": {"closeness": _CLOSENESS},
+    "guilt": {"guilt": _GUILT},
+    "channel": {k: v[0] for k, v in _CHANNEL_MOVES.items()},
+    "researched": _RESEARCHED,
+    "soft": {"soft": _SOFT_REQUEST},
+    "bald": {"verb": _BALD_VERBS, "need": _NEED_YOU},
+    "hedge": {"hedge": _HEDGE},
+    "size": {"large": _LARGE, "medium": _MEDIUM},
+    "kind": _KIND_WORDS,
+}
+Hits = dict[str, list[Hit]]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Built on first use, not at import."""
+    return Lexicon(CATEGORIES)
+
+
+_NOT_AFTER_STRONG_RE = re.compile(r"['’]s|\s+(?:of|idea|feature|job|work|place|product|design)\b")
+_VOCATIVE_TAIL_RE = re.compile(_VOCATIVE_TAIL)
+_VOCATIVE_LEAD_RE = re.compile(rf"{_VOCATIVE_LEAD}$", re.M)
+
+
+def find_endearments(text: str, hits: Hits | None = None) -> list[Span]:
+    """Endearments in the lowercased `text`: affectionate words anywhere, and words like
+    'buddy' or 'mate' only where they address someone."""
+    hits = hits if hits is not None else lexicon().find(text)
     spans: list[Span] = []
-    for m in _STRONG_RE.finditer(text):
-        word = m.group().lower()
-        if word in _ADJECTIVE_ENDEARMENTS and not _is_vocative(text, m.start(), m.end()):
+    for start, end, _ in hits["strong"]:
+        if _NOT_AFTER_STRONG_RE.match(text, end):
             continue
-        spans.append(Span(m.start(), m.end(), "endearment", m.group()))
-    for m in _VOCATIVE_RE.finditer(text):
-        spans.append(Span(m.start("word"), m.end("word"), "endearment", m.group("word")))
+        word = text[start:end]
+        if word in _ADJECTIVE_ENDEARMENTS and not _is_vocative(text, start, end):
+            continue
+        spans.append(Span(start, end, "endearment", word))
+    for start, end, _ in hits["vocative"]:
+        if not _VOCATIVE_TAIL_RE.match(text, end):
+            continue
+        # Only as a form of address: after a greeting, a thank-you or punctuation.
+        if start == 0 or _VOCATIVE_LEAD_RE.search(text, max(0, start - 16), start):
+            spans.append(Span(start, end, "endearment", text[start:end]))
     spans.sort(key=lambda s: s.start)
     return _dedupe(spans)
 
@@ -267,33 +278,41 @@ def _is_vocative(text: str, start: int, end: int) -> bool:
     return lead and tail
 
 
-def find_phrases(regex: re.Pattern[str], text: str, kind: str) -> list[Span]:
-    return [Span(m.start(), m.end(), kind, m.group()) for m in regex.finditer(text)]
+def find_phrases(found: list[Hit], text: str, kind: str) -> list[Span]:
+    return [Span(s, e, kind, text[s:e]) for s, e, _ in found]
 
 
-def find_channel_moves(text: str) -> list[Span]:
+def find_channel_moves(text: str, hits: Hits) -> list[Span]:
     """Each span's kind is the target: dm, email, sms, call, in_person or address."""
-    return [
-        Span(m.start(), m.end(), m.lastgroup or "dm", m.group())
-        for m in CHANNEL_MOVE_RE.finditer(text)
-    ]
+    return [Span(s, e, label, text[s:e]) for s, e, label in hits["channel"]]
 
 
-def find_researched(text: str) -> list[Span]:
+def find_researched(text: str, hits: Hits) -> list[Span]:
     """Kinds: `source` (I saw on your profile), `business` (we noticed you), `event:<topic>`."""
     spans: list[Span] = []
-    for m in RESEARCHED_RE.finditer(text):
-        if m.group("event"):
-            lowered = m.group("event").lower()
-            topic = next((t for w, t in EVENT_TOPICS.items() if lowered.endswith(w)), "family")
+    for start, end, label in hits["researched"]:
+        words = text[start:end]
+        kind = label
+        if label == "event":
+            topic = next((t for w, t in EVENT_TOPICS.items() if words.endswith(w)), "family")
             kind = f"event:{topic}"
-        else:
-            kind = "source" if m.group("source") else "business"
-        spans.append(Span(m.start(), m.end(), kind, m.group()))
+        spans.append(Span(start, end, kind, words))
     return spans
 
 
-def find_requests(text: str, bounds: list[tuple[int, int]]) -> list[RequestSpan]:
+def _within(found: list[Hit], start: int, end: int) -> list[Hit]:
+    return [h for h in found if start <= h[0] < end]
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """Whether a verb at `start` opens a sentence or clause (an imperative), allowing 'please'."""
+    before = text[:start].rstrip()
+    if before.endswith("please"):
+        before = before[:-6].rstrip()
+    return not before or before[-1] in ".!?\n,:;"
+
+
+def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[RequestSpan]:
     """Requests, one per sentence at most, sized by what they ask for and marked bald when the
     sentence has no softening at all (Brown & Levinson's bald on record)."""
     if not bounds:
@@ -301,32 +320,39 @@ def find_requests(text: str, bounds: list[tuple[int, int]]) -> list[RequestSpan]
     starts = [b[0] for b in bounds]
     seen: set[int] = set()
     out: list[RequestSpan] = []
-    for regex, soft in ((_SOFT_REQUEST_RE, True), (_BALD_REQUEST_RE, False)):
-        for m in regex.finditer(text):
-            i = max(0, bisect_right(starts, m.start()) - 1)
-            if i in seen:
-                continue
-            s_start, s_end = bounds[i]
-            sentence = text[s_start:s_end]
-            if (
-                soft
-                and not sentence.rstrip().endswith("?")
-                and "mind" not in m.group().lower()
-                and "wonder" not in m.group().lower()
-                and " if" not in m.group().lower()
-            ):
-                # "you could also try X." is a suggestion, not a request.
-                continue
-            seen.add(i)
-            bald = not soft and not _HEDGE_RE.search(sentence)
-            size = (
-                "large"
-                if _LARGE_RE.search(sentence)
-                else ("medium" if _MEDIUM_RE.search(sentence) else "small")
-            )
-            kind = next((k for k, rx in _KINDS if rx.search(sentence)), "favour")
-            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-            out.append(RequestSpan(start, s_end, size, bald, kind, text[start:s_end].rstrip()))
+    candidates: list[tuple[int, int, bool]] = []
+    for s, e, _ in hits["soft"]:
+        candidates.append((s, e, True))
+    for s, e, label in hits["bald"]:
+        if label == "need" or _opens_clause(text, s):
+            candidates.append((s, e, False))
+    for start, end, soft in candidates:
+        i = max(0, bisect_right(starts, start) - 1)
+        if i in seen:
+            continue
+        s_start, s_end = bounds[i]
+        sentence = text[s_start:s_end]
+        words = text[start:end]
+        if (
+            soft
+            and not sentence.rstrip().endswith("?")
+            and "mind" not in words
+            and "wonder" not in words
+            and " if" not in words
+        ):
+            # "you could also try X." is a suggestion, not a request.
+            continue
+        seen.add(i)
+        bald = not soft and not _within(hits["hedge"], s_start, s_end)
+        sizes = {label for _, _, label in _within(hits["size"], s_start, s_end)}
+        if "$" in sentence and _MONEY_RE.search(sentence):
+            sizes.add("large")
+        size = "large" if "large" in sizes else "medium" if "medium" in sizes else "small"
+        kinds = {label for _, _, label in _within(hits["kind"], s_start, s_end)}
+        if "$" in sentence and _MONEY_RE.search(sentence):
+            kinds.add("money")
+        kind = next((k for k in _KIND_ORDER if k in kinds), "favour")
+        out.append(RequestSpan(start, s_end, size, bald, kind, text[start:s_end].rstrip()))
     out.sort(key=lambda r: r.start)
     return out
 

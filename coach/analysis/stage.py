@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from coach.analysis.spans import find_endearments
+from coach.analysis.topics import topics_in
 from coach.models import STAGES, Contact, Stage
 
 # How private a channel is: public 0, written private 1, voice/number 2 (3: a home address).
@@ -69,6 +70,7 @@ class RelationshipFacts:
     last_out: datetime | None = None
     typical_reply: timedelta | None = None  # median time they took to answer you
     incoming_text: str = ""  # their words, lowercased, for "did they raise it" checks
+    incoming_topics: set[str] | None = None  # topics of incoming_text, filled on first need
     computed: Stage = "stranger"
     declared: Stage | None = None
     known: bool = True  # False when no contact was given: no history to cite
@@ -93,7 +95,42 @@ class RelationshipFacts:
         return f"you have exchanged {self.total} {word}"
 
 
+# Facts per contact object, reused while the contact looks unchanged: a batch or a typing
+# session checks many drafts against the same contact, and the facts are most of the per-check
+# cost with a long history. The key covers what edits through the store change (list lengths,
+# `updated`, the newest items); an in-place edit of an old interaction needs `forget_facts()`.
+_FACTS_CACHE: dict[int, tuple[tuple[object, ...], RelationshipFacts]] = {}
+_FACTS_CACHE_MAX = 512
+
+
+def _fingerprint(contact: Contact) -> tuple[object, ...]:
+    its, ds = contact.interactions, contact.disclosures
+    return (
+        contact.id, contact.name, contact.preferred_name, contact.stage, contact.updated,
+        len(its), id(its[-1]) if its else None, its[-1].at if its else None,
+        len(ds), id(ds[-1]) if ds else None,
+    )
+
+
+def forget_facts() -> None:
+    _FACTS_CACHE.clear()
+
+
 def relationship_facts(contact: Contact) -> RelationshipFacts:
+    """The facts of the relationship (cached per contact object while it is unchanged)."""
+    key = id(contact)
+    fp = _fingerprint(contact)
+    hit = _FACTS_CACHE.get(key)
+    if hit is not None and hit[0] == fp:
+        return hit[1]
+    facts = compute_facts(contact)
+    if len(_FACTS_CACHE) >= _FACTS_CACHE_MAX:
+        _FACTS_CACHE.clear()
+    _FACTS_CACHE[key] = (fp, facts)
+    return facts
+
+
+def compute_facts(contact: Contact) -> RelationshipFacts:
     """The facts of the relationship, computed in one pass over the contact's history."""
     facts = RelationshipFacts(name=contact.address_name, declared=contact.stage)
     interactions = sorted(contact.interactions, key=lambda i: i.at)
@@ -170,13 +207,12 @@ def compute_stage(f: RelationshipFacts) -> Stage:
     return "introduced"
 
 
-def raised_by_them(facts: RelationshipFacts, topic_re: re.Pattern[str], topic: str) -> bool:
+def raised_by_them(facts: RelationshipFacts, topic: str) -> bool:
     """Whether their own messages touched the topic (counts like a shallow disclosure)."""
     if topic in facts.their_depth:
         return True
     if not facts.incoming_text:
         return False
-    return any(
-        m.lastgroup and m.lastgroup.rsplit("_", 1)[0] == topic
-        for m in topic_re.finditer(facts.incoming_text)
-    )
+    if facts.incoming_topics is None:  # computed once, on first need
+        facts.incoming_topics = topics_in(facts.incoming_text)
+    return topic in facts.incoming_topics

@@ -4,18 +4,40 @@ pacing analysis weighs against the relationship. `analyse_text(draft) -> TextFea
 
 from __future__ import annotations
 
+from functools import cache
+
 from coach.analysis import spans as sp
 from coach.analysis.courtesy import analyse_courtesy
 from coach.analysis.features import TextFeatures
 from coach.analysis.intimacy import analyse_intimacy
-from coach.analysis.topics import find_topics, sentence_bounds
+from coach.analysis.lexmatch import Lexicon
+from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
+
+
+@cache
+def text_lexicon() -> Lexicon:
+    """Every lexicon of the draft analysis, matched in one pass (built on first use)."""
+    return Lexicon({**sp.CATEGORIES, "topic": TOPIC_ENTRIES})
+
+
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
+    so every index into the result is an index into `text`."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
 def analyse_text(draft: str) -> TextFeatures:
     """Every offset indexes `draft` itself (the caller blanks control characters in place)."""
     courtesy = analyse_courtesy(draft)
     intimacy = analyse_intimacy(draft)
-    bounds = sentence_bounds(draft)
+    # The lexicons are lowercase patterns matched on the lowercased draft (several times faster
+    # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
+    low = lower_same_length(draft)
+    bounds = sentence_bounds(low)
+    hits = text_lexicon().find(low)
     greeting, address = sp.find_address(draft)
     features = TextFeatures(
         text=draft,
@@ -23,16 +45,21 @@ def analyse_text(draft: str) -> TextFeatures:
         intimacy=intimacy.score,
         courtesy_flags=list(courtesy.flags),
         politeness_markers=list(courtesy.markers),
-        topics=find_topics(draft, bounds),
-        requests=sp.find_requests(draft, bounds),
-        endearments=sp.find_endearments(draft),
-        presumed_closeness=sp.find_phrases(sp.CLOSENESS_RE, draft, "closeness"),
-        guilt=sp.find_phrases(sp.GUILT_RE, draft, "guilt"),
-        channel_moves=sp.find_channel_moves(draft),
-        researched=sp.find_researched(draft),
+        topics=find_topics(low, bounds, hits["topic"]),
+        requests=sp.find_requests(low, bounds, hits),
+        endearments=sp.find_endearments(low, hits),
+        presumed_closeness=sp.find_phrases(hits["closeness"], low, "closeness"),
+        guilt=sp.find_phrases(hits["guilt"], low, "guilt"),
+        channel_moves=sp.find_channel_moves(low, hits),
+        researched=sp.find_researched(low, hits),
         address=address,
         greeting=greeting,
         sentences=bounds,
         signals={**courtesy.signals, **{f"intimacy:{k}": v for k, v in intimacy.signals.items()}},
     )
+    for group in (features.topics, features.requests, features.endearments,
+                  features.presumed_closeness, features.guilt, features.channel_moves,
+                  features.researched):
+        for s in group:
+            s.text = draft[s.start : s.end].rstrip()
     return features

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
 from coach.analysis.features import TopicSpan
+from coach.analysis.lexmatch import Hit, Lexicon
 
 # (topic, depth) -> alternation. Depth follows social penetration theory's layers: 1 is the
 # facts of a life (kids, a cold), 2 its private side (a diagnosis, a salary), 3 the core (fears,
@@ -76,7 +78,21 @@ for (_topic, _depth), _alt in _LEXICON.items():
     _name = f"{_topic}_{_depth}"
     _GROUPS[_name] = (_topic, _depth)
     _parts.append(f"(?P<{_name}>{_alt})")
-TOPIC_RE = re.compile(r"\b(?:" + "|".join(_parts) + r")\b", re.IGNORECASE)
+# The same lexicon as one regex (for callers that want `lastgroup`) and as entries for the fast
+# word-level matcher the per-check path uses (lexmatch.py); both run on lowercased text.
+TOPIC_RE = re.compile(r"(?<!\w)(?:" + "|".join(_parts) + r")\b")
+TOPIC_ENTRIES: dict[str, str] = {f"{t}_{d}": alt for (t, d), alt in _LEXICON.items()}
+
+
+@cache
+def topic_lexicon() -> Lexicon:
+    return Lexicon({"topic": TOPIC_ENTRIES})
+
+
+def topics_in(text: str) -> set[str]:
+    """The topics a lowercased text touches ("family", "health", ...)."""
+    return {_GROUPS[label][0] for _, _, label in topic_lexicon().find(text)["topic"]}
+
 
 # A sentence: up to and including its end punctuation (or a newline).
 _SENTENCE_RE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -85,11 +101,11 @@ _QUESTION_START_RE = re.compile(
     r"would|will|were|any)\b",
     re.IGNORECASE,
 )
-_SECOND_RE = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|ur|u)\b", re.IGNORECASE)
-_FIRST_RE = re.compile(r"\b(?:i|i'm|im|i've|i'd|my|me|mine|myself|we|our|us)\b", re.IGNORECASE)
+_SECOND_RE = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|ur|u)\b")
+_FIRST_RE = re.compile(r"\b(?:i|i'm|im|i've|i'd|my|me|mine|myself|we|our|us)\b")
 # The owner right before a topic word decides whose life it is ("your kids" vs "my kids").
 _OWNER_RE = re.compile(
-    r"\b(?P<you>you|your|yours|you're|ur)\b|\b(?P<me>i|i'm|i've|my|me|our)\b", re.IGNORECASE
+    r"\b(?P<you>you|your|yours|you're|ur)\b|\b(?P<me>i|i'm|i've|my|me|our)\b"
 )
 _OWNER_WINDOW = 40
 
@@ -118,26 +134,27 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def find_topics(text: str, bounds: list[tuple[int, int]]) -> list[TopicSpan]:
-    """Every personal-topic word, with its depth and mode (question / disclosure / mention)."""
+def find_topics(
+    text: str, bounds: list[tuple[int, int]], hits: list[Hit] | None = None
+) -> list[TopicSpan]:
+    """Every personal-topic word, with its depth and mode (question / disclosure / mention).
+    `text` is the lowercased draft (text.lower_same_length)."""
     spans: list[TopicSpan] = []
     if not bounds:
         return spans
     starts = [b[0] for b in bounds]
     cache: dict[int, tuple[bool, bool, bool]] = {}
-    for m in TOPIC_RE.finditer(text):
-        name = m.lastgroup
-        if name is None:
-            continue
+    found = hits if hits is not None else topic_lexicon().find(text)["topic"]
+    for start, end, name in found:
         topic, depth = _GROUPS[name]
-        i = max(0, bisect_right(starts, m.start()) - 1)
+        i = max(0, bisect_right(starts, start) - 1)
         s_start, s_end = bounds[i]
         if i not in cache:
             sentence = text[s_start:s_end]
             is_q = sentence.rstrip().endswith("?") or bool(_QUESTION_START_RE.match(sentence))
             cache[i] = (is_q, bool(_SECOND_RE.search(sentence)), bool(_FIRST_RE.search(sentence)))
         is_q, has_you, has_me = cache[i]
-        owner = _owner_before(text, max(s_start, m.start() - _OWNER_WINDOW), m.end())
+        owner = _owner_before(text, max(s_start, start - _OWNER_WINDOW), end)
         # A question with no one named is asked of the reader ("Any plans with the family?").
         if owner == "you" or (owner is None and (has_you or is_q) and not has_me):
             mode = "question" if is_q else "mention"
@@ -151,7 +168,7 @@ def find_topics(text: str, bounds: list[tuple[int, int]]) -> list[TopicSpan]:
         else:
             mode, about_them = "mention", False
         spans.append(
-            TopicSpan(m.start(), m.end(), topic, depth, mode, m.group(), about_them=about_them)
+            TopicSpan(start, end, topic, depth, mode, text[start:end], about_them=about_them)
         )
     return spans
 

@@ -1,0 +1,204 @@
+"""A fast matcher for labelled lexicons written as small regex alternations.
+
+Big alternations cost CPython's `re` a try of every branch at every word start. Here each
+alternative is expanded, where it can be, into the literal phrases it stands for; one pass over
+the words of the (lowercased) text then finds single words by dict lookup and phrases by an
+anchored match tried only where their first word occurs. Alternatives that cannot be expanded
+(`\\d`, `+`, ...) fall back to one ordinary regex. Matches are leftmost, longest, non-overlapping,
+and end at a word boundary, like `(?<!\\w)(?:...)\\b`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
+_MAX_EXPANSIONS = 4096
+
+
+def split_top(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (`a|b(?:c|d)` -> [`a`, `b(?:c|d)`])."""
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = pattern.index("]", i + 1)
+            cur.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def expand(pattern: str) -> list[str] | None:
+    """Every literal string `pattern` matches, or None when it is not a small finite set."""
+    try:
+        out, rest = _seq(pattern, 0)
+    except _NotLiteral:
+        return None
+    if rest != len(pattern) or len(out) > _MAX_EXPANSIONS:
+        return None
+    return out
+
+
+class _NotLiteral(Exception):
+    pass
+
+
+def _seq(p: str, i: int) -> tuple[list[str], int]:
+    results = [""]
+    while i < len(p) and p[i] not in "|)":
+        options, i = _atom(p, i)
+        if i < len(p) and p[i] == "?":
+            options = [*options, ""]
+            i += 1
+        if i < len(p) and p[i] in "*+{":
+            raise _NotLiteral
+        results = [r + o for r in results for o in options]
+        if len(results) > _MAX_EXPANSIONS:
+            raise _NotLiteral
+    return results, i
+
+
+def _atom(p: str, i: int) -> tuple[list[str], int]:
+    ch = p[i]
+    if ch == "\\":
+        nxt = p[i + 1]
+        if nxt.isalnum():
+            raise _NotLiteral  # \d, \s, \w, \b ...
+        return [nxt], i + 2
+    if ch == "[":
+        j = p.index("]", i + 1)
+        body = p[i + 1 : j]
+        if not body or body[0] == "^" or "\\" in body or "-" in body[1:-1]:
+            raise _NotLiteral
+        return list(body), j + 1
+    if ch == "(":
+        if not p.startswith("(?:", i):
+            raise _NotLiteral
+        i += 3
+        options: list[str] = []
+        while True:
+            alt, i = _seq(p, i)
+            options.extend(alt)
+            if i >= len(p):
+                raise _NotLiteral
+            if p[i] == ")":
+                return options, i + 1
+            i += 1  # '|'
+    if ch in ".^$*+?{}":
+        raise _NotLiteral
+    return [ch], i + 1
+
+
+Hit = tuple[int, int, str]  # start, end, label
+
+
+class Lexicon:
+    """Labelled alternations in named categories -> matches per category on lowercased text.
+
+    One pass over the words serves every category; within a category matches do not overlap,
+    across categories they may ("call me" is a channel move and "call" an imperative)."""
+
+    def __init__(self, categories: Mapping[str, Mapping[str, str]]) -> None:
+        self.words: dict[str, list[tuple[str, str]]] = {}
+        by_first: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        fallback: dict[str, list[tuple[str, str]]] = {}
+        for cat, entries in categories.items():
+            for label, alternation in entries.items():
+                for alt in split_top(alternation):
+                    literals = expand(alt)
+                    if literals is None:
+                        fallback.setdefault(cat, []).append((label, alt))
+                        continue
+                    for lit in literals:
+                        first = _TOKEN_RE.match(lit)
+                        if first is None:
+                            fallback.setdefault(cat, []).append((label, re.escape(lit)))
+                        elif first.end() == len(lit):
+                            options = self.words.setdefault(lit, [])
+                            if all(c != cat for c, _ in options):
+                                options.append((cat, label))
+                        else:
+                            by_first.setdefault((first.group(), cat), []).append(
+                                (label, re.escape(lit))
+                            )
+        self.phrases: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for (word, cat), items in by_first.items():
+            self.phrases.setdefault(word, []).append((cat, _compile(items)))
+        self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
+        self.categories = tuple(categories)
+
+    def find(self, text: str) -> dict[str, list[Hit]]:
+        hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
+        words, phrases = self.words, self.phrases
+        for m in _TOKEN_RE.finditer(text):
+            word = m.group()
+            done: tuple[str, ...] = ()
+            rxs = phrases.get(word)
+            if rxs is not None:
+                for cat, rx in rxs:
+                    pm = rx.match(text, m.start())
+                    if pm is not None and pm.lastgroup:
+                        hits[cat].append((m.start(), pm.end(), _label(pm.lastgroup)))
+                        done = (*done, cat)
+            options = words.get(word)
+            if options is not None:
+                for cat, label in options:
+                    if cat not in done:
+                        hits[cat].append((m.start(), m.end(), label))
+        for cat, rx in self.fallback.items():
+            extra = [(f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text)]
+            if extra:
+                hits[cat].extend(extra)
+                hits[cat].sort(key=lambda t: (t[0], -t[1]))
+        for cat, found in hits.items():
+            if len(found) > 1:
+                hits[cat] = _no_overlap(found)
+        return hits
+
+    def find_one(self, text: str, category: str) -> list[Hit]:
+        return self.find(text)[category]
+
+
+def _no_overlap(found: list[Hit]) -> list[Hit]:
+    out: list[Hit] = []
+    for hit in found:
+        if out and hit[0] < out[-1][1]:
+            continue
+        out.append(hit)
+    return out
+
+
+def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:
+    # Longest first, so "family problems" wins over "family"; one named group per item keeps
+    # its label (group names must be unique, hence the index).
+    ordered = sorted(items, key=lambda it: -len(it[1]))
+    body = "|".join(f"(?P<g{n}_{_safe(label)}>{alt})" for n, (label, alt) in enumerate(ordered))
+    return re.compile(r"(?<![\w$@])(?:" + body + r")(?![\w])")
+
+
+def _safe(label: str) -> str:
+    return label.replace("-", "__")
+
+
+def _label(group: str) -> str:
+    return group.split("_", 1)[1].replace("__", "-")
