@@ -8,12 +8,13 @@ own edits always win and re-importing the same file changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pydantic import ValidationError
 
 from coach.errors import ImportFailed
 from coach.imports.people import FILLABLE, Person, contact_keys, interaction_key
-from coach.models import CONTEXTS, STAGES, Contact
+from coach.models import CONTEXTS, STAGES, Contact, utcnow
 
 
 @dataclass
@@ -97,6 +98,7 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
     for c in sorted(existing, key=lambda c: c.created):
         for key in contact_keys(c) | {f"name:{s}:{c.name.casefold()}" for s in c.sources}:
             index.setdefault(key, c)
+    now = utcnow()  # one time for the whole import (and no clock call per contact)
     working: dict[str, Change] = {}  # stored contact id -> its change (two groups may hit one)
     new: list[Change] = []
     new_by_id: dict[str, Change] = {}
@@ -105,7 +107,7 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
         keys = sorted(identity(p))
         target = next((index[k] for k in keys if k in index), None)
         if target is None:
-            change = Change(_new_contact(p), is_new=True, origin=p.origin,
+            change = Change(_new_contact(p, now), is_new=True, origin=p.origin,
                             added_interactions=len(p.interactions))
             new.append(change)
             new_by_id[change.contact.id] = change
@@ -124,7 +126,7 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
     return new + merged, len(matched) - len(merged)
 
 
-def _new_contact(p: Person) -> Contact:
+def _new_contact(p: Person, now: datetime) -> Contact:
     fields = {k: v for k, v in p.fields.items() if k in FILLABLE and v}
     if fields.get("stage") not in STAGES:
         fields.pop("stage", None)
@@ -140,7 +142,7 @@ def _new_contact(p: Person) -> Contact:
         return Contact(
             name=p.name, context=context if context in CONTEXTS else "personal",
             handles=dict(p.handles), interactions=interactions, sources=[p.source],
-            **fields,
+            created=now, updated=now, **fields,
         )
     except ValidationError as exc:
         err = exc.errors()[0]

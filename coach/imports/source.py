@@ -157,14 +157,16 @@ def _find_header(
 
 def _rows(text: str, display: str, header_line: int, header: list[str]) -> Iterator[CsvRow]:
     reader = csv.reader(io.StringIO(text), strict=True)
+    width = len(header)
+    end = 0  # the line the previous row ended on; a row starts on the next one
     try:
         for row in reader:
-            if reader.line_num <= header_line:
+            start, end = end + 1, reader.line_num
+            if end <= header_line:
                 continue
-            start = reader.line_num - sum(c.count("\n") for c in row)
             if not row or all(not c.strip() for c in row):
                 continue
-            if len(row) != len(header):
+            if len(row) != width:
                 raise failed(
                     display, start, f"the row has {len(row)} cells but the header has {len(header)}"
                 )

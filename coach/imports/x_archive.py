@@ -157,6 +157,13 @@ def _dm_file(bundle: Bundle, members: dict[str, str]) -> str:
 
 def _time(value: Any, file: str, bundle: Bundle, members: dict[str, str]) -> datetime:
     if isinstance(value, str):
+        if value[4:5] == "-":  # ISO 8601, as DMs have it: fromisoformat is 20x strptime
+            try:
+                iso = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return iso if iso.tzinfo else iso.replace(tzinfo=UTC)
         for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%a %b %d %H:%M:%S %z %Y"):
             try:
                 parsed = datetime.strptime(value, fmt)
