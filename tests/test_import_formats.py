@@ -217,3 +217,29 @@ def test_wrong_format_forced_is_a_clear_error() -> None:
     with open_store() as store, pytest.raises(ImportFailed) as err:
         plan_import(store, FIX / "google_legacy.csv", "linkedin")
     assert "google_legacy.csv" in err.value.message
+
+
+def test_progress_is_reported_for_big_files(tmp_path: Path) -> None:
+    rows = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    rows += [f"P{n},Q{n},https://www.linkedin.com/in/p{n},,,,01 Jan 2026" for n in range(5000)]
+    (tmp_path / "Connections.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    with open_store() as store:
+        plan = plan_import(store, tmp_path / "Connections.csv",
+                           progress=lambda what, done, total: seen.append((what, done, total)))
+    assert len(plan.new) == 5000
+    assert len(seen) >= 3 and seen[-1] == ("LinkedIn connections", 5001, 5001)
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
+
+
+def test_cli_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from coach.cli.transfer import progress_bar
+    from coach.imports.progress import no_progress
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    assert progress_bar() is no_progress
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    bar = progress_bar()
+    bar("LinkedIn connections", 10, 10)
+    assert "[##############################] 100%" in capsys.readouterr().err

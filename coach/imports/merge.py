@@ -118,7 +118,8 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
             _fill(new_by_id[target.id], p)
             continue
         matched.add(target.id)
-        change = working.get(target.id) or Change(target.model_copy(deep=True), is_new=False,
+        # `target` is this plan's own copy (loaded for it), so filling it in place is safe.
+        change = working.get(target.id) or Change(target, is_new=False,
                                                   origin=p.origin)
         if _fill(change, p):
             working[target.id] = change
