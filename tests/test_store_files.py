@@ -128,7 +128,7 @@ def test_truncated_snapshot_names_file_and_line(coach_home: Path) -> None:
     with pytest.raises(CorruptFileError) as err, Store(root) as s:
         s.list_checks()
     msg = err.value.message
-    assert str(snap) in msg and "line 6" in msg and "truncated" in msg
+    assert str(snap) in msg and "line 7" in msg and "truncated" in msg
     assert err.value.hint
     assert snap.read_bytes() == cut  # the damaged file is left in place, untouched
 
@@ -139,7 +139,7 @@ def test_file_cut_mid_line_is_reported(coach_home: Path) -> None:
     snap = _only_snapshot(root)
     snap.write_bytes(snap.read_bytes()[:-20])
     with (
-        pytest.raises(CorruptFileError, match=r"line 6: the last line is cut off"),
+        pytest.raises(CorruptFileError, match=r"line 7: the last line is cut off"),
         Store(root) as s,
     ):
         s.list_checks()

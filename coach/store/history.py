@@ -56,9 +56,8 @@ class History:
 
     def _find(self, check_id: str) -> tuple[str, int, Doc] | None:
         for week in sorted(self.journal.locate("id", check_id), reverse=True):
-            for key, doc in self.journal.docs(week).items():
-                if doc.get("id") == check_id:
-                    return week, int(key), doc
+            for key, doc in self.journal.lookup(week, "id", check_id).items():
+                return week, int(key), doc
         return None
 
     def get(self, check_id: str) -> Doc | None:
@@ -75,9 +74,9 @@ class History:
                 return False
             old_week, doc_id, _old = found
             if old_week == week:
-                self.db.table(week).update(doc, doc_ids=[doc_id])
+                self.db.table(week).replace_document(doc_id, doc)
             else:  # its time changed: move it, in the same journal line
-                self.db.table(old_week).remove(doc_ids=[doc_id])
+                self.db.table(old_week).remove_document(doc_id)
                 self.db.table(week).insert(doc)
         return True
 
@@ -86,7 +85,7 @@ class History:
             found = self._find(check_id)
             if found is None:
                 return False
-            self.db.table(found[0]).remove(doc_ids=[found[1]])
+            self.db.table(found[0]).remove_document(found[1])
         return True
 
     def delete_for_contact(self, contact_id: str) -> int:
@@ -158,7 +157,10 @@ class History:
         match = self._matcher(contact_id, verdict, since, until, text)
         for week in self._weeks(contact_id, since, until):
             with self.journal.shared():
-                docs = list(self.journal.docs(week).items())
+                if contact_id is not None:  # only that contact's lines, via the week's index
+                    docs = list(self.journal.lookup(week, "contact_id", contact_id).items())
+                else:
+                    docs = list(self.journal.docs(week).items())
             if match is not None:
                 docs = [kv for kv in docs if match(kv[1])]
             # Newest first; records created in the same instant keep insertion order reversed.

@@ -293,7 +293,8 @@ class JournalStorage(Storage):
             path = self._paths[table] = str(snap.snapshot_path(self.folder, table))
         return path
 
-    def _header(self, table: str) -> snap.Header | None:
+    def _header(self, table: str, *, with_index: bool = False) -> snap.Header | None:
+        """The table's snapshot header (and index), cached until the file changes."""
         path = self._snap_path(table)
         try:
             st = os.stat(path)
@@ -301,9 +302,13 @@ class JournalStorage(Storage):
         except FileNotFoundError:
             stamp = None
         cached = self._headers.get(table)
-        if cached is not None and cached[0] == stamp:
+        if (
+            cached is not None
+            and cached[0] == stamp
+            and (not with_index or cached[1] is None or cached[1].rows is not None)
+        ):
             return cached[1]
-        header = snap.read_header(Path(path)) if stamp else None
+        header = snap.read_header(Path(path), with_index=with_index) if stamp else None
         self._headers[table] = (stamp, header)
         return header
 
@@ -375,10 +380,41 @@ class JournalStorage(Storage):
             for name in self.table_names():
                 if name in found:
                     continue
-                header = self._header(name)
-                if header is not None and value in header.keys.get(field, ()):
+                header = self._header(name, with_index=True)
+                if header is not None and header.rows_where(field, value):
                     found.add(name)
             return found
+
+    def lookup(self, table: str, field: str, value: Any) -> Docs:
+        """Documents of one table with `field == value`, reading only their lines when the table
+        is not in memory (`field` must be one of `summary_fields`)."""
+        with self.shared():
+            loaded = self._loaded.get(table)
+            if loaded is not None:
+                return {k: d for k, d in loaded.items() if d.get(field) == value}
+            header = self._header(table, with_index=True)
+            pending = self._pending_ops(table, header)
+            # Ops after the last truncate decide; before it, the snapshot is gone.
+            cut = max((i for i, op in enumerate(pending) if op[0] == "t"), default=-1)
+            out: Docs = {}
+            touched = {str(op[2]) for op in pending if op[0] in ("i", "u", "d")}
+            if header is not None and cut < 0:
+                rows = [r for r in header.rows_where(field, value) if str(r[0]) not in touched]
+                got = snap.read_lines(snap.snapshot_path(self.folder, table), header, rows)
+                if got is None:  # the file no longer matches its index: read it whole
+                    return {k: d for k, d in self.docs(table).items() if d.get(field) == value}
+                out.update(got)
+            changed: Docs = {}
+            for op in pending[cut + 1 :]:
+                self._apply(changed, op)
+                if op[0] == "d":
+                    changed[str(op[2])] = {}  # a tombstone: drop it if the snapshot had it
+            for key, doc in changed.items():
+                if doc and doc.get(field) == value:
+                    out[key] = doc
+                else:
+                    out.pop(key, None)
+            return out
 
     def version(self, table: str) -> tuple[int, int]:
         """Changes whenever the table may have changed (for query caches)."""

@@ -1,13 +1,15 @@
-"""The snapshot file format of one table: a header line, then one `[doc_id, document]` line per doc.
+"""The snapshot file of one table: a header line, an index line, then one `[doc_id, doc]` per line.
 
-The header carries the count (so a truncated file is caught), the next document id, and a small
-summary (the distinct values of a few fields) that lets the store find which tables hold an id
-without reading them.
+The header is small (count, next id, which journal bytes are already included) so counting needs
+one short read. The index line lists, per document, its id, where its line starts and how long it
+is, and the values of a few fields (e.g. "id", "contact_id"): a lookup reads the index, then only
+the lines it needs.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,10 @@ from coach.store.fileio import atomic_write, corrupt
 FORMAT = "coach-snapshot"
 VERSION = 1
 SUFFIX = ".snapshot.jsonl"
+FIRST_DOC_LINE = 3
+
+# An index row: [doc_id, offset of its line from the first document line, length, *field values]
+Row = list[Any]
 
 
 @dataclass
@@ -27,9 +33,25 @@ class Header:
     table: str
     count: int = 0
     next_id: int = 1
-    keys: dict[str, set[Any]] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
     journal_id: str = ""  # the journal whose first `journal_upto` bytes this snapshot includes
     journal_upto: int = 0
+    body_start: int = 0  # byte offset of the first document line (known once the index is read)
+    rows: list[Row] | None = None
+    _by: dict[str, dict[Any, list[Row]]] = field(default_factory=dict)
+
+    def rows_where(self, name: str, value: Any) -> list[Row]:
+        """Index rows whose field `name` equals `value` (the index must have been read)."""
+        if name not in self.fields or self.rows is None:
+            return []
+        by = self._by.get(name)
+        if by is None:
+            col = 3 + self.fields.index(name)
+            by = {}
+            for row in self.rows:
+                by.setdefault(row[col], []).append(row)
+            self._by[name] = by
+        return by.get(value, [])
 
 
 def snapshot_path(folder: Path, table: str) -> Path:
@@ -50,7 +72,7 @@ def _parse_header(path: Path, line: bytes) -> Header:
             table=str(head["table"]),
             count=int(head["count"]),
             next_id=int(head["next_id"]),
-            keys={k: set(v) for k, v in dict(head.get("keys", {})).items()},
+            fields=tuple(head.get("fields", ())),
             journal_id=str(head.get("journal_id", "")),
             journal_upto=int(head.get("journal_upto", 0)),
         )
@@ -58,16 +80,55 @@ def _parse_header(path: Path, line: bytes) -> Header:
         raise corrupt(path, 1, f"the header is missing or has a bad field ({exc})") from None
 
 
-def read_header(path: Path) -> Header | None:
-    """Only the first line: cheap, for counts and summaries. None if there is no snapshot."""
+def _parse_index(path: Path, header: Header, line: bytes) -> None:
+    try:
+        index = orjson.loads(line)
+        rows = index["rows"]
+    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        raise corrupt(path, 2, f"the index line is not valid ({exc})") from None
+    if not isinstance(rows, list) or len(rows) != header.count:
+        raise corrupt(path, 2, "the index does not match the header's count")
+    header.rows = rows
+
+
+def read_header(path: Path, *, with_index: bool = False) -> Header | None:
+    """The header (one short read), and the index line if asked. None if there is no snapshot."""
     try:
         with path.open("rb") as fh:
             line = fh.readline()
+            if not line.endswith(b"\n"):
+                raise corrupt(path, 1, "the file ends inside the header (truncated)")
+            header = _parse_header(path, line)
+            if with_index:
+                second = fh.readline()
+                if not second.endswith(b"\n"):
+                    raise corrupt(path, 2, "the file ends inside the index (truncated)")
+                _parse_index(path, header, second)
+                header.body_start = len(line) + len(second)
     except FileNotFoundError:
         return None
-    if not line.endswith(b"\n"):
-        raise corrupt(path, 1, "the file ends inside the header (truncated)")
-    return _parse_header(path, line)
+    return header
+
+
+def read_lines(path: Path, header: Header, rows: list[Row]) -> dict[str, dict[str, Any]] | None:
+    """Only the documents of `rows`, by offset. None if the file does not match its index
+    (edited by hand): the caller then reads the whole table instead."""
+    out: dict[str, dict[str, Any]] = {}
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        for row in sorted(rows, key=lambda r: r[1]):
+            doc_id, offset, length = row[0], row[1], row[2]
+            raw = os.pread(fd, length, header.body_start + offset)
+            try:
+                got_id, doc = orjson.loads(raw)
+            except (orjson.JSONDecodeError, ValueError, TypeError):
+                return None
+            if got_id != doc_id or not isinstance(doc, dict):
+                return None
+            out[str(doc_id)] = doc
+    finally:
+        os.close(fd)
+    return out
 
 
 def read_snapshot(path: Path) -> tuple[Header, dict[str, dict[str, Any]]] | None:
@@ -80,16 +141,18 @@ def read_snapshot(path: Path) -> tuple[Header, dict[str, dict[str, Any]]] | None
     if lines[-1] != b"":
         raise corrupt(path, len(lines), "the last line is cut off (truncated file)")
     lines.pop()
-    if not lines:
-        raise corrupt(path, 1, "the file is empty")
+    if len(lines) < 2:
+        raise corrupt(path, len(lines) + 1, "the file ends before its index line (truncated)")
     header = _parse_header(path, lines[0])
+    _parse_index(path, header, lines[1])
+    header.body_start = len(lines[0]) + len(lines[1]) + 2
     docs: dict[str, dict[str, Any]] = {}
     # Parsing allocates many small objects; the cyclic GC would rescan them over and over.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         loads = orjson.loads
-        for n, line in enumerate(lines[1:], start=2):
+        for n, line in enumerate(lines[2:], start=FIRST_DOC_LINE):
             try:
                 doc_id, doc = loads(line)
             except (orjson.JSONDecodeError, ValueError, TypeError) as exc:
@@ -114,32 +177,34 @@ def encode_snapshot(
     table: str,
     docs: Mapping[str, Mapping[str, Any]],
     next_id: int,
-    summary_fields: Iterable[str],
+    fields: Iterable[str],
     journal_id: str = "",
     journal_upto: int = 0,
 ) -> bytes:
-    keys: dict[str, list[Any]] = {}
-    for f in summary_fields:
-        values = {d.get(f) for d in docs.values()}
-        values.discard(None)
-        keys[f] = sorted(values, key=str)
+    fields = tuple(fields)
     ids = sorted(int(k) for k in docs)
     next_id = max(next_id, (ids[-1] + 1) if ids else 1)
+    dumps = orjson.dumps
+    body: list[bytes] = []
+    rows: list[Row] = []
+    offset = 0
+    for i in ids:
+        doc = docs[str(i)]
+        line = dumps([i, doc])
+        rows.append([i, offset, len(line), *(doc.get(f) for f in fields)])
+        body.append(line)
+        offset += len(line) + 1
     head = {
         "format": FORMAT,
         "version": VERSION,
         "table": table,
         "count": len(ids),
         "next_id": next_id,
-        "keys": keys,
+        "fields": list(fields),
         "journal_id": journal_id,
         "journal_upto": journal_upto,
     }
-    dumps = orjson.dumps
-    parts = [dumps(head)]
-    parts.extend(dumps([i, docs[str(i)]]) for i in ids)
-    parts.append(b"")
-    return b"\n".join(parts)
+    return b"\n".join([dumps(head), dumps({"rows": rows}), *body, b""])
 
 
 def write_snapshot(
@@ -147,10 +212,10 @@ def write_snapshot(
     table: str,
     docs: Mapping[str, Mapping[str, Any]],
     next_id: int,
-    summary_fields: Iterable[str],
+    fields: Iterable[str],
     journal_id: str = "",
     journal_upto: int = 0,
 ) -> None:
     """Atomically replace one table's snapshot (the caller fsyncs the folder once for all)."""
-    data = encode_snapshot(table, docs, next_id, summary_fields, journal_id, journal_upto)
+    data = encode_snapshot(table, docs, next_id, fields, journal_id, journal_upto)
     atomic_write(snapshot_path(folder, table), data, sync_parent=False)

@@ -108,6 +108,19 @@ class JournalTable(Table):
         self._query_cache.clear()
         return ids
 
+    def replace_document(self, doc_id: int, document: Mapping[Any, Any]) -> None:
+        """Replace one whole document without reading the table. The caller must know it exists
+        (it looked it up inside the same transaction)."""
+        with self._storage.transaction():
+            self._storage.stage("u", self.name, int(doc_id), dict(document))
+        self._query_cache.clear()
+
+    def remove_document(self, doc_id: int) -> None:
+        """Remove one document without reading the table (same precondition as above)."""
+        with self._storage.transaction():
+            self._storage.stage("d", self.name, int(doc_id), None)
+        self._query_cache.clear()
+
     def update(
         self,
         fields: Mapping[Any, Any] | Callable[[MutableMapping[Any, Any]], None],
@@ -154,6 +167,9 @@ class JournalDB(TinyDB):
 
     table_class = JournalTable  # type: ignore[assignment]
     default_storage_class = JournalStorage  # type: ignore[assignment]
+
+    def table(self, name: str, **kwargs: Any) -> JournalTable:
+        return cast(JournalTable, super().table(name, **kwargs))
 
     @property
     def journal(self) -> JournalStorage:
