@@ -17,12 +17,13 @@ from coach.analysis.lexmatch import Hit, Lexicon
 # Endearments that are terms of affection wherever they stand.
 _STRONG_ENDEARMENT = (
     r"hun|hon|honey|babe|baby ?girl|sweetie|sweetheart|sweetpea|darling|dearest|cutie|bestie|"
-    r"luv|my (?:dear|love|friend|darling)|sugar|boo|doll|dearie|sunshine|handsome|gorgeous|"
+    r"luv|my (?:love|darling)|sugar|boo|doll|dearie|sunshine|handsome|gorgeous|"
     r"beautiful|hottie|sexy"
 )
 # Words that are endearments only when used to address someone ("thanks, buddy!", "hey mate").
 _VOCATIVE_ENDEARMENT = (
-    r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|fam|chief|boss|champ|big guy"
+    r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|my friend|my dear|fam|chief|boss|champ|"
+    r"big guy"
 )
 _VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
 _VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"

@@ -22,7 +22,7 @@ _INTIMACY_ALLOWED = {
     "friend": 0.7,
     "close": 0.9,
 }
-COURTESY_REVISE = 0.2  # below this, readers mostly rate a message impolite
+COURTESY_REVISE = 0.3  # below this, most readers would rate the message impolite
 PACING_RULES = frozenset({
     "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
     "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",

@@ -1,0 +1,193 @@
+"""Pacing signals fire only when the relationship data support them, and cite the fact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from coach.check import check_offline
+from coach.models import CheckResult, Contact, Disclosure, Interaction, Mute, Preference
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def _it(direction: str, days_ago: float, text: str = "", channel: str = "public_reply") -> Interaction:
+    return Interaction(direction=direction, at=NOW - timedelta(days=days_ago), channel=channel,  # type: ignore[arg-type]
+                       text=text)
+
+
+def stranger_dana(**kw: object) -> Contact:
+    return Contact(name="Dana Reyes", preferred_name="Dana", context="personal",
+                   interactions=[_it("out", 3, "Thanks for trying it!"), _it("in", 2, "Love it!")],
+                   **kw)  # type: ignore[arg-type]
+
+
+def friend_dana() -> Contact:
+    return Contact(
+        name="Dana Reyes", preferred_name="Dana", context="personal",
+        interactions=[_it("out", 9 - n, "hey", "dm") if n % 2 == 0 else _it("in", 9 - n, "hi", "dm")
+                      for n in range(8)],
+        disclosures=[Disclosure(who="them", topic="family", depth=2)],
+    )
+
+
+def rules(result: CheckResult) -> dict[str, str]:
+    return {f.rule: f.severity for f in result.flags}
+
+
+def test_personal_question_to_a_new_contact_cites_what_they_shared() -> None:
+    r = check_offline("Hi Dana, how are your kids doing?", stranger_dana(), "dm", now=NOW)
+    flag = next(f for f in r.flags if f.rule == "personal-question")
+    assert flag.evidence == "Dana has shared nothing about family; you have exchanged 2 messages"
+    assert "social penetration" in flag.source or "uncertainty reduction" in flag.source
+    assert r.verdict in ("revise", "hold")
+    assert "how are your kids doing?" == "Hi Dana, how are your kids doing?"[flag.start : flag.end]
+
+
+def test_same_question_to_a_friend_who_shared_family_is_fine() -> None:
+    r = check_offline("Hi Dana, how are your kids doing?", friend_dana(), "dm", now=NOW)
+    assert "personal-question" not in rules(r) and "depth-jump" not in rules(r)
+    assert r.verdict == "ok"
+
+
+def test_health_question_to_a_stranger_is_held() -> None:
+    r = check_offline("Is your depression any better?", stranger_dana(), "dm", now=NOW)
+    assert rules(r)["personal-question"] == "stop"
+    assert r.verdict == "hold"
+
+
+def test_chasing_after_three_unanswered_messages() -> None:
+    c = Contact(name="Lars Eriksen", interactions=[
+        _it("in", 20, "Congrats on the launch!"),
+        _it("out", 10, "Would you be up for a podcast episode?", "dm"),
+        _it("out", 6, "Just checking you saw this?", "dm"),
+        _it("out", 2, "Following up: would love to have you on.", "email"),
+    ])
+    r = check_offline("Hi Lars, one more idea for the episode.", c, "dm", now=NOW)
+    assert rules(r)["chasing"] == "stop"
+    assert r.verdict == "hold"
+    assert r.advice.startswith("Wait for their reply: you have sent 3 messages since Lars last wrote")
+
+
+def test_newsletters_without_a_question_are_not_chasing() -> None:
+    c = Contact(name="Ewan", context="customer", interactions=[
+        _it("in", 30, "Can you add our VAT number?", "email"),
+        *[_it("out", d, "New: calendar sync is here", "email") for d in (20, 10, 5)],
+    ])
+    r = check_offline("Your receipts are attached.", c, "email", now=NOW)
+    assert "chasing" not in rules(r)
+
+
+def test_guilt_phrasing_after_an_unanswered_message() -> None:
+    c = stranger_dana()
+    c.interactions.append(_it("out", 1, "Did the export work for you?", "dm"))
+    r = check_offline("Still waiting on an answer here.", c, "dm", now=NOW)
+    assert "chasing" in rules(r)
+
+
+def test_endearment_they_never_used_is_flagged_and_swapped_for_their_name() -> None:
+    r = check_offline("Hey hun, the fix is live.", stranger_dana(), "dm", now=NOW)
+    assert rules(r)["endearment"] == "warn"
+    assert r.verdict == "revise"
+    assert r.rewrite == "Hey Dana, the fix is live."
+
+
+def test_endearment_they_used_first_is_fine() -> None:
+    c = friend_dana()
+    c.interactions.append(_it("in", 0.5, "Thanks hun!", "dm"))
+    r = check_offline("Anytime, hun!", c, "dm", now=NOW)
+    assert "endearment" not in rules(r)
+
+
+def test_preferred_name_form_broken_is_held_and_rewritten() -> None:
+    c = stranger_dana(preferences=[Preference(kind="name_form", value="Dr. Reyes",
+                                              quote="please address me as Dr. Reyes")])
+    r = check_offline("Hi Dana, your order shipped.", c, "email", now=NOW)
+    flag = next(f for f in r.flags if f.rule == "preference-name")
+    assert flag.severity == "stop" and '"please address me as Dr. Reyes"' in flag.evidence
+    assert r.verdict == "hold"
+    assert r.rewrite == "Hi Dr. Reyes, your order shipped."
+    ok = check_offline("Dear Dr. Reyes, your order shipped.", c, "email", now=NOW)
+    assert "preference-name" not in rules(ok)
+
+
+def test_nickname_of_their_name_is_flagged() -> None:
+    c = Contact(name="Daniel Okafor", interactions=[_it("out", 3, "hi"), _it("in", 2, "hello")])
+    r = check_offline("Hey Danny, quick one.", c, "dm", now=NOW)
+    assert "endearment" in rules(r)
+
+
+def test_stated_topic_channel_pronouns_and_quiet_hours() -> None:
+    c = stranger_dana(pronouns="they/them", preferences=[
+        Preference(kind="topic_avoid", value="family", quote="I keep my family offline"),
+        Preference(kind="channel_avoid", value="dm", quote="no DMs please"),
+        Preference(kind="quiet_hours", value="21:00-08:00"),
+    ])
+    assert rules(check_offline("Any plans with the family?", c, "email", now=NOW))[
+        "preference-topic"] == "stop"
+    assert rules(check_offline("The fix is live.", c, "dm", now=NOW))["preference-channel"] == "stop"
+    assert rules(check_offline("Thanks to Dana for her report!", c, "public_reply", now=NOW))[
+        "preference-pronouns"] == "stop"
+    late = NOW.replace(hour=22)
+    assert rules(check_offline("The fix is live.", c, "email", now=late))["quiet-hours"] == "stop"
+    assert "quiet-hours" not in rules(check_offline("The fix is live.", c, "email", now=NOW))
+    assert rules(check_offline("Could I call you at 10pm?", c, "email", now=NOW))["quiet-hours"]
+
+
+def test_private_disclosure_reshared_in_public() -> None:
+    c = friend_dana()
+    c.disclosures.append(Disclosure(who="them", topic="health", depth=2, private=True))
+    public = check_offline("Get well soon, hope the surgery went fine!", c, "public_reply", now=NOW)
+    assert rules(public)["private-reshare"] == "stop"
+    private = check_offline("Get well soon, hope the surgery went fine!", c, "dm", now=NOW)
+    assert "private-reshare" not in rules(private)
+
+
+def test_researched_fact_they_never_told_you() -> None:
+    r = check_offline("Congrats on the new baby!", stranger_dana(), "dm", now=NOW)
+    assert "researched-fact" in rules(r)
+    told = stranger_dana()
+    told.interactions.append(_it("in", 1, "We just had a baby!", "dm"))
+    assert "researched-fact" not in rules(check_offline("Congrats on the new baby!", told, "dm", now=NOW))
+
+
+def test_oversharing_beyond_their_depth() -> None:
+    r = check_offline("Honestly I've been so depressed since my divorce.", stranger_dana(), "dm", now=NOW)
+    assert "disclosure-asymmetry" in rules(r)
+    assert r.verdict == "hold"
+
+
+def test_big_bald_ask_and_channel_escalation_early() -> None:
+    r = check_offline("Introduce me to your CEO. Also, what's your number?", stranger_dana(), "dm",
+                      now=NOW)
+    assert {"big-ask", "channel-escalation"} <= set(rules(r))
+    assert r.verdict == "hold"  # two different ways of going too fast at once
+
+
+def test_presumed_closeness_only_before_friendship() -> None:
+    assert "presumed-closeness" in rules(check_offline("As a friend, I know you'll get it.",
+                                                       stranger_dana(), "dm", now=NOW))
+    assert "presumed-closeness" not in rules(check_offline("As a friend, I know you'll get it.",
+                                                           friend_dana(), "dm", now=NOW))
+
+
+def test_mutes_global_and_per_contact() -> None:
+    c = stranger_dana()
+    draft = "Hey hun, how are your kids?"
+    base = rules(check_offline(draft, c, "dm", now=NOW))
+    assert {"endearment", "personal-question"} <= set(base)
+    muted = check_offline(draft, c, "dm", now=NOW, mutes=[
+        Mute(rule="endearment", reason="casual brand"),
+        Mute(rule="personal-question", contact_id=c.id, reason="we talk kids all the time")])
+    assert not {"endearment", "personal-question"} & set(rules(muted))
+    other = check_offline(draft, c, "dm", now=NOW, mutes=[
+        Mute(rule="personal-question", contact_id="someone-else", reason="x")])
+    assert "personal-question" in rules(other)
+
+
+def test_no_contact_judges_the_draft_alone() -> None:
+    r = check_offline("Are you single? Send me your number babe")
+    assert r.stage == "introduced"
+    assert r.flags and all(f.severity == "info" for f in r.flags if f.rule != "bald-imperative")
+    assert r.verdict == "revise"
+    assert r.scores.pacing > 0.5
+    assert check_offline("Thanks so much for the talk yesterday!").verdict == "ok"
