@@ -6,15 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from coach.batch_llm import BatchItem, run_batch
+from coach.cli import main
 from coach.config import EndpointConfig, Settings, save_settings
 from coach.llm import endpoints
 from coach.llm.client import ChatClient
@@ -23,6 +26,7 @@ from coach.llm.engine import LLMCoach, resolve_engine
 from coach.llm.errors import LLMAuthError, LLMContextExceeded, LLMModelNotFound
 from coach.llm.structured import LLMReply, response_format
 from coach.models import CheckResult, Contact, Flag, Interaction, Preference
+from coach.store import open_store
 from tests.llm_server import MODEL_NAME, LlamaServer, free_port, make_tiny_model
 
 pytestmark = pytest.mark.llm
@@ -213,19 +217,28 @@ def _cli(
     )
 
 
-def test_cli_models_and_doctor(llama: LlamaServer, coach_home: Path) -> None:
-    done = _cli(coach_home, "models", "--endpoint", llama.base_url, "--json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"endpoint": llama.base_url, "models": [MODEL_NAME]}
-    doctor = _cli(coach_home, "doctor", "--json", env={"COACH_ENDPOINT": llama.base_url})
-    engine = json.loads(doctor.stdout)["engine"]
+def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The CLI in this process (a subprocess costs seconds of imports on a busy CI machine)."""
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_models_and_doctor(
+    llama: LlamaServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _main(capsys, "models", "--endpoint", llama.base_url, "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"endpoint": llama.base_url, "models": [MODEL_NAME]}
+    monkeypatch.setenv("COACH_ENDPOINT", llama.base_url)
+    code, out, err = _main(capsys, "doctor", "--json")
+    engine = json.loads(out)["engine"]
     assert engine["endpoint"] == llama.base_url and engine["source"] == "COACH_ENDPOINT"
 
 
-def test_cli_models_unreachable_is_one_line(coach_home: Path) -> None:
-    done = _cli(coach_home, "models", "--endpoint", f"http://127.0.0.1:{free_port()}/v1")
-    assert done.returncode == 4 and "Traceback" not in done.stderr
-    assert done.stderr.startswith("coach: Could not reach")
+def test_cli_models_unreachable_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(capsys, "models", "--endpoint", f"http://127.0.0.1:{free_port()}/v1")
+    assert code == 4 and err.startswith("coach: Could not reach") and len(err.splitlines()) == 1
 
 
 def _config(home: Path, server: LlamaServer) -> None:
@@ -249,22 +262,22 @@ def test_cli_check_uses_the_llm(llama: LlamaServer, coach_home: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["engine"] == f"llm:{MODEL_NAME}" and "llm_error" not in result
-    history = _cli(coach_home, "history", "list", "--json")
-    assert history.returncode == 0, history.stderr
-    assert f"llm:{MODEL_NAME}" in history.stdout
+    with open_store() as store:
+        (record,) = store.list_checks()
+    assert record.engine == f"llm:{MODEL_NAME}" and record.model == MODEL_NAME
+    assert record.prompt_template == "check.j2@check-v1+system.j2@system-v1"
+    assert record.tokens["completion"] > 0 and record.timings["llm_ms"] > 0
 
 
 def test_cli_check_keeps_the_offline_result_when_the_llm_fails(
-    llama: LlamaServer, coach_home: Path
+    llama: LlamaServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    done = _cli(
-        coach_home, "check", DRAFT, "--endpoint", llama.base_url, "--model", "nope", "--json"
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert (
-        result["engine"] == "offline" and "does not serve the model 'nope'" in result["llm_error"]
-    )
+    argv = ["check", DRAFT, "--endpoint", llama.base_url, "--model", "nope", "--json"]
+    code, out, err = _main(capsys, *argv)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["engine"] == "offline"
+    assert "does not serve the model 'nope'" in result["llm_error"]
 
 
 def test_cli_batch_is_concurrent_ordered_and_survives_failures(
@@ -288,3 +301,27 @@ def test_cli_batch_is_concurrent_ordered_and_survives_failures(
     assert out[0]["engine"] == out[3]["engine"] == f"llm:{MODEL_NAME}"
     assert out[1]["engine"] == "offline" and "context" in out[1]["llm_error"]
     assert "error" in out[2]
+
+
+def test_coach_serve_runs_an_openai_compatible_server(tiny_model: Path, coach_home: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "serve", "--model", str(tiny_model), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COACH_HOME": str(coach_home)},
+    )
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        assert f"http://127.0.0.1:{port}/v1" in first
+        models = httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=HANG_GUARD).json()
+        assert [m["id"] for m in models["data"]] == ["tiny"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=HANG_GUARD)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode in (0, 130)
