@@ -168,3 +168,18 @@ def test_cli_exit_4_with_one_line_and_store_unchanged(tmp_path: Path, coach_home
     assert len(lines) == 1 and "Connections.csv, line 8" in lines[0]
     assert "Traceback" not in out.stderr
     assert store_bytes(coach_home) == populated
+
+
+@pytest.mark.parametrize("offset", [5, 40, 120, 300])
+def test_damaged_deflate_stream(tmp_path: Path, offset: int) -> None:
+    """zlib errors inside a member (found by fuzzing) are import errors, not tracebacks."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(FIX / "linkedin" / "messages.csv", "messages.csv")
+        info = zf.getinfo("messages.csv")
+    data = bytearray(archive.read_bytes())
+    start = info.header_offset + 30 + len(info.filename)
+    for i in range(start + offset, start + offset + 6):
+        data[i] ^= 0xA5
+    archive.write_bytes(bytes(data))
+    assert "export.zip:messages.csv" in import_fails(archive)

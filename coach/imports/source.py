@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,6 +19,10 @@ from coach.errors import ImportFailed
 
 # Big enough for real exports, small enough that a hostile zip cannot fill the memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# What a damaged zip raises: bad headers, bad compressed data, an unknown version or method,
+# an encrypted member (RuntimeError), a missing member (KeyError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError, KeyError,
+               NotImplementedError, RuntimeError)
 
 
 def failed(file: str, line: int | None, reason: str) -> ImportFailed:
@@ -48,7 +54,7 @@ class Bundle:
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = [i.filename for i in zf.infolist() if not i.is_dir()]
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            except (*_ZIP_ERRORS, OSError) as exc:
                 raise failed(path.name, None, f"the zip file is damaged or truncated ({exc})") from None
             return cls(path, tuple(sorted(names)))
         if path.suffix.lower() == ".zip":
@@ -82,7 +88,7 @@ class Bundle:
                     data = zf.read(member)
         except ImportFailed:
             raise
-        except (zipfile.BadZipFile, EOFError, ValueError, KeyError, NotImplementedError) as exc:
+        except _ZIP_ERRORS as exc:
             raise failed(self.display(member), None, f"cannot unpack it ({exc})") from None
         except OSError as exc:
             raise failed(self.display(member), None, f"cannot read it ({exc.strerror or exc})") from None
