@@ -413,3 +413,12 @@ async def test_coach_refuses_a_model_the_server_does_not_list() -> None:
 async def test_coach_without_endpoint_raises_llm_error() -> None:
     with pytest.raises(LLMError):
         await LLMCoach().coach("hi", None, None, CheckResult())
+
+
+async def test_coach_accepts_an_ollama_name_without_its_tag() -> None:
+    def chat(body: dict[str, Any]) -> httpx.Response:
+        assert body["model"] == "llama3.2:latest"
+        return httpx.Response(200, json=_completion(orjson.dumps(GOOD).decode()))
+
+    outcome = await _run(_coach(_server(chat, models=("llama3.2:latest",)), model="llama3.2"))
+    assert outcome.result.engine == "llm:llama3.2:latest"

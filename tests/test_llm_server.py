@@ -234,6 +234,8 @@ def test_cli_models_and_doctor(
     code, out, err = _main(capsys, "doctor", "--json")
     engine = json.loads(out)["engine"]
     assert engine["endpoint"] == llama.base_url and engine["source"] == "COACH_ENDPOINT"
+    assert engine["engine"] == f"llm:{MODEL_NAME}"
+    assert engine["status"] == f"ok, serves: {MODEL_NAME}"
 
 
 def test_cli_models_unreachable_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,15 +56,48 @@ def describe_engine(settings: object) -> dict[str, object]:
     report: dict[str, object] = {"engine": "offline", "why": choice.reason}
     llm = choice.coach
     if llm is not None and llm.endpoint is not None:
-        report["engine"] = f"llm:{llm.model}" if llm.model else "llm"
+        status, models = _reachability(llm)
+        model = llm.model or (models[0] if models else "")
+        usable = status.startswith("ok")
+        report["engine"] = f"llm:{model}" if usable else "offline (the LLM endpoint is not usable)"
         report["endpoint"] = llm.endpoint.base_url
-        report["model"] = llm.model or "(the first one the server lists)"
+        report["model"] = model or "(the first one the server lists)"
         report["source"] = llm.endpoint.source
+        report["status"] = status
     found = probe_local()
     report["found_locally"] = [
         f"{h.name} at {h.base_url}: {', '.join(h.models[:5])}" for h in found
     ]
     return report
+
+
+def _reachability(llm: object) -> tuple[str, list[str]]:
+    """Ask the endpoint for its models, briefly: ("ok, serves: ...", models) or what went wrong."""
+    import asyncio
+
+    from coach.errors import LLMError
+    from coach.llm.engine import LLMCoach
+
+    if not isinstance(llm, LLMCoach) or llm.client is None or llm.endpoint is None:
+        return "unknown", []
+    llm.endpoint.connect_timeout = min(llm.endpoint.connect_timeout, 1.0)
+    llm.endpoint.read_timeout = min(llm.endpoint.read_timeout, 3.0)
+    client = llm.client
+
+    async def ask() -> list[str]:
+        try:
+            return await client.list_models()
+        finally:
+            await client.aclose()
+
+    try:
+        models = asyncio.run(ask())
+    except LLMError as exc:
+        return f"not usable: {exc.one_line()}", []
+    if llm.model and models and llm.model not in models:
+        listed = ", ".join(models[:5])
+        return f"not usable: it does not serve {llm.model}; it serves: {listed}", models
+    return f"ok, serves: {', '.join(models[:5]) or 'no models listed'}", models
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

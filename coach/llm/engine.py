@@ -104,6 +104,8 @@ class LLMCoach:
                         "Pass --model NAME or set model in the endpoint's config.",
                     )
                 self.model = served[0]
+            elif served and self.model not in served and f"{self.model}:latest" in served:
+                self.model = f"{self.model}:latest"  # Ollama lists tags; people type the name
             elif served and self.model not in served:
                 raise LLMModelNotFound(
                     f"{url} does not serve the model '{self.model}'; it serves: "
