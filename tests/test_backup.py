@@ -65,6 +65,8 @@ def test_backup_round_trips_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     raw = json.loads(out.read_text(encoding="utf-8"))
     assert raw["format"] == "coach-backup" and raw["schema_version"] >= 1
     assert len(raw["contacts"]) == 10 and len(raw["history"]) == 6 and len(raw["mutes"]) == 2
+    assert raw["drafts_included"] is True
+    assert [(d["slot"], d["text"]) for d in raw["drafts"]] == [("compose", "Hi Dana")]
 
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "fresh"))
     assert main(["import", "--all", str(out)]) == 0
@@ -146,12 +148,14 @@ def test_forget_deletes_everything_about_them(capsys: pytest.CaptureFixture[str]
     assert main(["forget", dana.id, "--yes", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["forgot"] == dana.id and out["history"] == 5 and out["mutes"] == 1
+    assert out["drafts"] == 1
     with open_store() as store:
         assert store.get_contact(dana.id) is None
         assert store.count_checks(contact_id=dana.id) == 0
         assert store.count_checks() == 1  # the check about nobody stays
         assert [m.rule for m in store.list_mutes(dana.id)] == ["exclamation"]
         assert store.count_contacts() == others
+        assert store.get_draft("compose") is None
     data = json.dumps(_data())
     assert dana.id not in data
 

@@ -131,6 +131,15 @@ class Store:
             )
         return contact
 
+    def update_contacts(self, contacts: Iterable[Contact]) -> int:
+        """Update many contacts in one transaction (imports): all of them or none."""
+        n = 0
+        with self._people.transaction():
+            for contact in contacts:
+                self.update_contact(contact)
+                n += 1
+        return n
+
     def log_interaction(self, contact_id: str, interaction: Interaction) -> Contact:
         with self._people.transaction():  # read-modify-write under one lock
             contact = self.get_contact(contact_id)
@@ -295,6 +304,10 @@ class Store:
 
     def delete_draft(self, slot: str) -> None:
         self._people.table("drafts").remove(Query().slot == slot)
+
+    def list_drafts(self) -> list[dict[str, Any]]:
+        """Every saved draft (for the backup, and for forgetting a person's drafts)."""
+        return [dict(d) for d in self._people.table("drafts").all()]
 
 
 def open_store(root: Path | None = None) -> Store:
