@@ -11,14 +11,14 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def _it(direction: str, days_ago: float, text: str = "", channel: str = "public_reply") -> Interaction:
-    return Interaction(direction=direction, at=NOW - timedelta(days=days_ago), channel=channel,  # type: ignore[arg-type]
+    return Interaction(direction=direction, at=NOW - timedelta(days=days_ago), channel=channel,
                        text=text)
 
 
 def stranger_dana(**kw: object) -> Contact:
     return Contact(name="Dana Reyes", preferred_name="Dana", context="personal",
                    interactions=[_it("out", 3, "Thanks for trying it!"), _it("in", 2, "Love it!")],
-                   **kw)  # type: ignore[arg-type]
+                   **kw)
 
 
 def friend_dana() -> Contact:
@@ -40,7 +40,7 @@ def test_personal_question_to_a_new_contact_cites_what_they_shared() -> None:
     assert flag.evidence == "Dana has shared nothing about family; you have exchanged 2 messages"
     assert "social penetration" in flag.source or "uncertainty reduction" in flag.source
     assert r.verdict in ("revise", "hold")
-    assert "how are your kids doing?" == "Hi Dana, how are your kids doing?"[flag.start : flag.end]
+    assert "Hi Dana, how are your kids doing?"[flag.start : flag.end] == "how are your kids doing?"
 
 
 def test_same_question_to_a_friend_who_shared_family_is_fine() -> None:

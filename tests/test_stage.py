@@ -15,10 +15,10 @@ def _contact(pattern: str, channel: str = "public_reply", **kw: object) -> Conta
     """`pattern` like "oioi": o = you wrote, i = they wrote, one day apart, oldest first."""
     its = [
         Interaction(direction="out" if c == "o" else "in", at=NOW - timedelta(days=len(pattern) - n),
-                    channel=channel, text="?" if c == "o" else "ok")  # type: ignore[arg-type]
+                    channel=channel, text="?" if c == "o" else "ok")
         for n, c in enumerate(pattern)
     ]
-    return Contact(name="Dana Reyes", preferred_name="Dana", interactions=its, **kw)  # type: ignore[arg-type]
+    return Contact(name="Dana Reyes", preferred_name="Dana", interactions=its, **kw)
 
 
 def test_no_two_way_exchange_is_a_stranger() -> None:
