@@ -33,6 +33,15 @@ INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2}
 DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 # Vocabulary features: single words and adjacent word pairs.
 VOCAB_PREFIXES = ("w:", "b:")
+# Hand-set, in intimacy's raw units (-1..1), for what rated questions cannot teach: an
+# endearment ("hun"), the writer's own feelings (scaled by how sure the disclosure model is),
+# and a question about a sensitive topic in the reader's own life ("your salary").
+PRIORS = {
+    "note": "hand-set, not fitted: the question data has almost no endearments or disclosures",
+    "endearment": 0.2,
+    "emotional_disclosure": 0.25,
+    "sensitive_question": 0.15,
+}
 # Weights smaller than this are dropped from the file: they move no score visibly.
 PRUNE = 0.005
 
@@ -80,6 +89,16 @@ def load_politeness(data: Path, community: str = "wikipedia", binary: bool = Tru
                 texts.append(row["Request"])
                 labels.append(float(row["Normalized Score"]))
     return Rated(texts, labels)
+
+
+def load_politeness_table(data: Path, community: str) -> list[tuple[str, float, int]]:
+    """Every row as (text, normalized score, binary +1 / 0 / -1)."""
+    path = _need(data / "stanford-politeness" / f"{community}.binary.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            (row["Request"], float(row["Normalized Score"]), int(row["Binary"]))
+            for row in csv.DictReader(fh)
+        ]
 
 
 def load_intimacy(data: Path, *names: str) -> Rated:
@@ -172,17 +191,77 @@ def fit_linear(
     return {"kind": kind, "bias": round(bias, 4), "weights": ordered}
 
 
-def fit_courtesy(texts: Sequence[str], labels: Sequence[float], **params: Any) -> dict[str, Any]:
-    """Logistic model of P(polite) on the quartile set (labels 1 polite, 0 impolite)."""
+def fit_courtesy(
+    texts: Sequence[str], labels: Sequence[float], calib: Rated | None = None, **params: Any
+) -> dict[str, Any]:
+    """Logistic model on the quartile set (labels 1 polite, 0 impolite).
+
+    With `calib` (every rated request, normalized scores), the log-odds are then rescaled
+    (Platt) so the score reads as P(readers rate it above the average request), also for the
+    middle half the quartile model never saw. Rescaling keeps the model one linear sum.
+    """
     p = {**COURTESY, **params}
-    return fit_linear([politeness_feats(t) for t in texts], labels, kind="logistic", **p)
+    spec = fit_linear([politeness_feats(t) for t in texts], labels, kind="logistic", **p)
+    if calib is not None:
+        a, b = platt(calib, p)
+        spec["weights"] = {k: round(v * a, 4) for k, v in spec["weights"].items()}
+        spec["bias"] = round(spec["bias"] * a + b, 4)
+        spec["platt"] = {"a": round(a, 4), "b": round(b, 4)}
+    return spec
 
 
-def fit_intimacy(texts: Sequence[str], labels: Sequence[float], **params: Any) -> dict[str, Any]:
-    """Ridge regression on the -1..1 intimacy ratings."""
+def platt(calib: Rated, params: dict[str, Any], folds: int = 5) -> tuple[float, float]:
+    """Scale a, shift b so sigmoid(a*z + b) ~ P(score > 0), from out-of-fold log-odds z."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    from coach.analysis.linear import model_from_dict
+
+    scores = np.asarray(calib.labels)
+    q25, q75 = np.quantile(scores, [0.25, 0.75])
+    fds = [politeness_feats(t) for t in calib.texts]
+    z = np.zeros(len(fds))
+    for tr, te in KFold(folds, shuffle=True, random_state=0).split(fds):
+        quart = [i for i in tr if scores[i] >= q75 or scores[i] <= q25]
+        spec = fit_linear(
+            [fds[i] for i in quart],
+            [1.0 if scores[i] >= q75 else 0.0 for i in quart],
+            kind="logistic",
+            **params,
+        )
+        model = model_from_dict("fold", spec)
+        z[te] = [model.raw(fds[i]) for i in te]
+    lr = LogisticRegression(C=1e6).fit(z[:, None], (scores > 0).astype(int))
+    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def fit_intimacy(
+    texts: Sequence[str], labels: Sequence[float], scale: bool = False, **params: Any
+) -> dict[str, Any]:
+    """Ridge regression on the -1..1 intimacy ratings.
+
+    With `scale`, also the app's 0..1 mapping: out-of-fold predictions at the 10th percentile
+    map to 0 (plainly impersonal) and at the 99th to 1 (as intimate as the data gets).
+    """
     p = {**INTIMACY, **params}
-    spec = fit_linear([personal_feats(t) for t in texts], labels, kind="linear", **p)
+    fds = [personal_feats(t) for t in texts]
+    spec = fit_linear(fds, labels, kind="linear", **p)
     spec.update({"lo": -1.0, "hi": 1.0})
+    if scale:
+        import numpy as np
+        from sklearn.model_selection import KFold
+
+        from coach.analysis.linear import model_from_dict
+
+        y = np.asarray(labels)
+        z = np.zeros(len(fds))
+        for tr, te in KFold(5, shuffle=True, random_state=0).split(fds):
+            fold = fit_linear([fds[i] for i in tr], y[tr].tolist(), kind="linear", **p)
+            model = model_from_dict("fold", fold)
+            z[te] = [model.raw(fds[i]) for i in te]
+        lo, hi = np.percentile(z, [10, 99])
+        spec.update({"lo": round(float(lo), 4), "hi": round(float(hi), 4)})
     return spec
 
 
@@ -194,6 +273,7 @@ def fit_disclosure(texts: Sequence[str], labels: Sequence[float], **params: Any)
 def calibrate(data: Path) -> dict[str, Any]:
     """Every model, fitted on the tuning parts only."""
     wiki = load_politeness(data, "wikipedia")
+    wiki_all = load_politeness(data, "wikipedia", binary=False)
     inti = load_intimacy(data, "final_train.txt", "final_val.txt")
     emo = load_claff(data, "train", "Emotional_disclosure")
     info = load_claff(data, "train", "Information_disclosure")
@@ -203,12 +283,13 @@ def calibrate(data: Path) -> dict[str, Any]:
             "Fitted by `python -m coach.analysis.calibrate` on the tuning parts only: Stanford "
             "politeness (Wikipedia quartiles), question intimacy (train+val), CL-Aff OffMyChest "
             "(training set). Each model: score = bias + sum(weight * feature); courtesy and "
-            "disclosure take the sigmoid, intimacy maps -1..1 onto 0..1."
+            "disclosure take the sigmoid; intimacy adds the priors and maps lo..hi onto 0..1."
         ),
+        "priors": PRIORS,
         "settings": {"courtesy": COURTESY, "intimacy": INTIMACY, "disclosure": DISCLOSURE},
         "models": {
-            "courtesy": fit_courtesy(wiki.texts, wiki.labels),
-            "intimacy": fit_intimacy(inti.texts, inti.labels),
+            "courtesy": fit_courtesy(wiki.texts, wiki.labels, calib=wiki_all),
+            "intimacy": fit_intimacy(inti.texts, inti.labels, scale=True),
             "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
             "disclosure_informational": fit_disclosure(info.texts, info.labels),
         },

@@ -57,7 +57,8 @@ def analyse_courtesy(text: str) -> CourtesyResult:
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
-    score, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
+    z, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
+    score = model.to_score(z)
     markers = [
         Span(h.start, h.end, h.kind, h.text) for h in strategies.hits if h.kind in MARKER_KINDS
     ]

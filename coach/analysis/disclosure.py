@@ -26,11 +26,13 @@ def analyse_disclosure(text: str) -> DisclosureResult:
     named = pf.named()
     emo = get_model("disclosure_emotional")
     info = get_model("disclosure_informational")
-    emo_score, emo_sig = emo.explain_text(named, pf.tokens)
-    info_score, info_sig = info.explain_text(named, pf.tokens)
+    emo_z, emo_sig = emo.explain_text(named, pf.stems)
+    info_z, info_sig = info.explain_text(named, pf.stems)
     # The strongest few of each: enough to say why, without hundreds of tiny word weights.
     signals = {f"emotional:{k}": v for k, v in list(emo_sig.items())[:8]}
     signals.update({f"informational:{k}": v for k, v in list(info_sig.items())[:8]})
     return DisclosureResult(
-        emotional=round(emo_score, 4), informational=round(info_score, 4), signals=signals
+        emotional=round(emo.to_score(emo_z), 4),
+        informational=round(info.to_score(info_z), 4),
+        signals=signals,
     )

@@ -1,15 +1,16 @@
-"""Intimacy: how personal a message is on its own (Pei & Jurgens 2020's scale, mapped to 0..1).
+"""Intimacy: how personal a message is on its own, 0 (impersonal) .. 1 (only said to someone close).
 
-A ridge model over sensitive-topic words, who the message is about, personal questions,
-endearments and a small vocabulary, fitted on rated questions (see `calibrate.py`).
+A ridge model over sensitive-topic words (and whose life they are about), personal questions and
+a small vocabulary, fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`). Two hand-set
+priors add what questions cannot teach: endearments and emotional self-disclosure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.analysis.linear import get_model
-from coach.analysis.personal import find_personal, personal_features
+from coach.analysis.linear import get_model, load_priors
+from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
 
@@ -17,16 +18,48 @@ MAX_SCORED_CHARS = 20_000
 @dataclass(slots=True)
 class IntimacyResult:
     score: float  # 0..1
-    signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution
+    signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution (raw units)
 
 
 def intimacy_raw(text: str) -> float:
-    """The model's prediction on the data's own -1..1 scale (for benchmarks)."""
-    return get_model("intimacy").raw(personal_features(find_personal(text[:MAX_SCORED_CHARS])))
+    """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
+    pf = find_personal(text[:MAX_SCORED_CHARS])
+    return get_model("intimacy").explain_text(pf.named(), pf.stems)[0]
 
 
 def analyse_intimacy(text: str) -> IntimacyResult:
     pf = find_personal(text[:MAX_SCORED_CHARS])
     model = get_model("intimacy")
-    score, signals = model.explain_text(pf.named(), pf.tokens)
-    return IntimacyResult(score=round(score, 4), signals=signals)
+    z, signals = model.explain_text(pf.named(), pf.stems)
+    z += _priors(pf, signals)
+    return IntimacyResult(score=round(model.to_score(z), 4), signals=signals)
+
+
+# Asking about these in *their* life is personal whatever the Reddit ratings say about the
+# topic in general ("what's your salary?" vs "how do salaries work?").
+_SENSITIVE_ASKED = tuple(
+    "your:" + t
+    for t in ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
+)
+
+
+def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
+    """Hand-set additions (weights.json "priors"), each shown as its own signal."""
+    priors = load_priors()
+    extra = 0.0
+    if pf.endearments:
+        extra += priors.get("endearment", 0.0)
+        signals["prior:endearment"] = priors.get("endearment", 0.0)
+    asked = [k for k in _SENSITIVE_ASKED if pf.features.get(k)]
+    if asked and pf.features.get("question"):
+        share = priors.get("sensitive_question", 0.0)
+        extra += share
+        signals["prior:sensitive_question"] = share
+    if pf.features.get("first_person"):
+        emo = get_model("disclosure_emotional")
+        p = emo.to_score(emo.explain_text(pf.named(), pf.stems)[0])
+        if p > 0.5:
+            share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
+            extra += share
+            signals["prior:emotional_disclosure"] = share
+    return extra

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Contributions smaller than this are summed into one "other words" signal.
 SIGNAL_FLOOR = 0.05
@@ -65,7 +66,7 @@ class LinearModel:
     def explain_text(
         self, named: dict[str, float], tokens: list[str], pairs: bool = False
     ) -> tuple[float, dict[str, float]]:
-        """Like `explain` over `named` plus word ("w:") and word-pair ("b:") presence features.
+        """The raw sum and its contributions over `named` plus word ("w:") and pair ("b:") features.
 
         Same sum as building every "w:..." key, without making strings for words the model
         does not know (most of them): the hot path of every check.
@@ -97,7 +98,7 @@ class LinearModel:
                         z += wk
                         items.append((key, wk))
                 prev = tok
-        return self.to_score(z), _readable(items)
+        return z, _readable(items)
 
     def __post_init__(self) -> None:
         self._words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
@@ -146,10 +147,21 @@ def sigmoid(z: float) -> float:
 
 
 @cache
+def _load_doc(path: Path = WEIGHTS_PATH) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+@cache
 def load_models(path: Path = WEIGHTS_PATH) -> dict[str, LinearModel]:
     """All models in the weights file, by name. Read once, on first use."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    return {name: model_from_dict(name, spec) for name, spec in doc["models"].items()}
+    return {name: model_from_dict(name, spec) for name, spec in _load_doc(path)["models"].items()}
+
+
+def load_priors(path: Path = WEIGHTS_PATH) -> dict[str, float]:
+    """Hand-set weights for what the rated data cannot teach (see the file's "priors" note)."""
+    priors = _load_doc(path).get("priors", {})
+    return {k: float(v) for k, v in priors.items() if k != "note"}
 
 
 def model_from_dict(name: str, spec: dict[str, object]) -> LinearModel:

@@ -7,6 +7,7 @@ text is about (I / you / we) and how it asks. One combined pattern, one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coach.analysis import lexicon as lx
 from coach.analysis.matcher import Hit, PhraseMatcher, words_of
@@ -41,6 +42,7 @@ class PersonalFeatures:
     endearments: list[Hit] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)  # the word features: crude suffix-stripped
 
     def named(self) -> dict[str, float]:
         """The named (non-vocabulary) features that are on."""
@@ -57,10 +59,12 @@ def find_personal(text: str) -> PersonalFeatures:
         else:
             out.topics.append(h)
         feats["endearment" if h.kind == "endearment" else "topic:" + h.kind] = 1.0
-    if out.topics:
-        feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
     tokens = [w for _, w in words]
     out.tokens = tokens
+    out.stems = [stem(t) for t in tokens]
+    if out.topics:
+        feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
+        _owners(out.topics, words, tokens, feats)
     counts = lx.count_classes(tokens)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
@@ -82,9 +86,44 @@ def find_personal(text: str) -> PersonalFeatures:
     return out
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Strip one common suffix ("cheated" -> "cheat"): fewer, better-fitted word weights."""
+    for suf in _SUFFIXES:
+        if len(word) > len(suf) + 2 and word.endswith(suf):
+            return word[: -len(suf)]
+    return word
+
+
+# Whose life a topic word is about: the words just before it ("your mom", "my salary").
+_OWNER_WINDOW = 3
+_YOURS = frozenset({"you", "your", "yours", "you're", "ur", "u", "yourself"})
+_MINE = frozenset({"i", "my", "me", "mine", "i'm", "i've", "our", "myself", "im"})
+
+
+def _owners(
+    topics: list[Hit], words: list[tuple[int, str]], tokens: list[str], feats: dict[str, float]
+) -> None:
+    index = {start: i for i, (start, _) in enumerate(words)}
+    for h in topics:
+        i = index.get(h.start)
+        if i is None:
+            continue
+        before = tokens[max(0, i - _OWNER_WINDOW) : i]
+        if any(t in _YOURS for t in before):
+            feats["your_topic"] = 1.0
+            feats["your:" + h.kind] = 1.0
+        elif any(t in _MINE for t in before):
+            feats["my_topic"] = 1.0
+            feats["my:" + h.kind] = 1.0
+
+
 def personal_features(pf: PersonalFeatures) -> dict[str, float]:
     """The model's input: personal features plus one presence feature per known word."""
     feats = pf.named()
-    for tok in set(pf.tokens):
+    for tok in set(pf.stems):
         feats["w:" + tok] = 1.0
     return feats
