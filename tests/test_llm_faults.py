@@ -422,3 +422,28 @@ async def test_coach_accepts_an_ollama_name_without_its_tag() -> None:
 
     outcome = await _run(_coach(_server(chat, models=("llama3.2:latest",)), model="llama3.2"))
     assert outcome.result.engine == "llm:llama3.2:latest"
+
+
+async def test_reply_cut_at_max_tokens_is_not_repaired() -> None:
+    calls: list[int] = []
+
+    def chat(body: dict[str, Any]) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(200, json=_completion('{"coaching": "Thanks for', finish="length"))
+
+    with pytest.raises(LLMBadReply) as err:
+        await _run(_coach(_server(chat)))
+    assert "cut off at max_tokens" in err.value.message and "max_tokens" in err.value.hint
+    assert len(calls) == 1
+
+
+async def test_elapsed_includes_the_llm() -> None:
+    def chat(body: dict[str, Any]) -> httpx.Response:
+        return httpx.Response(200, json=_completion(orjson.dumps(GOOD).decode()))
+
+    coach = _coach(_server(chat))
+    try:
+        outcome = await coach.coach("Thanks!", None, None, CheckResult(elapsed_ms=2.0))
+    finally:
+        await coach.aclose()
+    assert outcome.result.elapsed_ms >= 2.0 + outcome.timings["llm_ms"] - 0.1

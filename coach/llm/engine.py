@@ -151,6 +151,7 @@ class LLMCoach:
                     on_delta(shown)
 
         reply_text = ""
+        finish: str | None = None
         tokens: dict[str, int] = {}
         timings: dict[str, float] = {}
         last_error: LLMError | None = None
@@ -167,6 +168,7 @@ class LLMCoach:
                 continue
             self._format = kind
             reply_text = reply.content
+            finish = reply.finish_reason
             _add_tokens(tokens, reply.usage)
             timings["llm_ms"] = reply.elapsed_ms
             if reply.first_token_ms is not None:
@@ -182,11 +184,20 @@ class LLMCoach:
         try:
             parsed = parse_reply(reply_text)
         except LLMBadReply as first_error:
-            parsed = await self._repair(messages, reply_text, first_error, tokens)
+            if finish == "length":
+                # Asking again would be cut off the same way.
+                raise LLMBadReply(
+                    f"The model's reply was cut off at max_tokens "
+                    f"({self.endpoint.max_tokens}) before it was complete. "
+                    "Your draft and the offline result are kept.",
+                    "Raise max_tokens for this endpoint in the config.",
+                ) from first_error
+            parsed = await self._repair(messages, reply_text, first_error, tokens, len(draft))
 
         result = merge(offline, parsed, draft, model)
         total_ms = (time.perf_counter() - started) * 1000
         timings["total_ms"] = total_ms
+        result.elapsed_ms = round(offline.elapsed_ms + total_ms, 1)
         return LLMOutcome(
             result=result,
             coaching=parsed.coaching,
@@ -203,6 +214,7 @@ class LLMCoach:
         reply_text: str,
         error: LLMBadReply,
         tokens: dict[str, int],
+        draft_len: int,
     ) -> LLMReply:
         """One more request: show the model its reply and what was wrong with it."""
         assert self.client is not None
@@ -218,7 +230,7 @@ class LLMCoach:
         kind = self._format or "text"
         try:
             reply = await self.client.chat(
-                repair, response_format=response_format(kind, len(reply_text))
+                repair, response_format=response_format(kind, draft_len)
             )
         except UnsupportedFormat:
             reply = await self.client.chat(repair)
