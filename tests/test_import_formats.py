@@ -243,3 +243,10 @@ def test_cli_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
     bar = progress_bar()
     bar("LinkedIn connections", 10, 10)
     assert "[##############################] 100%" in capsys.readouterr().err
+
+
+def test_linkedin_owner_from_profile_csv() -> None:
+    """One conversation, two people: only Profile.csv can say which one is you."""
+    people = run_import(FIX / "linkedin_two_people")
+    assert set(people) == {"Ari Zed"}
+    assert [i.direction for i in people["Ari Zed"].interactions] == ["out", "in"]

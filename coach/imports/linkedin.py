@@ -185,7 +185,7 @@ def _messages(
         msgs.append(_Msg(row.line, row.get("CONVERSATION ID"), (sender, row.get("FROM")),
                          recipients, at, body))
     progress("LinkedIn messages", total, total)
-    owner = _owner(msgs, connections)
+    owner = _owner(msgs, connections, _profile_name(bundle))
     people: dict[str, Person] = {}
 
     def person(slug: str, name: str, line: int) -> Person:
@@ -218,10 +218,25 @@ def _messages(
     return list(people.values())
 
 
-def _owner(msgs: list[_Msg], connections: set[str]) -> str | None:
-    """You: in the most conversations, preferring someone who is not one of your connections."""
+def _profile_name(bundle: Bundle) -> str:
+    """Your own name, from the export's Profile.csv when it is there."""
+    member = None if bundle.is_single_file else bundle.find("Profile.csv")
+    if member is None:
+        return ""
+    display = bundle.display(member)
+    _, rows = read_csv(bundle.read_text(member), display,
+                       lambda cells: "First Name" in cells and "Last Name" in cells)
+    for row in rows:
+        return f"{row.get('First Name')} {row.get('Last Name')}".strip().casefold()
+    return ""
+
+
+def _owner(msgs: list[_Msg], connections: set[str], profile_name: str = "") -> str | None:
+    """You: named in Profile.csv; else in the most conversations, preferring a non-connection."""
     seen: dict[str, set[str]] = {}
     for m in msgs:
+        if profile_name and m.sender[1].casefold() == profile_name:
+            return m.sender[0]
         for slug in (m.sender[0], *(s for s, _ in m.recipients)):
             seen.setdefault(slug, set()).add(m.conversation)
     if not seen:
