@@ -6,11 +6,18 @@ when present and fall back to one call per item otherwise, so imports and restor
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from coach.models import CheckRecord, Contact, Mute
 from coach.store import Store
+
+
+def in_one_transaction(store: Store) -> contextlib.AbstractContextManager[Any]:
+    """The store's public transaction when it has one (all writes or none), else nothing."""
+    transaction = getattr(store, "transaction", None)
+    return transaction() if callable(transaction) else contextlib.nullcontext()
 
 
 def update_contacts(store: Store, contacts: Sequence[Contact]) -> None:

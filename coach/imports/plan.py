@@ -12,7 +12,7 @@ from typing import Any
 
 from coach.errors import UsageError
 from coach.imports import detect, google, linkedin, vcard, x_archive
-from coach.imports.bulk import update_contacts
+from coach.imports.bulk import in_one_transaction, update_contacts
 from coach.imports.merge import Change, plan_changes
 from coach.imports.people import Parsed
 from coach.imports.progress import Progress, no_progress
@@ -119,10 +119,11 @@ def apply_plan(store: Store, plan: ImportPlan) -> ImportPlan:
     if plan.applied:
         return plan
     new = [c.contact for c in plan.new]
-    if new:
-        store.add_contacts(new)
     merged = [c.contact for c in plan.merged]
-    if merged:
-        update_contacts(store, merged)
+    with in_one_transaction(store):
+        if new:
+            store.add_contacts(new)
+        if merged:
+            update_contacts(store, merged)
     plan.applied = True
     return plan
