@@ -250,3 +250,19 @@ def test_linkedin_owner_from_profile_csv() -> None:
     people = run_import(FIX / "linkedin_two_people")
     assert set(people) == {"Ari Zed"}
     assert [i.direction for i in people["Ari Zed"].interactions] == ["out", "in"]
+
+
+def test_x_archive_split_into_parts(tmp_path: Path) -> None:
+    import json
+
+    shutil.copytree(FIX / "x_archive", tmp_path / "x")
+    dm = tmp_path / "x" / "data" / "direct-messages.js"
+    convs = json.loads(dm.read_text(encoding="utf-8").split("=", 1)[1])
+    dm.write_text("window.YTD.direct_messages.part0 = " + json.dumps(convs[:1]), "utf-8")
+    (dm.parent / "direct-messages-part1.js").write_text(
+        "window.YTD.direct_messages.part1 = " + json.dumps(convs[1:]), "utf-8")
+    with open_store() as store:
+        plan = plan_import(store, tmp_path / "x")
+    assert {c.contact.name for c in plan.new} == {"Dana Reyes", "X user 2002", "X user 2003",
+                                                 "Kim Lee"}
+    assert any(f.endswith("direct-messages-part1.js") for f in plan.files)

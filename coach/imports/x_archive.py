@@ -20,6 +20,7 @@ from coach.models import Interaction
 
 SOURCE = "import:x"
 _PREFIX = re.compile(r"\A\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
+_PART = re.compile(r"-part(\d+)(?=\.js$)")
 _FILES = ("account.js", "direct-messages.js", "direct-messages-group.js", "tweets.js",
           "tweet.js", "follower.js", "following.js")
 
@@ -30,11 +31,14 @@ def looks_like_x(text_head: str) -> bool:
 
 def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     out = Parsed("x")
-    members = _members(bundle)
-    if not members:
+    parts = _members(bundle)
+    if not parts:
         raise failed(bundle.path.name, None, "no X archive data files (data/*.js)")
-    data = {name: _load(bundle, member) for name, member in members.items()}
-    out.files.extend(bundle.display(m) for m in members.values())
+    # Big archives split a file into parts (direct-messages-part1.js, ...): read them as one.
+    data = {name: [item for m in group for item in _load(bundle, m)]
+            for name, group in parts.items()}
+    members = {name: group[0] for name, group in parts.items()}  # named in shape errors
+    out.files.extend(bundle.display(m) for group in parts.values() for m in group)
     owner_id, owner_handle = _account(data.get("account.js"), bundle, members)
     people: dict[str, Person] = {}
     names = _known_names(data)
@@ -87,17 +91,26 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     return out
 
 
-def _members(bundle: Bundle) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _members(bundle: Bundle) -> dict[str, list[str]]:
+    """Canonical file name -> its members (the file and any -partN siblings), in order."""
     if bundle.is_single_file:
-        name = PurePosixPath(bundle.members[0]).name.casefold()
-        return {name: bundle.members[0]} if name in _FILES else {"direct-messages.js":
-                                                                 bundle.members[0]}
-    for name in _FILES:
-        member = bundle.find(name)
-        if member:
-            found[name] = member
+        name = _canonical(PurePosixPath(bundle.members[0]).name)
+        return {name if name in _FILES else "direct-messages.js": [bundle.members[0]]}
+    found: dict[str, list[str]] = {}
+    for member in sorted(bundle.members, key=lambda m: (_part_number(m), m)):
+        name = _canonical(PurePosixPath(member).name)
+        if name in _FILES:
+            found.setdefault(name, []).append(member)
     return found
+
+
+def _canonical(basename: str) -> str:
+    return _PART.sub("", basename.casefold())
+
+
+def _part_number(member: str) -> int:
+    m = _PART.search(PurePosixPath(member).name.casefold())
+    return int(m.group(1)) if m else 0
 
 
 def _load(bundle: Bundle, member: str) -> list[Any]:
