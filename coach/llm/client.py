@@ -19,26 +19,18 @@ import orjson
 
 from coach.llm.endpoints import Endpoint
 from coach.llm.errors import (
-    LLMAuthError,
+    KEPT,
     LLMBadReply,
-    LLMContextExceeded,
-    LLMModelNotFound,
     LLMRateLimited,
     LLMReplyTooLarge,
-    LLMServerError,
-    LLMTimeout,
-    LLMUnreachable,
+    status_error,
+    transport_error,
 )
 from coach.llm.sse import SSEParser
 
 MAX_REPLY_BYTES = 2 * 1024 * 1024  # a coaching reply is a few KB; anything near this is not one
 MAX_ERROR_BYTES = 64 * 1024
 RETRY_WAIT_CAP = 30.0  # never sleep longer than this for one Retry-After
-KEPT = "Your draft and the offline result are kept."
-
-
-class UnsupportedFormat(LLMBadReply):
-    """The server rejected `response_format`; the caller falls back to a simpler one."""
 
 
 @dataclass(slots=True)
@@ -49,20 +41,6 @@ class ChatReply:
     usage: dict[str, int] = field(default_factory=dict)
     elapsed_ms: float = 0.0
     first_token_ms: float | None = None
-
-
-def _error_message(body: bytes) -> str:
-    """The server's own words, from `{"error": {"message": ...}}` or the raw text."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return body[:300].decode("utf-8", "replace").strip()
-    if isinstance(data, dict):
-        err = data.get("error", data)
-        if isinstance(err, dict):
-            return str(err.get("message") or err.get("type") or err)[:300]
-        return str(err)[:300]
-    return str(data)[:300]
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -148,64 +126,6 @@ class ChatClient:
     def _url(self, path: str) -> str:
         return f"{self.endpoint.base_url}/{path}"
 
-    def _transport_error(self, exc: Exception) -> Exception:
-        url = self.endpoint.base_url
-        if isinstance(exc, httpx.ConnectTimeout):
-            return LLMTimeout(
-                f"Connecting to {url} took longer than {self.endpoint.connect_timeout:g} s. {KEPT}",
-                "Check that the server is running, or raise connect_timeout in the config.",
-            )
-        if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
-            return LLMTimeout(
-                f"{url} stopped answering for {self.endpoint.read_timeout:g} s. {KEPT}",
-                "The model may be loading or too slow; try again, or raise read_timeout.",
-            )
-        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-            return LLMBadReply(
-                f"The connection to {url} broke off before the reply was complete. {KEPT}",
-                "Try again; if it keeps happening, check the server's log.",
-            )
-        return LLMUnreachable(
-            f"Could not reach the LLM endpoint {url} ({type(exc).__name__}). {KEPT}",
-            "Start the server (e.g. `ollama serve`), check --endpoint, or use --offline.",
-        )
-
-    def _status_error(self, status: int, body: bytes, *, model: str = "") -> Exception:
-        url = self.endpoint.base_url
-        msg = _error_message(body)
-        low = msg.lower()
-        if status in (401, 403):
-            return LLMAuthError(
-                f"{url} refused the request (HTTP {status}: {msg or 'unauthorized'}). {KEPT}",
-                "Set the right key: COACH_API_KEY, or api_key in the endpoint's config.",
-            )
-        if "context" in low and any(w in low for w in ("exceed", "too long", "maximum", "length")):
-            return LLMContextExceeded(
-                f"The prompt is longer than the model's context ({msg}). {KEPT}",
-                "Shorten the draft or the contact's notes, or use a model with a longer context.",
-            )
-        if "model" in low and any(w in low for w in ("not found", "does not exist", "unknown")):
-            return LLMModelNotFound(
-                f"{url} does not serve the model '{model}' ({msg}). {KEPT}",
-                "Run `coach models` to see what it serves, then pass --model NAME.",
-            )
-        if status == 400 and any(w in low for w in ("response_format", "json_schema", "grammar")):
-            return UnsupportedFormat(f"{url} rejected the structured-output request: {msg}")
-        if status == 404:
-            return LLMServerError(
-                f"{url} has no OpenAI-compatible chat API (HTTP 404). {KEPT}",
-                "The endpoint should be the server's base URL ending in /v1.",
-            )
-        if status in (429, 503):
-            return LLMRateLimited(
-                f"{url} is busy (HTTP {status}) and still was after retrying. {KEPT}",
-                "Try again in a moment, or lower --concurrency.",
-            )
-        return LLMServerError(
-            f"{url} failed with HTTP {status}: {msg or 'no details'}. {KEPT}",
-            "Check the server's log; `coach doctor` shows the endpoint in use.",
-        )
-
     async def _read_bounded(self, response: httpx.Response, cap: int) -> bytes:
         chunks: list[bytes] = []
         size = 0
@@ -228,9 +148,9 @@ class ChatClient:
             response = await self._http().get(self._url("models"), headers=self.headers())
             body = await self._read_bounded(response, self.max_reply_bytes)
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc) from exc
+            raise transport_error(self.endpoint, exc) from exc
         if response.status_code >= 400:
-            raise self._status_error(response.status_code, body)
+            raise status_error(self.endpoint, response.status_code, body)
         try:
             data = orjson.loads(body)
             return [str(m["id"]) for m in data["data"] if isinstance(m, dict) and "id" in m]
@@ -304,13 +224,13 @@ class ChatClient:
                             )
                     elif status >= 400:
                         err = await self._read_bounded(response, MAX_ERROR_BYTES)
-                        raise self._status_error(status, err, model=self.endpoint.model)
+                        raise status_error(self.endpoint, status, err, model=self.endpoint.model)
                     elif stream:
                         return await self._read_stream(response, started, on_delta)
                     else:
                         return await self._read_json(response, started)
             except httpx.HTTPError as exc:
-                raise self._transport_error(exc) from exc
+                raise transport_error(self.endpoint, exc) from exc
             attempt += 1
             await asyncio.sleep(wait or 0.0)
 
@@ -337,7 +257,7 @@ class ChatClient:
                 raise TypeError("content is not text")
         except (KeyError, IndexError, TypeError, AttributeError) as exc:
             if isinstance(data, dict) and "error" in data:
-                raise self._status_error(500, raw, model=self.endpoint.model) from exc
+                raise status_error(self.endpoint, 500, raw, model=self.endpoint.model) from exc
             raise LLMBadReply(
                 f"The endpoint answered JSON that is not a chat completion. {KEPT}",
                 "Check that the endpoint is an OpenAI-compatible chat server.",
@@ -404,7 +324,7 @@ class ChatClient:
         if not isinstance(event, dict):
             raise LLMBadReply(f"The endpoint streamed an unexpected event. {KEPT}")
         if "error" in event:
-            raise self._status_error(500, data.encode(), model=self.endpoint.model)
+            raise status_error(self.endpoint, 500, data.encode(), model=self.endpoint.model)
         if event.get("usage"):
             reply.usage = _usage(event["usage"])
         if event.get("model"):

@@ -21,7 +21,7 @@ import httpx
 
 from coach.config import Settings, load_settings
 from coach.errors import CoachError, LLMError
-from coach.llm.client import ChatClient, UnsupportedFormat
+from coach.llm.client import ChatClient
 from coach.llm.endpoints import (
     LOCAL_SERVERS,
     Endpoint,
@@ -30,7 +30,7 @@ from coach.llm.endpoints import (
     normalize_base_url,
     probe_local,
 )
-from coach.llm.errors import LLMBadReply, LLMModelNotFound, LLMServerError
+from coach.llm.errors import LLMBadReply, LLMModelNotFound, LLMServerError, UnsupportedFormat
 from coach.llm.merge import merge
 from coach.llm.structured import FORMATS, CoachingStream, LLMReply, parse_reply, response_format
 from coach.models import CheckResult, Contact
@@ -229,9 +229,7 @@ class LLMCoach:
         ]
         kind = self._format or "text"
         try:
-            reply = await self.client.chat(
-                repair, response_format=response_format(kind, draft_len)
-            )
+            reply = await self.client.chat(repair, response_format=response_format(kind, draft_len))
         except UnsupportedFormat:
             reply = await self.client.chat(repair)
         _add_tokens(tokens, reply.usage)
