@@ -34,7 +34,76 @@ SPAN_DAYS = 3 * 365
 INSERTS = 200
 UPDATES = 100
 
-WORDS = ["thanks", "for", "the", "intro", "yesterday", "really", "enjoyed", "our", "chat", "about", "the", "launch", "and", "wanted", "to", "follow", "up", "on", "the", "pricing", "question", "you", "raised", "would", "you", "be", "open", "to", "a", "quick", "call", "next", "week", "no", "pressure", "at", "all", "if", "the", "timing", "is", "bad", "I", "know", "you", "mentioned", "your", "team", "is", "busy", "with", "the", "migration", "hope", "your", "daughter's", "recital", "went", "well", "and", "that", "the", "new", "place", "is", "settling", "in", "nicely"]
+WORDS = [
+    "thanks",
+    "for",
+    "the",
+    "intro",
+    "yesterday",
+    "really",
+    "enjoyed",
+    "our",
+    "chat",
+    "about",
+    "the",
+    "launch",
+    "and",
+    "wanted",
+    "to",
+    "follow",
+    "up",
+    "on",
+    "the",
+    "pricing",
+    "question",
+    "you",
+    "raised",
+    "would",
+    "you",
+    "be",
+    "open",
+    "to",
+    "a",
+    "quick",
+    "call",
+    "next",
+    "week",
+    "no",
+    "pressure",
+    "at",
+    "all",
+    "if",
+    "the",
+    "timing",
+    "is",
+    "bad",
+    "I",
+    "know",
+    "you",
+    "mentioned",
+    "your",
+    "team",
+    "is",
+    "busy",
+    "with",
+    "the",
+    "migration",
+    "hope",
+    "your",
+    "daughter's",
+    "recital",
+    "went",
+    "well",
+    "and",
+    "that",
+    "the",
+    "new",
+    "place",
+    "is",
+    "settling",
+    "in",
+    "nicely",
+]
 RULES = [
     ("too_fast", "warn", "You met 2 days ago; a call request usually comes after a few exchanges."),
     ("name_form", "warn", "They sign as 'Dana'; you wrote 'Danielle'."),
@@ -45,8 +114,18 @@ RULES = [
 ]
 
 
+_POOL: dict[tuple[int, int], list[str]] = {}
+
+
 def _text(rng: random.Random, lo: int, hi: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+    """Varied text, drawn from a pool so that generating 100k records stays quick."""
+    pool = _POOL.get((lo, hi))
+    if pool is None:
+        local = random.Random(lo * 1000 + hi)
+        pool = _POOL[(lo, hi)] = [
+            " ".join(local.choice(WORDS) for _ in range(local.randint(lo, hi))) for _ in range(400)
+        ]
+    return rng.choice(pool)
 
 
 def make_record(
@@ -153,13 +232,8 @@ def generate(root: Path, db_path: Path, n: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     with Store(root) as store:
         store._people.journal.bulk_insert("contacts", contacts)
-        by_week: dict[str, list[dict[str, Any]]] = {}
-        for doc in records:
-            created = datetime.fromisoformat(doc["created"])
-            by_week.setdefault(layout.shard_name(created), []).append(doc)
-        with store.history.db.transaction():
-            for week in sorted(by_week):
-                store.history.journal.bulk_insert(week, by_week[week])
+        store.history.add_docs(records)
+        weeks = len({layout.shard_name(datetime.fromisoformat(d["created"])) for d in records})
     t_store = time.perf_counter() - t0
     t0 = time.perf_counter()
     con = sqlite_open(db_path)
@@ -191,7 +265,7 @@ def generate(root: Path, db_path: Path, n: int) -> dict[str, Any]:
         "typical_contact_records": ranked[len(ranked) // 2][1],
         "heavy_contact": ranked[-1][0],
         "heavy_contact_records": ranked[-1][1],
-        "weeks": len(by_week),
+        "weeks": weeks,
         "store_mb": sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 1e6,
         "sqlite_mb": sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*")) / 1e6,
     }

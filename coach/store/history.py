@@ -1,13 +1,18 @@
-"""The check history, one TinyDB table per ISO week, read newest week first.
+"""The check history: one TinyDB table per ISO week, plus small bucket tables that say where things are.
 
-Listing the newest 50 reads only the newest week(s); one contact's history or one record by id
-reads only the weeks whose snapshot header (or the journal) names that contact or id; an
-unfiltered count adds up header counts without reading any records. Text search streams week by
-week.
+- `w2026-48`: the records of one week (a snapshot's index line lists id, contact and time per line).
+- `ixi-NN`: {"i": record id, "w": week}, bucketed by a hash of the id: finds a record by id.
+- `ixc-NN`: {"c": contact id, "w": week}, bucketed by the contact: finds a contact's weeks.
+A record and its two index entries are written in one journal line, so they never disagree.
+
+Listing the newest 50 reads the newest week's index, then only the 50 lines it needs; one contact's
+history reads one bucket, then only that contact's lines in the weeks it names; an unfiltered count
+adds up header counts. Filters on verdict or text stream week by week.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -20,10 +25,17 @@ from coach.store import layout
 from coach.store.tables import JournalDB
 
 Doc = dict[str, Any]
+BUCKETS = 64
+BY_ID = "ixi-"
+BY_CONTACT = "ixc-"
 
 
-def _created(doc: Doc) -> datetime:
-    return layout.as_utc(datetime.fromisoformat(doc["created"]))
+def _bucket(prefix: str, key: str) -> str:
+    return f"{prefix}{zlib.crc32(key.encode()) % BUCKETS:02d}"
+
+
+def _when(value: str) -> datetime:
+    return layout.as_utc(datetime.fromisoformat(value))
 
 
 def _to_doc(record: CheckRecord) -> Doc:
@@ -41,21 +53,64 @@ class History:
         self.db.close()
 
     # -- writes ------------------------------------------------------------------------------
+    def _index(self, week: str, doc: Doc) -> None:
+        self.db.table(_bucket(BY_ID, doc["id"])).insert({"i": doc["id"], "w": week})
+        contact = doc.get("contact_id")
+        if contact:
+            self.db.table(_bucket(BY_CONTACT, contact)).insert({"c": contact, "w": week})
+
     def add(self, record: CheckRecord) -> None:
         doc = _to_doc(record)
-        self.db.table(layout.shard_name(record.created)).insert(doc)
+        week = layout.shard_name(record.created)
+        with self.db.transaction():  # the record and its index entries: one journal line
+            self.db.table(week).insert(doc)
+            self._index(week, doc)
 
     def add_many(self, records: Iterable[CheckRecord]) -> int:
-        by_week: dict[str, list[Doc]] = defaultdict(list)
-        for record in records:
-            by_week[layout.shard_name(record.created)].append(_to_doc(record))
+        return self.add_docs(_to_doc(r) for r in records)
+
+    @staticmethod
+    def _tables_for(docs: Iterable[Doc]) -> dict[str, list[Doc]]:
+        """Week tables and index entries for many documents."""
+        tables: dict[str, list[Doc]] = defaultdict(list)
+        for doc in docs:
+            week = layout.shard_name(_when(doc["created"]))
+            tables[week].append(doc)
+            tables[_bucket(BY_ID, doc["id"])].append({"i": doc["id"], "w": week})
+            if doc.get("contact_id"):
+                tables[_bucket(BY_CONTACT, doc["contact_id"])].append(
+                    {"c": doc["contact_id"], "w": week}
+                )
+        return tables
+
+    def add_docs(self, docs: Iterable[Doc]) -> int:
+        """Bulk path (imports, benchmarks): one snapshot write per touched table."""
+        tables = self._tables_for(docs)
         with self.db.transaction():
-            for week, docs in sorted(by_week.items()):
-                self.journal.bulk_insert(week, docs)
-        return sum(len(d) for d in by_week.values())
+            for name, batch in sorted(tables.items()):
+                self.journal.bulk_insert(name, batch)
+        return sum(len(v) for k, v in tables.items() if layout.is_shard(k))
+
+    def replace_all(self, docs: Iterable[Doc]) -> int:
+        """Make the history exactly `docs` (upgrades): whole tables replaced, so re-running
+        after a crash gives the same result."""
+        tables = self._tables_for(docs)
+        with self.db.transaction():
+            for name in sorted(self.journal.table_names() - set(tables)):
+                self.journal.replace_table(name, {})
+            for name, batch in sorted(tables.items()):
+                self.journal.replace_table(name, {str(i): d for i, d in enumerate(batch, 1)})
+        return sum(len(v) for k, v in tables.items() if layout.is_shard(k))
+
+    def _weeks_of(self, prefix: str, field: str, key: str) -> set[str]:
+        docs = self.journal.docs(_bucket(prefix, key))
+        return {d["w"] for d in docs.values() if d.get(field) == key}
 
     def _find(self, check_id: str) -> tuple[str, int, Doc] | None:
-        for week in sorted(self.journal.locate("id", check_id), reverse=True):
+        weeks = self._weeks_of(BY_ID, "i", check_id)
+        if not weeks:  # not indexed (e.g. a hand-repaired file): look through every week
+            weeks = self.journal.locate("id", check_id)
+        for week in sorted(weeks, reverse=True):
             for key, doc in self.journal.lookup(week, "id", check_id).items():
                 return week, int(key), doc
         return None
@@ -65,6 +120,11 @@ class History:
             found = self._find(check_id)
             return found[2] if found else None
 
+    def _unindex(self, check_id: str, week: str) -> None:
+        # The contact's week entry may stay: it only makes that week a candidate, never a result.
+        q = Query()
+        self.db.table(_bucket(BY_ID, check_id)).remove((q.i == check_id) & (q.w == week))
+
     def update(self, record: CheckRecord) -> bool:
         doc = _to_doc(record)
         week = layout.shard_name(record.created)
@@ -72,12 +132,18 @@ class History:
             found = self._find(record.id)
             if found is None:
                 return False
-            old_week, doc_id, _old = found
+            old_week, doc_id, old = found
             if old_week == week:
                 self.db.table(week).replace_document(doc_id, doc)
+                if doc.get("contact_id") and doc.get("contact_id") != old.get("contact_id"):
+                    self.db.table(_bucket(BY_CONTACT, doc["contact_id"])).insert(
+                        {"c": doc["contact_id"], "w": week}
+                    )
             else:  # its time changed: move it, in the same journal line
                 self.db.table(old_week).remove_document(doc_id)
+                self._unindex(record.id, old_week)
                 self.db.table(week).insert(doc)
+                self._index(week, doc)
         return True
 
     def delete(self, check_id: str) -> bool:
@@ -85,14 +151,22 @@ class History:
             found = self._find(check_id)
             if found is None:
                 return False
-            self.db.table(found[0]).remove_document(found[1])
+            week, doc_id, _doc = found
+            self.db.table(week).remove_document(doc_id)
+            self._unindex(check_id, week)
         return True
 
     def delete_for_contact(self, contact_id: str) -> int:
+        """Forget one person's history, index entries included."""
         removed = 0
+        q = Query()
         with self.db.transaction():
-            for week in self.journal.locate("contact_id", contact_id):
-                removed += len(self.db.table(week).remove(Query().contact_id == contact_id))
+            for week in self._weeks_of(BY_CONTACT, "c", contact_id):
+                for key, doc in self.journal.lookup(week, "contact_id", contact_id).items():
+                    self.db.table(week).remove_document(int(key))
+                    self.db.table(_bucket(BY_ID, doc["id"])).remove(q.i == doc["id"])
+                    removed += 1
+            self.db.table(_bucket(BY_CONTACT, contact_id)).remove(q.c == contact_id)
         return removed
 
     # -- reads -------------------------------------------------------------------------------
@@ -100,49 +174,63 @@ class History:
         self, contact_id: str | None, since: datetime | None, until: datetime | None
     ) -> list[str]:
         """Week tables that can hold matches, newest first."""
-        names = [n for n in self.journal.table_names() if layout.is_shard(n)]
         if contact_id is not None:
-            holding = self.journal.locate("contact_id", contact_id)
-            names = [n for n in names if n in holding]
+            names = self._weeks_of(BY_CONTACT, "c", contact_id)
+        else:
+            names = {n for n in self.journal.table_names() if layout.is_shard(n)}
         if since or until:
             lo = layout.as_utc(since) if since else None
             hi = layout.as_utc(until) if until else None
-            kept = []
+            kept = set()
             for n in names:
                 start, end = layout.shard_bounds(n)
                 if (lo is None or end > lo) and (hi is None or start <= hi):
-                    kept.append(n)
+                    kept.add(n)
             names = kept
         return sorted(names, reverse=True)
 
     @staticmethod
     def _matcher(
-        contact_id: str | None,
-        verdict: str | None,
-        since: datetime | None,
-        until: datetime | None,
-        text: str | None,
+        verdict: str | None, since: datetime | None, until: datetime | None, text: str | None
     ) -> Callable[[Doc], bool] | None:
-        if not (contact_id or verdict or since or until or text):
+        if not (verdict or since or until or text):
             return None
         lo = layout.as_utc(since) if since else None
         hi = layout.as_utc(until) if until else None
         low = text.casefold() if text else None
 
         def match(d: Doc) -> bool:
-            if contact_id and d.get("contact_id") != contact_id:
-                return False
             if verdict and d["result"]["verdict"] != verdict:
                 return False
             if lo or hi:
-                created = _created(d)
-                if lo and created < lo:
-                    return False
-                if hi and created > hi:
+                created = _when(d["created"])
+                if (lo and created < lo) or (hi and created > hi):
                     return False
             return not (low and low not in d["draft"].casefold())
 
         return match
+
+    def _week_newest(self, week: str, contact_id: str | None, full: bool) -> Iterator[Doc]:
+        """One week's records, newest first (same instant: later insert first)."""
+        with self.journal.shared():
+            if contact_id is not None:
+                docs = self.journal.lookup(week, "contact_id", contact_id)
+                order = sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)))
+            elif full:
+                docs = self.journal.docs(week)
+                order = sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)))
+            else:  # order by the index, then read only the lines that get used
+                times = self.journal.field_values(week, "created")
+                order = sorted(times, key=lambda k: (_when(times[k]), int(k)))
+                docs = {}
+        order.reverse()
+        for start in range(0, len(order), 50):
+            chunk = order[start : start + 50]
+            if not full and contact_id is None:
+                docs = self.journal.fetch(week, chunk)
+            for k in chunk:
+                if k in docs:
+                    yield docs[k]
 
     def iter_newest(
         self,
@@ -154,19 +242,13 @@ class History:
         text: str | None = None,
     ) -> Iterator[Doc]:
         """Matching documents, newest first, reading one week at a time."""
-        match = self._matcher(contact_id, verdict, since, until, text)
+        match = self._matcher(verdict, since, until, text)
+        # Verdict and text need every document anyway; read those weeks whole.
+        full = bool(verdict or text)
         for week in self._weeks(contact_id, since, until):
-            with self.journal.shared():
-                if contact_id is not None:  # only that contact's lines, via the week's index
-                    docs = list(self.journal.lookup(week, "contact_id", contact_id).items())
-                else:
-                    docs = list(self.journal.docs(week).items())
-            if match is not None:
-                docs = [kv for kv in docs if match(kv[1])]
-            # Newest first; records created in the same instant keep insertion order reversed.
-            docs.sort(key=lambda kv: (_created(kv[1]), int(kv[0])), reverse=True)
-            for _key, doc in docs:
-                yield doc
+            for doc in self._week_newest(week, contact_id, full):
+                if match is None or match(doc):
+                    yield doc
 
     def newest(self, limit: int = 50, offset: int = 0, **filters: Any) -> list[Doc]:
         out: list[Doc] = []

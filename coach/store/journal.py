@@ -16,7 +16,7 @@ import os
 import secrets
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,7 @@ class JournalStorage(Storage):
         self._staged: list[Op] = []
         self._tx_next: dict[str, int] = {}
         self._paths: dict[str, str] = {}
+        self._change_cache: dict[str, tuple[tuple[int, int, int], bool, Docs]] = {}
         self._recheck_at = 0
 
     # -- TinyDB Storage API ----------------------------------------------------------------
@@ -260,7 +261,10 @@ class JournalStorage(Storage):
     def _record(self, op: Op, end: int) -> None:
         """Apply one committed op to what we know (and to the table, if it is in memory)."""
         kind, table, doc_id, doc = op
-        self._ops.setdefault(table, []).append((end, op))
+        # The journal copy is kept encoded: nothing can mutate it in place (TinyDB updates live
+        # documents in place), and bytes are smaller than dicts.
+        raw = orjson.dumps(doc) if doc is not None else None
+        self._ops.setdefault(table, []).append((end, [kind, table, doc_id, raw]))
         if kind in ("i", "u"):
             if doc_id > self._max_id.get(table, 0):
                 self._max_id[table] = doc_id
@@ -278,9 +282,10 @@ class JournalStorage(Storage):
 
     @staticmethod
     def _apply(docs: Docs, op: Op) -> None:
+        """Apply one op; its doc is a dict (staged or freshly decoded) or bytes (journal copy)."""
         kind, _table, doc_id, doc = op
         if kind in ("i", "u"):
-            docs[str(doc_id)] = doc
+            docs[str(doc_id)] = orjson.loads(doc) if isinstance(doc, bytes) else doc
         elif kind == "d":
             docs.pop(str(doc_id), None)
         elif kind == "t":
@@ -385,36 +390,77 @@ class JournalStorage(Storage):
                     found.add(name)
             return found
 
-    def lookup(self, table: str, field: str, value: Any) -> Docs:
-        """Documents of one table with `field == value`, reading only their lines when the table
-        is not in memory (`field` must be one of `summary_fields`)."""
+    def _changes(self, table: str, header: snap.Header | None) -> tuple[bool, Docs]:
+        """What the journal changed since the snapshot: (snapshot wiped by a truncate?,
+        {doc_id: doc, or {} for deleted}). Cached until the table changes again."""
+        key = (self._epoch, self._versions.get(table, 0), id(header))
+        cached = self._change_cache.get(table)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        pending = self._pending_ops(table, header)
+        cut = max((i for i, op in enumerate(pending) if op[0] == "t"), default=-1)
+        changed: Docs = {}
+        for op in pending[cut + 1 :]:
+            self._apply(changed, op)
+            if op[0] == "d":
+                changed[str(op[2])] = {}  # a tombstone: hides the snapshot's copy
+        self._change_cache[table] = (key, cut >= 0, changed)
+        return cut >= 0, changed
+
+    def field_values(self, table: str, field: str) -> dict[str, Any]:
+        """{doc_id: value of `field`} for every document, from the snapshot's index and the
+        journal, without reading documents (`field` must be one of `summary_fields`)."""
         with self.shared():
             loaded = self._loaded.get(table)
             if loaded is not None:
-                return {k: d for k, d in loaded.items() if d.get(field) == value}
+                return {k: d.get(field) for k, d in loaded.items()}
             header = self._header(table, with_index=True)
-            pending = self._pending_ops(table, header)
-            # Ops after the last truncate decide; before it, the snapshot is gone.
-            cut = max((i for i, op in enumerate(pending) if op[0] == "t"), default=-1)
+            wiped, changed = self._changes(table, header)
+            out: dict[str, Any] = {}
+            if header is not None and not wiped and header.rows is not None:
+                col = 3 + header.fields.index(field) if field in header.fields else -1
+                if col < 0:  # not indexed in this snapshot: read it whole
+                    return {k: d.get(field) for k, d in self.docs(table).items()}
+                for row in header.rows:
+                    out[str(row[0])] = row[col]
+            for k, doc in changed.items():
+                if doc:
+                    out[k] = doc.get(field)
+                else:
+                    out.pop(k, None)
+            return out
+
+    def fetch(self, table: str, doc_ids: Iterable[str]) -> Docs:
+        """Some documents of a table by doc id, reading only their lines when not in memory."""
+        with self.shared():
+            wanted = list(doc_ids)
+            loaded = self._loaded.get(table)
+            if loaded is not None:
+                return {k: loaded[k] for k in wanted if k in loaded}
+            header = self._header(table, with_index=True)
+            wiped, changed = self._changes(table, header)
             out: Docs = {}
-            touched = {str(op[2]) for op in pending if op[0] in ("i", "u", "d")}
-            if header is not None and cut < 0:
-                rows = [r for r in header.rows_where(field, value) if str(r[0]) not in touched]
+            need = set()
+            for k in wanted:
+                if k in changed:
+                    if changed[k]:
+                        out[k] = changed[k]
+                elif not wiped:
+                    need.add(k)
+            if need and header is not None and header.rows is not None:
+                rows = [r for r in header.rows if str(r[0]) in need]
                 got = snap.read_lines(snap.snapshot_path(self.folder, table), header, rows)
                 if got is None:  # the file no longer matches its index: read it whole
-                    return {k: d for k, d in self.docs(table).items() if d.get(field) == value}
+                    docs = self.docs(table)
+                    return {k: docs[k] for k in wanted if k in docs}
                 out.update(got)
-            changed: Docs = {}
-            for op in pending[cut + 1 :]:
-                self._apply(changed, op)
-                if op[0] == "d":
-                    changed[str(op[2])] = {}  # a tombstone: drop it if the snapshot had it
-            for key, doc in changed.items():
-                if doc and doc.get(field) == value:
-                    out[key] = doc
-                else:
-                    out.pop(key, None)
-            return out
+            return {k: out[k] for k in wanted if k in out}
+
+    def lookup(self, table: str, field: str, value: Any) -> Docs:
+        """Documents of one table with `field == value`, reading only their lines."""
+        with self.shared():
+            values = self.field_values(table, field)
+            return self.fetch(table, [k for k, v in values.items() if v == value])
 
     def version(self, table: str) -> tuple[int, int]:
         """Changes whenever the table may have changed (for query caches)."""

@@ -20,7 +20,7 @@ HISTORY = "history"
 SHARD_PREFIX = "w"
 # Fields each history snapshot header lists: enough to find a record by id or by contact
 # without reading the week files that cannot hold it.
-HISTORY_SUMMARY = ("id", "contact_id")
+HISTORY_SUMMARY = ("id", "contact_id", "created")
 
 
 def open_people(root: Path) -> JournalDB:
@@ -28,8 +28,8 @@ def open_people(root: Path) -> JournalDB:
 
 
 def open_history(root: Path) -> JournalDB:
-    # History tables are ~1 MB each at heavy use; keep a handful in memory, not all of them.
-    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY, max_loaded=8)
+    # Week tables are ~1 MB each at heavy use, index buckets ~100 KB: keep a few in memory.
+    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY, max_loaded=12)
 
 
 def as_utc(value: datetime) -> datetime:

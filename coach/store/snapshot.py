@@ -118,9 +118,11 @@ def read_lines(path: Path, header: Header, rows: list[Row]) -> dict[str, dict[st
     try:
         for row in sorted(rows, key=lambda r: r[1]):
             doc_id, offset, length = row[0], row[1], row[2]
-            raw = os.pread(fd, length, header.body_start + offset)
+            raw = os.pread(fd, length + 1, header.body_start + offset)
+            if raw[-1:] != b"\n":  # the line is not where the index says: lines have moved
+                return None
             try:
-                got_id, doc = orjson.loads(raw)
+                got_id, doc = orjson.loads(raw[:-1])
             except (orjson.JSONDecodeError, ValueError, TypeError):
                 return None
             if got_id != doc_id or not isinstance(doc, dict):

@@ -192,7 +192,7 @@ class Store:
         return record
 
     def add_checks(self, records: Iterable[CheckRecord]) -> int:
-        """Many records at once (imports, benchmarks): one snapshot write per week."""
+        """Many records at once (imports, benchmarks): one snapshot write per touched table."""
         return self.history.add_many(records)
 
     def get_check(self, check_id: str) -> CheckRecord | None:

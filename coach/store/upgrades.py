@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ import orjson
 from coach.errors import CorruptFileError, StoreError
 from coach.store import layout
 from coach.store.fileio import atomic_write, corrupt, open_private
+from coach.store.history import History
 
 CURRENT_VERSION = 2
 _LOCK = ".upgrade.lock"
@@ -91,19 +91,17 @@ def step_1_to_2(root: Path) -> None:
             people.journal.replace_table(name, {str(i): d for i, d in enumerate(docs, 1)})
     finally:
         people.close()
-    shards: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n, doc in enumerate(data.get("history", {}).values(), 1):
+    docs = list(data.get("history", {}).values())
+    for n, doc in enumerate(docs, 1):
         try:
-            created = datetime.fromisoformat(str(doc["created"]))
+            datetime.fromisoformat(str(doc["created"]))
         except (KeyError, ValueError):
             raise corrupt(path, 1, f"history record {n} has no valid 'created' time") from None
-        shards[layout.shard_name(created)].append(dict(doc))
-    history = layout.open_history(root)
+    db = layout.open_history(root)
     try:
-        for name, docs in shards.items():
-            history.journal.replace_table(name, {str(i): d for i, d in enumerate(docs, 1)})
+        History(db).replace_all(dict(d) for d in docs)
     finally:
-        history.close()
+        db.close()
     _write_meta(root, 2)
     _retire(path, ".v1-backup")
 
