@@ -266,3 +266,11 @@ def test_x_archive_split_into_parts(tmp_path: Path) -> None:
     assert {c.contact.name for c in plan.new} == {"Dana Reyes", "X user 2002", "X user 2003",
                                                  "Kim Lee"}
     assert any(f.endswith("direct-messages-part1.js") for f in plan.files)
+
+
+def test_vcard_21_quoted_printable_with_soft_breaks_and_commas() -> None:
+    people = run_import(FIX / "contacts_v21.vcf")
+    ayse = people["Ayşe Öztürk"]
+    # QP line break (=0D=0A), a bare comma and a soft line break all survive.
+    assert ayse.notes == "Line one\nLine two, with comma and soft break"
+    assert ayse.handles == {"email": "ayse@example.com", "phone": "+90 555 123 4567"}

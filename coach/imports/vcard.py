@@ -95,7 +95,7 @@ def _prepare(text: str) -> tuple[str, list[int]]:
         in_qp = bool(_QP_PROPERTY.match(lines[-1])) and lines[-1].endswith("=")
     for i, line in enumerate(lines):
         m = _TEXT_PROPERTY.match(line)
-        if m and not _QP_PROPERTY.match(line):
+        if m:  # quoted-printable leaves "\," alone, so this holds for encoded values too
             lines[i] = m.group(0) + _BARE_COMMA.sub(r"\\,", line[m.end():])
     return "\r\n".join(lines) + "\r\n", starts
 
@@ -171,6 +171,7 @@ def _text(prop: Any) -> str:
         return ""
     elif not isinstance(value, str):
         value = str(value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("mailto:", "").replace("tel:", "").strip()
 
 
