@@ -40,6 +40,7 @@ TARGETS = [
     ("x.zip", "x", _zip(FIX / "x_archive")),
     ("v3.vcf", "vcard", (FIX / "contacts_v3.vcf").read_bytes()),
     ("v4.vcf", "vcard", (FIX / "contacts_v4.vcf").read_bytes()),
+    ("v21.vcf", "vcard", (FIX / "contacts_v21.vcf").read_bytes()),
     ("google.csv", "google", (FIX / "google_current.csv").read_bytes()),
     ("legacy.csv", "google", (FIX / "google_legacy.csv").read_bytes()),
 ]
