@@ -4,6 +4,7 @@ of flags, environment, config and probing, and the concurrent probe of local por
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -215,3 +216,34 @@ def test_probe_works_inside_a_running_event_loop(no_probe: None) -> None:
         return resolve_engine(Settings()).reason
 
     assert "nothing answered" in asyncio.run(inside())
+
+
+def test_probe_ignores_silent_and_non_openai_listeners() -> None:
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts (backlog), never answers
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _NotOpenAI)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        servers = (
+            ("silent", silent.getsockname()[1]),
+            ("web app", int(other.server_address[1])),
+        )
+        endpoints.clear_probe_cache()
+        assert endpoints.probe_local(servers, timeout=0.2) == []
+    finally:
+        silent.close()
+        other.shutdown()
+        other.server_close()
+        endpoints.clear_probe_cache()
+
+
+class _NotOpenAI(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html>login</html>"
+        self.send_response(302)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass

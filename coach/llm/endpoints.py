@@ -5,15 +5,15 @@ check, and a fast concurrent probe of the usual local ports (Ollama, llama.cpp, 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
-
-import httpx
 
 from coach.config import EndpointConfig
 from coach.errors import ConfigError
@@ -131,21 +131,41 @@ class ProbeHit:
     models: list[str]
 
 
-def _probe_one(client: httpx.Client, name: str, port: int) -> ProbeHit | None:
-    base = f"http://127.0.0.1:{port}/v1"
+_PROBE_REQUEST = b"GET /v1/models HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
+
+
+def _probe_one(name: str, port: int, timeout: float) -> ProbeHit | None:
+    """`GET /v1/models` over a plain socket: an httpx client costs ~200 ms to build on first use,
+    most of the probe's budget, and a loopback HTTP/1.0 request needs none of it."""
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
     try:
-        response = client.get(f"{base}/models")
-    except (httpx.HTTPError, OSError):
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(_PROBE_REQUEST)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                sock.settimeout(left)
+                data = sock.recv(65536)
+                if not data:
+                    break  # HTTP/1.0: the server closes after the reply
+                chunks.append(data)
+                if sum(map(len, chunks)) > 1 << 20:
+                    return None  # no model list is this big
+    except OSError:
         return None
-    if response.status_code != 200:
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0].split()
+    if len(status) < 2 or status[1] != b"200":
         # Something listens, but it is not an OpenAI-compatible server (or wants a key).
         return None
     try:
-        data = response.json().get("data", [])
+        data = json.loads(body)["data"]
         models = [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
-    return ProbeHit(name, base, models)
+    return ProbeHit(name, f"http://127.0.0.1:{port}/v1", models)
 
 
 _probe_lock = threading.Lock()
@@ -165,13 +185,8 @@ def probe_local(
         cached = _probe_cache.get(servers)
         if cached and now - cached[0] < PROBE_CACHE_SECONDS:
             return list(cached[1])
-    # One client, no TLS: plain http on loopback only, and building a verifying SSL context per
-    # port costs more than the probe itself.
-    with (
-        httpx.Client(verify=False, timeout=timeout, trust_env=False) as client,
-        ThreadPoolExecutor(max_workers=max(1, len(servers))) as pool,
-    ):
-        results = list(pool.map(lambda s: _probe_one(client, s[0], s[1]), servers))
+    with ThreadPoolExecutor(max_workers=max(1, len(servers))) as pool:
+        results = list(pool.map(lambda s: _probe_one(s[0], s[1], timeout), servers))
     hits = [hit for hit in results if hit is not None]
     with _probe_lock:
         _probe_cache[servers] = (time.monotonic(), hits)
