@@ -3,7 +3,7 @@
 Big alternations cost CPython's `re` a try of every branch at every word start. Here each
 alternative is expanded, where it can be, into the literal phrases it stands for; one pass over
 the words of the (lowercased) text then finds single words by dict lookup and phrases by an
-anchored match tried only where their first word occurs. Alternatives that cannot be expanded
+anchored match of their own pattern, tried only where one of their possible first words occurs. Alternatives that cannot be expanded
 (`\\d`, `+`, ...) fall back to one ordinary regex. Matches are leftmost, longest, non-overlapping,
 and end at a word boundary, like `(?<!\\w)(?:...)\\b`.
 """
@@ -138,9 +138,11 @@ class Lexicon:
                             if all(c != cat for c, _ in options):
                                 options.append((cat, label))
                         else:
-                            by_first.setdefault((first.group(), cat), []).append(
-                                (label, re.escape(lit))
-                            )
+                            # The bucket gets the alternative itself, not its expansions: a
+                            # compact pattern matches much faster than thousands of literals.
+                            bucket = by_first.setdefault((first.group(), cat), [])
+                            if (label, alt) not in bucket:
+                                bucket.append((label, alt))
         self.phrases: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         for (word, cat), items in by_first.items():
             self.phrases.setdefault(word, []).append((cat, _compile(items)))
