@@ -48,6 +48,7 @@ class History:
     def __init__(self, db: JournalDB) -> None:
         self.db = db
         self.journal = db.journal
+        self._orders: dict[str, tuple[tuple[int, int], list[str]]] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -210,20 +211,33 @@ class History:
 
         return match
 
+    @staticmethod
+    def _sorted(docs: dict[str, Doc]) -> list[str]:
+        return sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)), reverse=True)
+
+    def _order(self, week: str) -> list[str]:
+        """Doc ids of a week, newest first, from its index; kept until the week changes."""
+        version = self.journal.version(week)
+        cached = self._orders.get(week)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        times = self.journal.field_values(week, "created")
+        order = sorted(times, key=lambda k: (_when(times[k]), int(k)), reverse=True)
+        self._orders[week] = (version, order)
+        return order
+
     def _week_newest(self, week: str, contact_id: str | None, full: bool) -> Iterator[Doc]:
         """One week's records, newest first (same instant: later insert first)."""
         with self.journal.shared():
             if contact_id is not None:
                 docs = self.journal.lookup(week, "contact_id", contact_id)
-                order = sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)))
+                order = self._sorted(docs)
             elif full:
                 docs = self.journal.docs(week)
-                order = sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)))
+                order = self._sorted(docs)
             else:  # order by the index, then read only the lines that get used
-                times = self.journal.field_values(week, "created")
-                order = sorted(times, key=lambda k: (_when(times[k]), int(k)))
+                order = self._order(week)
                 docs = {}
-        order.reverse()
         for start in range(0, len(order), 50):
             chunk = order[start : start + 50]
             if not full and contact_id is None:

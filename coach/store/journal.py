@@ -97,6 +97,7 @@ class JournalStorage(Storage):
         self._staged: list[Op] = []
         self._tx_next: dict[str, int] = {}
         self._paths: dict[str, str] = {}
+        self._listing: tuple[int, frozenset[str]] | None = None
         self._change_cache: dict[str, tuple[tuple[int, int, int], bool, Docs]] = {}
         self._recheck_at = 0
 
@@ -353,12 +354,18 @@ class JournalStorage(Storage):
 
     def table_names(self) -> set[str]:
         with self.shared():
-            names = {
-                p.name[: -len(snap.SUFFIX)]
-                for p in self.folder.iterdir()
-                if p.name.endswith(snap.SUFFIX) and not p.name.startswith(".")
-            }
-            return names | set(self._ops)
+            # The listing only changes when a file is created or renamed, which changes the
+            # folder's mtime: list it again only then.
+            stamp = os.stat(self.folder).st_mtime_ns
+            if self._listing is None or self._listing[0] != stamp:
+                cut = len(snap.SUFFIX)
+                names = frozenset(
+                    n[:-cut]
+                    for n in os.listdir(self.folder)
+                    if n.endswith(snap.SUFFIX) and not n.startswith(".")
+                )
+                self._listing = (stamp, names)
+            return set(self._listing[1]) | set(self._ops)
 
     def count(self, table: str) -> int:
         """How many documents, without loading the table when it is not in memory."""
