@@ -24,7 +24,7 @@ class IntimacyResult:
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
     pf = find_personal(text[:MAX_SCORED_CHARS])
-    return get_model("intimacy").explain_text(pf.named(), pf.stems)[0]
+    return get_model("intimacy").explain_text(pf.named(), pf.stems, signals=False)[0]
 
 
 def analyse_intimacy(text: str) -> IntimacyResult:
@@ -57,7 +57,7 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
         signals["prior:sensitive_question"] = share
     if pf.features.get("first_person"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(pf.named(), pf.stems)[0])
+        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share

@@ -64,27 +64,36 @@ class LinearModel:
         return self.to_score(z), _readable(items)
 
     def explain_text(
-        self, named: dict[str, float], tokens: list[str], pairs: bool = False
+        self, named: dict[str, float], tokens: list[str], pairs: bool = False, signals: bool = True
     ) -> tuple[float, dict[str, float]]:
         """The raw sum and its contributions over `named` plus word ("w:") and pair ("b:") features.
 
         Same sum as building every "w:..." key, without making strings for words the model
-        does not know (most of them): the hot path of every check.
+        does not know (most of them): the hot path of every check. `signals=False` skips the
+        explanation when only the number is needed.
         """
         get = self.weights.get
         items: list[tuple[str, float]] = []
+        small = 0.0
         z = self.bias
         for k, v in named.items():
             wk = get(k)
             if wk is not None:
-                z += wk * v
-                items.append((k, wk * v))
+                c = wk * v
+                z += c
+                if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
+                    items.append((k, c))
+                else:
+                    small += c
         words = self._words
         for tok in set(tokens):
             wk = words.get(tok)
             if wk is not None:
                 z += wk
-                items.append(("w:" + tok, wk))
+                if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
+                    items.append(("w:" + tok, wk))
+                else:
+                    small += wk
         if pairs and len(tokens) > 1:
             firsts = self._pair_firsts
             seen: set[str] = set()
@@ -98,7 +107,9 @@ class LinearModel:
                         z += wk
                         items.append((key, wk))
                 prev = tok
-        return z, _readable(items)
+        if not signals:
+            return z, {}
+        return z, _readable(items, small)
 
     def __post_init__(self) -> None:
         self._words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
@@ -114,13 +125,12 @@ class LinearModel:
         return min(1.0, max(0.0, (z - self.lo) / (self.hi - self.lo)))
 
 
-def _readable(items: list[tuple[str, float]]) -> dict[str, float]:
+def _readable(items: list[tuple[str, float]], small: float = 0.0) -> dict[str, float]:
     """Contributions largest first; the many small word shares summed into one entry.
 
     The values still add up to the score's log-odds (or raw sum) minus the bias.
     """
     big: list[tuple[str, float]] = []
-    small = 0.0
     for kv in items:
         c = kv[1]
         if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:

@@ -7,7 +7,6 @@ text is about (I / you / we) and how it asks. One combined pattern, one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from coach.analysis import lexicon as lx
 from coach.analysis.matcher import Hit, PhraseMatcher, words_of
@@ -61,7 +60,8 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["endearment" if h.kind == "endearment" else "topic:" + h.kind] = 1.0
     tokens = [w for _, w in words]
     out.tokens = tokens
-    out.stems = [stem(t) for t in tokens]
+    cached = _STEMS.get
+    out.stems = [cached(t) or stem(t) for t in tokens]
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
         _owners(out.topics, words, tokens, feats)
@@ -89,13 +89,20 @@ def find_personal(text: str) -> PersonalFeatures:
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
-@lru_cache(maxsize=50_000)
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """Strip one common suffix ("cheated" -> "cheat"): fewer, better-fitted word weights."""
+    out = word
     for suf in _SUFFIXES:
         if len(word) > len(suf) + 2 and word.endswith(suf):
-            return word[: -len(suf)]
-    return word
+            out = word[: -len(suf)]
+            break
+    if len(_STEMS) > 50_000:  # bounded: a pasted novel must not grow memory forever
+        _STEMS.clear()
+    _STEMS[word] = out
+    return out
 
 
 # Whose life a topic word is about: the words just before it ("your mom", "my salary").

@@ -58,7 +58,6 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SOFTENER = re.compile(
     rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
 )
-_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
@@ -124,8 +123,6 @@ def find_strategies(text: str) -> Strategies:
             feats["questions_many"] = 1.0
     if "!" in text:
         feats["exclaim_many" if "!!" in text else "exclaim"] = 1.0
-    if _CAPS_WORD.search(text):
-        feats["caps_word"] = 1.0
     if "laugh" in counts or _EMOTICON.search(text):
         feats["emoticon"] = 1.0
     if n_sent > 2:
