@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from coach.imports import apply_plan, plan_import
 from coach.models import Contact, Interaction
@@ -106,3 +109,19 @@ def test_dry_run_plan_writes_nothing() -> None:
     summary = plan.summary()
     assert summary["add"] == 4 and summary["applied"] is False
     assert summary["sample"][0]["action"] == "add"
+
+
+def test_cli_dry_run_then_import(capsys: pytest.CaptureFixture[str]) -> None:
+    from coach.cli import main
+
+    assert main(["contacts", "import", str(FIX / "google_legacy.csv"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "add 2 contact(s), merge into 0, skip 0" in out and "Dry run: nothing was written" in out
+    with open_store() as store:
+        assert store.count_contacts() == 0
+    assert main(["contacts", "import", str(FIX / "google_legacy.csv"), "--format", "google",
+                 "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["add"], summary["applied"], summary["format"]) == (2, True, "google")
+    assert main(["contacts", "import", str(FIX / "google_legacy.csv")]) == 0
+    assert "Nothing to change" in capsys.readouterr().out
