@@ -122,6 +122,16 @@ class CoachApp(App[int]):
             self.notify("Demo data in a temporary folder; your own data is not touched.",
                         title="Demo", timeout=6)
         self.refresh_engine()
+        # The analysis loads its lexicons on first use (~1 s here): do it in the background,
+        # once the first screen is up, so the first ctrl+r is instant.
+        self.set_timer(1.0, self._warm_up)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False,
+          description="loading the offline analysis")
+    def _warm_up(self) -> None:
+        from screens.checking import offline_check
+
+        offline_check("Hello, thanks for the note!", None, None)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Label, Markdown, OptionList, Select, Static
-from textual.widgets.markdown import MarkdownStream
 from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
@@ -26,7 +26,8 @@ from screens.widgets.verdict import FlagList, explain_flag, render_verdict
 
 DRAFT_SLOT = "compose"
 SAVE_DELAY = 0.6  # seconds of quiet before the draft is saved: saves on pauses, not per key
-STREAM_TICK = 1 / 15  # how often streamed text is pushed to the Markdown widget (coalesced)
+STREAM_TICK = 1 / 8  # how often streamed text is pushed to the screen (chunks coalesced)
+LIVE_LINES = 9  # the streamed text is shown as its last lines in a fixed-size box
 
 
 class ComposeScreen(CoachScreen):
@@ -52,7 +53,7 @@ class ComposeScreen(CoachScreen):
         self.record: CheckRecord | None = None
         self.checked_text = ""
         self._save_timer: Timer | None = None
-        self._stream: MarkdownStream | None = None
+        self._streamed = ""
         self._pending: list[str] = []
         self._tokens = 0
         self._stream_started = 0.0
@@ -88,6 +89,7 @@ class ComposeScreen(CoachScreen):
                         yield Button("Keep mine", id="keep-mine")
                 yield Label("Coaching", classes="section-title", id="coaching-title")
                 yield Static("", id="stream-status", classes="muted")
+                yield Static("", id="coaching-live")
                 yield Markdown("", id="coaching")
         yield StatusLine()
         yield Footer(compact=True)
@@ -97,6 +99,7 @@ class ComposeScreen(CoachScreen):
         self.query_one("#flags-title").display = False
         self.query_one("#flags").display = False
         self.query_one("#coaching-title").display = False
+        self.query_one("#coaching-live").display = False
         self.query_one("#draft", DraftArea).focus()
         if not self.consume_request():
             self._restore_draft()
@@ -266,6 +269,7 @@ class ComposeScreen(CoachScreen):
         self.query_one("#rewrite-box").display = False
         self.query_one("#stream-status", Static).update("")
         self.query_one("#coaching-title").display = False
+        self.query_one("#coaching-live").display = False
         self.query_one("#coaching", Markdown).update("")
         self.query_one("#draft", DraftArea).clear_flags()
 
@@ -303,10 +307,16 @@ class ComposeScreen(CoachScreen):
     async def _coach(self, draft: str, contact: Contact | None, channel: str, llm: Any) -> None:
         markdown = self.query_one("#coaching", Markdown)
         self._pending = []
+        self._streamed = ""
         self._tokens = 0
         self._stream_started = monotonic()
         if llm is not None:
-            self._stream = Markdown.get_stream(markdown)
+            # While it streams, the text goes to a fixed-size box repainted in place (no layout
+            # pass per chunk, so typing stays quick); the Markdown is rendered once at the end.
+            markdown.display = False
+            live = self.query_one("#coaching-live", Static)
+            live.update("")
+            live.display = True
             self._tick = self.set_interval(STREAM_TICK, self._flush_stream)
         try:
             record = await full_check(draft, contact, channel, store=self.capp.store, llm=llm,
@@ -319,6 +329,8 @@ class ComposeScreen(CoachScreen):
             self.show_result(record.result)
         if llm is not None:
             # One full render at the end: the streamed pieces may have split Markdown blocks.
+            self.query_one("#coaching-live").display = False
+            markdown.display = True
             await markdown.update(record.coaching or "_The model gave no coaching text._")
             elapsed = monotonic() - self._stream_started
             self.query_one("#stream-status", Static).update(
@@ -331,22 +343,24 @@ class ComposeScreen(CoachScreen):
         self._pending.append(text)
         self._tokens += 1
 
-    async def _flush_stream(self) -> None:
+    def _flush_stream(self) -> None:
         elapsed = monotonic() - self._stream_started
         self.query_one("#stream-status", Static).update(
-            f"streaming · {self._tokens} chunks · {elapsed:.1f} s · Esc stops")
-        if self._pending and self._stream is not None:
-            chunk = "".join(self._pending)
-            self._pending.clear()
-            await self._stream.write(chunk)
+            f"streaming · {self._tokens} chunks · {elapsed:.1f} s · Esc stops", layout=False)
+        if not self._pending:
+            return
+        self._streamed += "".join(self._pending)
+        self._pending.clear()
+        live = self.query_one("#coaching-live", Static)
+        width = max(10, live.content_region.width)
+        lines = Text(self._streamed[-4000:]).wrap(self.app.console, width)
+        tail = Text("\n").join(lines[-LIVE_LINES:])
+        live.update(tail, layout=False)  # fixed height: a repaint, not a layout pass
 
     async def _end_stream(self) -> None:
         if self._tick is not None:
             self._tick.stop()
             self._tick = None
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            await stream.stop()
 
     def action_cancel_coaching(self) -> None:
         worker = self._coach_worker
@@ -357,6 +371,9 @@ class ComposeScreen(CoachScreen):
 
     async def _cancelled(self) -> None:
         await self._end_stream()
+        self._streamed = ""
+        self.query_one("#coaching-live", Static).update("")
+        self.query_one("#coaching-live").display = False
         await self.query_one("#coaching", Markdown).update("")
         self.query_one("#stream-status", Static).update(
             "Coaching stopped. Your draft is as you left it; ctrl+r asks again.")

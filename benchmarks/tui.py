@@ -1,0 +1,271 @@
+"""How fast the Textual app feels, each figure against its reference in the same run.
+
+- startup_ms: `CoachApp` from construction to the home screen showing its first contact rows, on a
+  store of 10,000 contacts and 100,000 history records; bare_startup_ms: a bare Textual App with one
+  Static, from construction to its first screen mounted; startup_ratio = startup / bare (<= 1.5).
+- keystroke_ratio: median time of one key in the compose draft while a fake LLM streams coaching at
+  200 tokens/s, over the same with nothing streaming (<= 2).
+- history_open_ms: from switching to the history screen to its first page of 100,000 shown (< 200).
+- peak_mb: peak resident memory of the process running the app measurements (< 200).
+
+All runs are headless (`App.run_test()`, the same harness for the app and its reference); times are
+medians of several runs. The data is built once, through the store's bulk path, in a parent
+process; the measurements run in a child process so peak_mb is the app's, not the generator's.
+
+    uv run python benchmarks/tui.py [--contacts 10000] [--records 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+# -- data ---------------------------------------------------------------------------------
+def build_home(home: Path, n_contacts: int, n_records: int) -> None:
+    from coach import paths
+    from coach.models import CheckRecord, CheckResult, Contact, Interaction, Scores
+    from coach.store import open_store
+
+    paths.set_home(home)
+    rng = random.Random(7)
+    firsts = ["Dana", "Lars", "Mika", "Priya", "Yusuf", "Ana", "Kwame", "Sofía", "Trần", "Zeynep"]
+    lasts = ["Reyes", "Eriksen", "Virtanen", "Raman", "Haddad", "Kovač", "Mensah", "Marín", "Ngọc"]
+    contacts = []
+    for i in range(n_contacts):
+        interactions = [
+            Interaction(direction=rng.choice(("in", "out")), channel="dm",
+                        at=NOW - timedelta(days=rng.randint(0, 400)), text="hello there")
+            for _ in range(rng.randint(0, 4))
+        ]
+        contacts.append(Contact(id=f"c{i:06d}", name=f"{rng.choice(firsts)} {rng.choice(lasts)} {i}",
+                                context=rng.choice(("personal", "professional", "customer")),
+                                interactions=interactions))
+    drafts = ["Thanks for the quick reply!", "So you never answered?", "How is your family?",
+              "Could we find 20 minutes next week to talk about the pilot?"]
+    records = []
+    for i in range(n_records):
+        c = contacts[rng.randrange(n_contacts)] if n_contacts else None
+        records.append(CheckRecord(
+            id=f"h{i:07d}", created=NOW - timedelta(minutes=7 * i), draft=rng.choice(drafts),
+            contact_id=c.id if c else None, contact_name=c.name if c else None, channel="dm",
+            result=CheckResult(verdict=rng.choice(("ok", "revise", "hold")),
+                               scores=Scores(intimacy=rng.random(), pacing=rng.random())),
+        ))
+    with open_store() as store:
+        store.add_contacts(contacts)
+        bulk = getattr(store, "add_checks", None)
+        if bulk is not None:
+            bulk(records)
+        else:
+            for r in records:
+                store.add_check(r)
+
+
+# -- measurements (child process) -----------------------------------------------------------
+async def _wait(pilot: Any, cond: Any, timeout: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(0.001)
+
+
+async def bare_startup() -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("a static screen")
+
+    started = time.perf_counter()
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+    return elapsed * 1000
+
+
+async def coach_startup() -> float:
+    from textual.widgets import DataTable
+
+    from screens.app import CoachApp
+    from screens.home import HomeScreen
+
+    started = time.perf_counter()
+    app = CoachApp(llm=None, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, HomeScreen)
+                    and app.screen.query_one("#contacts", DataTable).row_count > 0)
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+    return elapsed * 1000
+
+
+COACHING = (
+    "**Tone.** Warm and clear; the thanks lands well. ",
+    "The question about family comes early for two exchanges, ",
+    "and Dana has said nothing about family yet.\n\n",
+    "- Keep the thanks and the launch detail.\n",
+    "- Drop the family question, or wait until Dana raises it.\n\n",
+)
+
+
+def _coaching_tokens(n: int) -> list[str]:
+    words: list[str] = []
+    while len(words) < n:
+        for part in COACHING:
+            pieces = part.split(" ")
+            words.extend(w + " " for w in pieces[:-1])
+            words.append(pieces[-1])
+    return words[:n]
+
+
+async def keystrokes(streaming: bool, keys: int = 40) -> float:
+    """Median time from a key event reaching the app to the draft line being re-rendered."""
+    from screens_support import FakeStreamingCoach
+    from textual import events
+
+    from screens.app import CoachApp
+    from screens.compose import ComposeScreen
+    from screens.widgets.draft_area import DraftArea
+
+    # 200 tokens/s of Markdown, for longer than the typing takes.
+    fake = FakeStreamingCoach(chunks=_coaching_tokens(6000), delay=1 / 200)
+    app = CoachApp(llm=fake, now=lambda: NOW)
+    times: list[float] = []
+    rendered: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_compose(draft="Thanks for the note, see you Friday", contact_id="c000001")
+        await _wait(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        area = screen.query_one("#draft", DraftArea)
+        area.focus()
+        original = area._render_line
+
+        def timed_render_line(y: int) -> Any:
+            rendered.append(time.perf_counter())
+            return original(y)
+
+        area._render_line = timed_render_line  # type: ignore[method-assign]
+        if streaming:
+            await pilot.press("ctrl+r")
+            await _wait(pilot, lambda: len(fake.sent) > 20)
+        await pilot.pause(0.2)
+        driver = app._driver
+        assert driver is not None
+        for i in range(keys):
+            char = "x" if i % 2 else "y"
+            before = len(area.text)
+            rendered.clear()
+            t0 = time.perf_counter()
+            event = events.Key(char, char)
+            event.set_sender(app)
+            driver.send_message(event)  # as the terminal driver delivers a key
+            await _wait(pilot, lambda b=before: len(area.text) > b and rendered)
+            times.append(rendered[0] - t0)
+            await asyncio.sleep(0.03)  # typing speed, not a flood
+        if streaming:
+            assert len(fake.sent) < len(fake.chunks), "the stream ended before the typing did"
+            screen.action_cancel_coaching()
+            await pilot.pause(0.1)
+    return statistics.median(times) * 1000
+
+
+async def history_open() -> float:
+    from screens.app import CoachApp
+    from screens.history import HistoryScreen
+    from screens.widgets.check_list import CheckList
+
+    app = CoachApp(llm=None, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        app.store.count_checks()  # the store is open and warm, as it is once the app runs
+        started = time.perf_counter()
+        await app.switch_mode("history")
+        await _wait(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                    and app.screen.query_one(CheckList).total > 0)
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+        total = app.screen.query_one(CheckList).total
+    assert total > 0
+    return elapsed * 1000
+
+
+def child(runs: int) -> dict[str, Any]:
+    async def main() -> dict[str, Any]:
+        bare: list[float] = []
+        coach: list[float] = []
+        await bare_startup()  # imports and first-run costs out of the way for both
+        for _ in range(runs):
+            bare.append(await bare_startup())
+            coach.append(await coach_startup())
+        idle = await keystrokes(streaming=False)
+        busy = await keystrokes(streaming=True)
+        history = [await history_open() for _ in range(max(3, runs // 2))]
+        return {
+            "startup_ms": round(statistics.median(coach), 1),
+            "bare_startup_ms": round(statistics.median(bare), 1),
+            "startup_ratio": round(statistics.median(coach) / statistics.median(bare), 2),
+            "keystroke_idle_ms": round(idle, 2),
+            "keystroke_streaming_ms": round(busy, 2),
+            "keystroke_ratio": round(busy / idle, 2),
+            "history_open_ms": round(statistics.median(history), 1),
+        }
+
+    figures = asyncio.run(main())
+    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.runs)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="coach-tui-bench-") as tmp:
+        home = Path(tmp)
+        t0 = time.perf_counter()
+        build_home(home, args.contacts, args.records)
+        build_s = time.perf_counter() - t0
+        print(f"built {args.contacts:,} contacts and {args.records:,} checks in {build_s:.1f} s",
+              file=sys.stderr)
+        env = {**os.environ, "COACH_HOME": str(home)}
+        out = subprocess.run([sys.executable, __file__, "--child", "--runs", str(args.runs)],
+                             env=env, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            return out.returncode
+        figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures = {"contacts": args.contacts, "records": args.records, **figures}
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
