@@ -125,3 +125,14 @@ def test_cli_dry_run_then_import(capsys: pytest.CaptureFixture[str]) -> None:
     assert (summary["add"], summary["applied"], summary["format"]) == (2, True, "google")
     assert main(["contacts", "import", str(FIX / "google_legacy.csv")]) == 0
     assert "Nothing to change" in capsys.readouterr().out
+
+
+def test_two_stored_contacts_shown_to_be_one_person_are_reported() -> None:
+    _import(FIX / "linkedin")
+    _import(FIX / "x_archive")  # no shared key yet: a second Dana
+    with open_store() as store:
+        plan = plan_import(store, FIX / "contacts_v3.vcf")  # has her LinkedIn URL and @danar
+    assert len(plan.duplicates) == 1
+    assert [name for _, name in plan.duplicates[0]] == ["Dana Reyes", "Dana Reyes"]
+    assert any("look like one person" in line for line in plan.describe())
+    assert plan.summary()["possible_duplicates"][0][0]["name"] == "Dana Reyes"

@@ -92,8 +92,14 @@ def _add_handle(handles: dict[str, str], kind: str, value: str) -> bool:
     return False
 
 
-def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Change], int]:
-    """The changes (new contacts first-seen order, then merges) and how many matched unchanged."""
+def plan_changes(
+    people: list[Person], existing: list[Contact]
+) -> tuple[list[Change], int, list[list[Contact]]]:
+    """The changes (new contacts first-seen order, then merges), how many matched unchanged,
+    and groups of stored contacts this import shows to be one person.
+
+    Stored contacts are never merged with each other automatically (which one's edits would
+    win?); the groups are reported so the person can merge them."""
     index: dict[str, Contact] = {}
     for c in sorted(existing, key=lambda c: c.created):
         for key in contact_keys(c) | {f"name:{s}:{c.name.casefold()}" for s in c.sources}:
@@ -103,12 +109,18 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
     new: list[Change] = []
     new_by_id: dict[str, Change] = {}
     matched: set[str] = set()
+    duplicates: dict[tuple[str, ...], list[Contact]] = {}
     for p in group_people(people):
         keys = sorted(identity(p))
-        target = next((index[k] for k in keys if k in index), None)
+        hits = list({index[k].id: index[k] for k in keys if k in index}.values())
+        target = hits[0] if hits else None
+        stored = [c for c in hits if c.id not in new_by_id]
+        if len(stored) > 1:
+            duplicates.setdefault(tuple(sorted(c.id for c in stored)), stored)
         if target is None:
-            change = Change(_new_contact(p, now), is_new=True, origin=p.origin,
-                            added_interactions=len(p.interactions))
+            contact = _new_contact(p, now)
+            change = Change(contact, is_new=True, origin=p.origin,
+                            added_interactions=len(contact.interactions))
             new.append(change)
             new_by_id[change.contact.id] = change
             for key in keys:  # later groups in this import may match it too
@@ -124,7 +136,7 @@ def plan_changes(people: list[Person], existing: list[Contact]) -> tuple[list[Ch
         if _fill(change, p):
             working[target.id] = change
     merged = [ch for ch in working.values() if ch.filled or ch.added_interactions]
-    return new + merged, len(matched) - len(merged)
+    return new + merged, len(matched) - len(merged), list(duplicates.values())
 
 
 def _new_contact(p: Person, now: datetime) -> Contact:

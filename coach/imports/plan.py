@@ -34,6 +34,8 @@ class ImportPlan:
     changes: list[Change]
     unchanged: int
     ignored: dict[str, int] = field(default_factory=dict)
+    # Stored contacts this export shows to be one person, as (id, name): merge them by hand.
+    duplicates: list[list[tuple[str, str]]] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -75,6 +77,8 @@ class ImportPlan:
             "ignored": dict(self.ignored),
             "interactions": self.interactions,
             "sample": self.sample(),
+            "possible_duplicates": [[{"id": i, "name": n} for i, n in g]
+                                    for g in self.duplicates],
             "applied": self.applied,
         }
 
@@ -91,6 +95,10 @@ class ImportPlan:
         for reason, n in sorted(self.ignored.items()):
             if n:
                 lines.append(f"  skipped {n} {reason}")
+        for group in self.duplicates:
+            names = ", ".join(f"{n} ({i})" for i, n in group)
+            lines.append(f"  note: these stored contacts look like one person: {names}; "
+                         "the first was updated")
         for s in self.sample():
             extra = f", fills {', '.join(s['filled'])}" if s["filled"] else ""
             lines.append(f"  {s['action']:5} {s['name']} ({s['new_interactions']} "
@@ -110,8 +118,9 @@ def plan_import(
                          "Use auto, linkedin, x, vcard or google.")
     parsed: Parsed = _PARSERS[fmt](bundle, progress)
     existing = store.list_contacts(limit=0)
-    changes, unchanged = plan_changes(parsed.persons, existing)
-    return ImportPlan(fmt, str(path), parsed.files, changes, unchanged, parsed.ignored)
+    changes, unchanged, duplicates = plan_changes(parsed.persons, existing)
+    return ImportPlan(fmt, str(path), parsed.files, changes, unchanged, parsed.ignored,
+                      [[(c.id, c.name) for c in group] for group in duplicates])
 
 
 def apply_plan(store: Store, plan: ImportPlan) -> ImportPlan:
