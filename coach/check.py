@@ -49,6 +49,9 @@ def check_offline(
     analysed = draft[:MAX_ANALYSED_CHARS]
     if _CONTROL_RE.search(analysed):
         analysed = _CONTROL_RE.sub(" ", analysed)
+        if not analysed.strip():
+            raise UsageError("The draft holds only control characters: there is nothing to check.",
+                             "Check what was piped in.")
     moment = now or datetime.now().astimezone()
 
     tf = analyse_text(analysed)

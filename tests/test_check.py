@@ -28,9 +28,9 @@ def dana() -> Contact:
     ])
 
 
-@pytest.mark.parametrize("draft", ["", "   \n\t "])
+@pytest.mark.parametrize("draft", ["", "   \n\t ", "\x00\x1b\x07"])
 def test_empty_draft_is_a_clear_usage_error(draft: str) -> None:
-    with pytest.raises(UsageError, match="empty"):
+    with pytest.raises(UsageError, match=r"empty|nothing to check"):
         check_offline(draft)
 
 

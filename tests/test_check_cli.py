@@ -136,3 +136,16 @@ def test_mute_unmute_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:  # argparse: --reason is required
         main(["mute", "endearment"])
     assert exc.value.code == 2
+
+
+def test_highlight_marks_spans_in_colour_only_when_asked() -> None:
+    from coach.check import check_offline
+    from coach.cli.check import highlight
+
+    draft = "Thanks, hun! How are your kids?"
+    result = check_offline(draft, Contact.model_validate_json(INLINE), "dm")
+    plain = highlight(draft, result, colour=False)
+    assert "[[hun]]" in plain and "\x1b[" not in plain
+    coloured = highlight(draft, result, colour=True)
+    assert "\x1b[33mhun\x1b[0m" in coloured
+    assert coloured.replace("\x1b[33m", "").replace("\x1b[1;31m", "").replace("\x1b[0m", "") == draft
