@@ -75,8 +75,10 @@ class LLMCoach:
         return f"LLMCoach({url!r}, model={self.model!r})"
 
     async def aclose(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
+        # getattr: test doubles subclass this without calling __init__.
+        client = getattr(self, "client", None)
+        if client is not None:
+            await client.aclose()
 
     async def ensure_model(self) -> str:
         """Pick the first served model when none was named; refuse a name the server does not list.
