@@ -8,6 +8,7 @@ import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -285,16 +286,24 @@ class CoachApp(App[int]):
         self.call_from_thread(self.notify, message, title="Demo data")
         self.call_from_thread(self._refresh_home)
 
-    def action_transfer(self) -> None:
-        """The import/export screens (built in screens/transfer.py)."""
+    def _transfer_screen(self, name: str) -> Any:
+        """A screen from screens/transfer.py (built alongside the importers), or None."""
         try:
             transfer = importlib.import_module("screens.transfer")
         except ImportError:
-            self.notify("Imports are not available in this build; use `coach contacts import PATH`.",
-                        severity="warning")
-            return
-        screen_cls = getattr(transfer, "TransferScreen", None)
+            return None
+        return getattr(transfer, name, None)
+
+    def action_import_contacts(self) -> None:
+        screen_cls = self._transfer_screen("ImportScreen")
         if screen_cls is None:
             self.notify("Use `coach contacts import PATH` from the shell.", severity="warning")
             return
-        self.push_screen(screen_cls(self.store), lambda _result: self._refresh_home())
+        self.push_screen(screen_cls(self.store), lambda _plan: self._refresh_home())
+
+    def action_export_all(self) -> None:
+        screen_cls = self._transfer_screen("ExportScreen")
+        if screen_cls is None:
+            self.notify("Use `coach export --all FILE` from the shell.", severity="warning")
+            return
+        self.push_screen(screen_cls(self.store, Path.cwd()))

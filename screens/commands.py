@@ -19,7 +19,8 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Export history", "Save the history shown as Markdown, JSON or CSV", "export"),
     ("Settings", "LLM endpoint and model, theme, keys", "go('settings')"),
     ("Load the demo data", "Add the sample contacts to this store", "load_demo"),
-    ("Import or export contacts", "LinkedIn, X archive, vCard, Google Contacts", "transfer"),
+    ("Import contacts", "From LinkedIn, an X archive, vCard or Google Contacts", "import_contacts"),
+    ("Export or back up", "Contacts (vCard, CSV, JSON), history, or everything", "export_all"),
     ("Help", "Keys and what the focused part of the screen does", "help"),
 )
 

@@ -39,6 +39,8 @@ class HomeScreen(CoachScreen):
         Binding("c", "compose_to", "Write", id="write_to", tooltip="Compose a message to this contact"),
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("d", "app.load_demo", "Demo data", id="load_demo", show=False),
+        Binding("i", "app.import_contacts", "Import", id="import_contacts", show=False,
+                tooltip="Import contacts from LinkedIn, an X archive, vCard or Google"),
     ]
 
     def __init__(self) -> None:
