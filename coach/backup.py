@@ -161,14 +161,20 @@ def restore(store: Store, backup: Backup, *, replace: bool = False) -> dict[str,
 def forget(store: Store, contact: Contact) -> dict[str, int]:
     """Delete a person and everything about them: contact, history, mutes, drafts about them."""
     history = store.count_checks(contact_id=contact.id)
+    # Checks against an inline contact (a batch line naming them) carry the name but no id.
+    by_name = [r.id for r in store.list_checks(limit=0)
+               if r.contact_id is None and (r.contact_name or "").casefold()
+               == contact.name.casefold()]
     mutes = [m for m in store.list_mutes(contact.id) if m.contact_id == contact.id]
     drafts = [d for d in all_drafts(store) or [] if _draft_is_about(d, contact.id)]
     store.delete_contact(contact.id, with_history=True)
+    for check_id in by_name:
+        store.delete_check(check_id)
     for m in mutes:  # the store removes them too; this covers stores that do not
         store.remove_mute(m.rule, m.contact_id)
     for d in drafts:
         store.delete_draft(d["slot"])
-    return {"contacts": 1, "history": history, "mutes": len(mutes), "drafts": len(drafts),
+    return {"contacts": 1, "history": history + len(by_name), "mutes": len(mutes), "drafts": len(drafts),
             "interactions": len(contact.interactions)}
 
 

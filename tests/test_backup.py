@@ -40,6 +40,9 @@ def _fill() -> None:
                 contact_name=dana.name, channel="dm", result=CheckResult(verdict="revise"),
                 timings={"offline_ms": 1.5}, tokens={"prompt": 10}))
         store.add_check(CheckRecord(created=T0, draft="no contact", result=CheckResult()))
+        # A batch check against an inline contact: her name, no id.
+        store.add_check(CheckRecord(created=T0, draft="inline", contact_name="dana reyes",
+                                    result=CheckResult()))
         store.add_mute(Mute(rule="personal-question", reason="I know her well", contact_id=dana.id,
                             created=T0))
         store.add_mute(Mute(rule="exclamation", created=T0))
@@ -64,7 +67,7 @@ def test_backup_round_trips_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     raw = json.loads(out.read_text(encoding="utf-8"))
     assert raw["format"] == "coach-backup" and raw["schema_version"] >= 1
-    assert len(raw["contacts"]) == 10 and len(raw["history"]) == 6 and len(raw["mutes"]) == 2
+    assert len(raw["contacts"]) == 10 and len(raw["history"]) == 7 and len(raw["mutes"]) == 2
     assert raw["drafts_included"] is True
     assert [(d["slot"], d["text"]) for d in raw["drafts"]] == [("compose", "Hi Dana")]
 
@@ -147,7 +150,7 @@ def test_forget_deletes_everything_about_them(capsys: pytest.CaptureFixture[str]
         others = store.count_contacts() - 1
     assert main(["forget", dana.id, "--yes", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["forgot"] == dana.id and out["history"] == 5 and out["mutes"] == 1
+    assert out["forgot"] == dana.id and out["history"] == 6 and out["mutes"] == 1
     assert out["drafts"] == 1
     with open_store() as store:
         assert store.get_contact(dana.id) is None
@@ -191,4 +194,4 @@ def test_restore_function_into_empty_store(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "fresh"))
     with open_store() as store:
         counts = restore(store, read_backup(out))
-    assert counts["contacts"] == 10 and counts["history"] == 6
+    assert counts["contacts"] == 10 and counts["history"] == 7
