@@ -1,6 +1,6 @@
 """A real llama.cpp server for the LLM tests: a tiny random GGUF model served by xllamacpp.
 
-`make_tiny_model(path)` writes a ~650 KB llama-architecture model with random weights (it talks
+`make_tiny_model(path)` writes a ~0.5 MB llama-architecture model with random weights (it talks
 nonsense, fast). `python -m tests.llm_server MODEL PORT [API_KEY]` serves it; `LlamaServer` starts
 that entry in a subprocess (so a crash cannot take pytest down) and stops it by its process.
 """
@@ -145,11 +145,13 @@ def serve(model: str, port: int, api_key: str = "", *, alias: str = MODEL_NAME) 
     params.verbosity = 1
     if api_key:
         params.api_keys = [api_key]
+    parent = os.getppid()
     server = xllamacpp.Server(params)
     print(f"serving {MODEL_NAME} on {port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        while True:
-            time.sleep(3600)
+        # Exit when the test run that started us is gone, so a killed pytest leaves no server.
+        while os.getppid() == parent:
+            time.sleep(1.0)
     del server
 
 
