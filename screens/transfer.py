@@ -1,6 +1,7 @@
 """The import and export screens: the same preview, counts and errors as `coach contacts import`.
 
-Self-contained dialogs taking a Store; the app pushes them and gets back what was done.
+Self-contained dialogs taking a Store. `ImportScreen` dismisses with the applied ImportPlan (or
+None if cancelled); `ExportScreen` with the path of the last file written (or None).
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ class ExportScreen(ModalScreen[str | None]):
         self.store = store
         self.folder = folder or Path.home()
         self.history_filters = dict(history_filters or {})
+        self.written: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="transfer"):
@@ -190,11 +192,11 @@ class ExportScreen(ModalScreen[str | None]):
                 yield Button("Close", id="cancel-btn")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.written)
 
     @on(Button.Pressed, "#cancel-btn")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.written)
 
     @on(Select.Changed, "#what")
     def _suggest_name(self, event: Select.Changed) -> None:
@@ -220,6 +222,7 @@ class ExportScreen(ModalScreen[str | None]):
         except CoachError as exc:
             self.app.call_from_thread(self._show, "", exc.one_line())
             return
+        self.written = str(path)
         self.app.call_from_thread(self._show, message, "")
 
     def _run(self, what: str, path: Path) -> str:

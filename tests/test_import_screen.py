@@ -87,5 +87,7 @@ async def test_export_screen_writes_a_private_file(tmp_path: Path) -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "does not exist" in _text(screen, "#error")
+            await pilot.press("escape")
+        assert app.result == str(tmp_path / "coach-contacts.vcf")
     out = tmp_path / "coach-contacts.vcf"
     assert out.exists() and stat.S_IMODE(out.stat().st_mode) == 0o600
