@@ -163,10 +163,14 @@ class Lexicon:
                         hits[cat].append((m.start(), pm.end(), _label(pm.lastgroup)))
                         done = (*done, cat)
             options = words.get(word)
+            end = m.end()
+            if options is None and word.endswith(("'s", "’s")):
+                options = words.get(word[:-2])  # "daughter's" is about a daughter
+                end -= 2
             if options is not None:
                 for cat, label in options:
                     if cat not in done:
-                        hits[cat].append((m.start(), m.end(), label))
+                        hits[cat].append((m.start(), end, label))
         for cat, rx in self.fallback.items():
             extra = [(f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text)]
             if extra:

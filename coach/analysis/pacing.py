@@ -212,6 +212,9 @@ def _topics(
             )
             if context == "professional" and t.topic == "money":
                 severity = "warn"  # pay is a fair, if delicate, subject at work
+            if t.mode != "question" and t.depth <= 1:
+                # "Hope you're over the flu": they may have said so where it was not logged.
+                severity = "info"
             done.add(t.topic)
             start, end = _question_span(tf, t)
             flags.append(

@@ -15,7 +15,8 @@ from coach.analysis.lexmatch import Hit, Lexicon
 # facts of a life (kids, a cold), 2 its private side (a diagnosis, a salary), 3 the core (fears,
 # sexuality, grief). Ambiguous words ("partner", "rent", "ex") only count after a possessive.
 _LEXICON: dict[tuple[str, int], str] = {
-    ("family", 1): r"famil(?:y|ies)|kids?|kiddos?|children|child|sons?|daughters?|parents?|"
+    ("family", 1): r"famil(?:y|ies)|kids?|kiddos?|children|(?:your|my|our) (?:child|parent)|sons?|"
+    r"daughters?|parents|"
     r"mom|mum|mommy|dad|daddy|mother|father|brothers?|sisters?|siblings?|grand(?:ma|pa|mother|"
     r"father|parents|kids|children)|babies|baby|toddlers?|in-laws?",
     (

@@ -22,6 +22,7 @@ _INTIMACY_ALLOWED = {
     "friend": 0.7,
     "close": 0.9,
 }
+_INTIMACY_ALONE_MAX = 0.45
 COURTESY_REVISE = 0.3  # below this, most readers would rate the message impolite
 PACING_RULES = frozenset({
     "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
@@ -87,7 +88,9 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     for f in pacing_flags:
         keep *= 1.0 - _SEVERITY_WEIGHT.get(f.severity, 0.0)
     excess = max(0.0, intimacy - _INTIMACY_ALLOWED.get(stage, 0.35))
-    keep *= 1.0 - min(1.0, excess * 2.0)
+    # How personal the text reads adds to the score but never alone makes it "too fast": only
+    # a flag a person can see does that.
+    keep *= 1.0 - min(_INTIMACY_ALONE_MAX, excess * 2.0)
     return round(min(1.0, max(0.0, 1.0 - keep)), 3)
 
 
