@@ -318,10 +318,13 @@ def _closeness(
             word = s.text.lower()
             if word in facts.they_informal or (rank >= _RANK_FRIEND and facts.they_informal):
                 continue
+            # "mate", "friend", "dude" between private people is casual, not intimate: a note;
+            # from a business or at work it is over-familiar.
+            casual = s.kind == "vocative" and (contact is None or contact.context == "personal")
             flags.append(
                 flag(
                     "endearment",
-                    "warn",
+                    "info" if casual else "warn",
                     s.start,
                     s.end,
                     f"Calls them '{s.text}'; {facts.name} has not used words like that with you",

@@ -266,7 +266,7 @@ def find_endearments(text: str, hits: Hits | None = None) -> list[Span]:
             continue
         # Only as a form of address: after a greeting, a thank-you or punctuation.
         if start == 0 or _VOCATIVE_LEAD_RE.search(text, max(0, start - 16), start):
-            spans.append(Span(start, end, "endearment", text[start:end]))
+            spans.append(Span(start, end, "vocative", text[start:end]))
     spans.sort(key=lambda s: s.start)
     return _dedupe(spans)
 
