@@ -291,7 +291,7 @@ def _ms(t0: float) -> float:
 
 
 def measure(kind: str, root: Path, db_path: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from coach.models import CheckRecord
+    from coach.models import CheckRecord, Contact
     from coach.store import Store
 
     out: dict[str, Any] = {}
@@ -330,6 +330,27 @@ def measure(kind: str, root: Path, db_path: Path, args: dict[str, Any]) -> dict[
         t0 = time.perf_counter()
         store.list_checks(limit=0, contact_id=cid)
         out[f"{kind}_warm_ms"] = _ms(t0)
+    elif kind == "contacts":  # the contacts table is one 50k-document table, read whole
+        store = Store(root)
+        t0 = time.perf_counter()
+        c = store.get_contact("c012345")
+        out["contact_get_ms"] = _ms(t0)
+        assert c is not None
+        t0 = time.perf_counter()
+        store.get_contact("c000042")
+        out["contact_get_warm_ms"] = _ms(t0)
+        t0 = time.perf_counter()
+        store.list_contacts(limit=50)
+        out["contacts_list50_ms"] = _ms(t0)
+        t0 = time.perf_counter()
+        c.notes = "updated"
+        store.update_contact(c)
+        out["contact_update_ms"] = _ms(t0)
+        t0 = time.perf_counter()
+        con = sqlite_open(db_path)
+        (body,) = con.execute("SELECT body FROM contacts WHERE id=?", ("c012345",)).fetchone()
+        Contact.model_validate(orjson.loads(body))
+        out["sqlite_contact_get_ms"] = _ms(t0)
     elif kind == "sqlite_reads":
         con = sqlite_open(db_path)
         t0 = time.perf_counter()
@@ -465,6 +486,7 @@ def bench(n: int) -> dict[str, Any]:
         peaks: dict[str, float] = {}
         for kind in (
             "baseline",
+            "contacts",
             "open",
             "newest50",
             "contact",
@@ -523,6 +545,11 @@ def show(r: dict[str, Any]) -> None:
     p(
         f"  heaviest contact:   {r['heavy_ms']:8.2f} ms cold ({r['heavy_records']} records), "
         f"{r['heavy_warm_ms']:.2f} warm"
+    )
+    p(
+        f"  contacts (50k, one table): first get {r['contact_get_ms']:.0f} ms (reads all), "
+        f"then {r['contact_get_warm_ms']:.2f} ms; list 50 by name {r['contacts_list50_ms']:.0f} ms; "
+        f"durable update {r['contact_update_ms']:.1f} ms (SQLite get {r['sqlite_contact_get_ms']:.2f})"
     )
     peaks = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_mb_by_measurement"].items())
     p(f"  peak RSS MB per process: {peaks}")

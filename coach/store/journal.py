@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import secrets
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
@@ -80,6 +81,8 @@ class JournalStorage(Storage):
         self.compact_ratio = compact_ratio
         self.max_loaded = max_loaded
         self._lock_fd: int | None = open_private(self.folder / LOCK, os.O_RDWR | os.O_CREAT)
+        # flock serialises processes; this serialises threads of one process (UI workers).
+        self._mutex = threading.RLock()
         self._jfd: int | None = None
         self._jino = -1
         self._jid = ""
@@ -132,9 +135,15 @@ class JournalStorage(Storage):
     @contextlib.contextmanager
     def shared(self) -> Iterator[None]:
         """A consistent view: refreshed from disk, and no compaction can swap files under us."""
-        if self._tx_depth or self._sh_depth:
-            yield
-            return
+        with self._mutex:
+            if self._tx_depth or self._sh_depth:
+                yield
+                return
+            with self._shared_locked():
+                yield
+
+    @contextlib.contextmanager
+    def _shared_locked(self) -> Iterator[None]:
         self._flock(fcntl.LOCK_SH)
         self._sh_depth = 1
         try:
@@ -149,6 +158,11 @@ class JournalStorage(Storage):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All changes staged inside become one journal line: all of them are kept, or none."""
+        with self._mutex, self._transaction_locked():
+            yield
+
+    @contextlib.contextmanager
+    def _transaction_locked(self) -> Iterator[None]:
         if self._tx_depth:
             self._tx_depth += 1
             try:
