@@ -274,3 +274,15 @@ def test_vcard_21_quoted_printable_with_soft_breaks_and_commas() -> None:
     # QP line break (=0D=0A), a bare comma and a soft line break all survive.
     assert ayse.notes == "Line one\nLine two, with comma and soft break"
     assert ayse.handles == {"email": "ayse@example.com", "phone": "+90 555 123 4567"}
+
+
+def test_linkedin_2021_messages_without_recipient_urls() -> None:
+    """Older exports lack URL and RECIPIENT PROFILE URLS: your message went to the others who
+    wrote in that conversation, and the URL-less connection is linked by her (unique) name."""
+    people = run_import(FIX / "linkedin_2021")
+    assert set(people) == {"Ada Byrne"}
+    ada = people["Ada Byrne"]
+    assert [(i.direction, i.text) for i in ada.interactions] == [
+        ("out", "Hi Ada, great to connect."), ("in", "Likewise, Sam!")]
+    assert ada.handles == {"email": "ada@example.com",
+                           "linkedin": "https://www.linkedin.com/in/ada-byrne"}

@@ -29,7 +29,8 @@ def _snapshot() -> list[dict[str, object]]:
 def test_reimporting_every_format_changes_nothing() -> None:
     paths = [FIX / "linkedin", FIX / "x_archive", FIX / "contacts_v3.vcf",
              FIX / "contacts_v4.vcf", FIX / "google_current.csv", FIX / "google_legacy.csv",
-             FIX / "linkedin_connections_2022.csv"]
+             FIX / "linkedin_connections_2022.csv", FIX / "linkedin_2021",
+             FIX / "linkedin_two_people", FIX / "contacts_v21.vcf"]
     for p in paths:
         _import(p)
     before = _snapshot()

@@ -40,7 +40,8 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
     members = _members(bundle)
     if not members:
         raise failed(bundle.path.name, None, "no Connections.csv, messages.csv or Invitations.csv")
-    connections: dict[str, Person] = {}
+    connections: set[str] = set()  # "linkedin:<slug>" and "name:<name>" of your connections
+    unlinked: dict[str, list[Person]] = {}  # connections without a URL (pre-2023), by name
     # Invitations first: where two files fill one field, the invite note ("we met at...") is
     # better "how we met" text than the date you connected.
     if "invitations" in members:
@@ -51,12 +52,17 @@ def parse(bundle: Bundle, progress: Progress = no_progress) -> Parsed:
         out.files.append(bundle.display(member))
         for p in _connections(bundle, member, out, progress):
             slug = next((k for k in p.keys if k.startswith("linkedin:")), None)
-            if slug:
-                connections[slug] = p
+            connections.add(slug or "name:" + p.name.casefold())
+            if not slug:
+                unlinked.setdefault(p.name.casefold(), []).append(p)
             out.persons.append(p)
     if "messages" in members:
         out.files.append(bundle.display(members["messages"]))
-        out.persons.extend(_messages(bundle, members["messages"], out, set(connections), progress))
+        # Within one export a unique name is safe to link: the URL-less connection named like
+        # a message sender is that sender (the only other tie in old exports is the name).
+        by_name = {name: group[0] for name, group in unlinked.items() if len(group) == 1}
+        out.persons.extend(_messages(bundle, members["messages"], out, connections, by_name,
+                                     progress))
     return out
 
 
@@ -154,7 +160,8 @@ class _Msg:
 
 
 def _messages(
-    bundle: Bundle, member: str, out: Parsed, connections: set[str], progress: Progress
+    bundle: Bundle, member: str, out: Parsed, connections: set[str],
+    by_name: dict[str, Person], progress: Progress,
 ) -> list[Person]:
     display = bundle.display(member)
     text = bundle.read_text(member)
@@ -187,10 +194,16 @@ def _messages(
     progress("LinkedIn messages", total, total)
     owner = _owner(msgs, connections, _profile_name(bundle))
     people: dict[str, Person] = {}
+    linked: set[str] = set()  # slugs that went onto a connection already in the output
 
     def person(slug: str, name: str, line: int) -> Person:
         p = people.get(slug)
-        if p is None:
+        if p is None and name and name.casefold() in by_name:
+            p = by_name.pop(name.casefold())
+            p.add_url(f"https://www.linkedin.com/in/{slug}")
+            people[slug] = p
+            linked.add(slug)
+        elif p is None:
             p = Person(name=name or slug, source=SOURCE, origin=f"{display} line {line}",
                        placeholder_name=not name)
             p.add_url(f"https://www.linkedin.com/in/{slug}")
@@ -200,6 +213,10 @@ def _messages(
             p.name, p.placeholder_name = name, False
         return p
 
+    members: dict[str, dict[str, str]] = {}
+    for m in msgs:
+        if m.sender[0] != owner:
+            members.setdefault(m.conversation, {})[m.sender[0]] = m.sender[1]
     for m in msgs:
         if m.sender[0] != owner:
             person(*m.sender, m.line).interactions.append(
@@ -210,12 +227,15 @@ def _messages(
                     person(slug, name, m.line)
             continue
         # Your message goes on the log of everyone it went to (each member of a group chat).
-        for slug, name in m.recipients:
+        # Older exports have no RECIPIENT PROFILE URLS: then it went to the others who wrote
+        # in that conversation.
+        recipients = m.recipients or sorted(members.get(m.conversation, {}).items())
+        for slug, name in recipients:
             if slug != owner:
                 person(slug, name, m.line).interactions.append(
                     Interaction(direction="out", at=m.at, channel="dm", text=m.text,
                                 public=False, source=SOURCE))
-    return list(people.values())
+    return [p for slug, p in people.items() if slug not in linked]
 
 
 def _profile_name(bundle: Bundle) -> str:
@@ -241,9 +261,14 @@ def _owner(msgs: list[_Msg], connections: set[str], profile_name: str = "") -> s
             seen.setdefault(slug, set()).add(m.conversation)
     if not seen:
         return None
+    names = {m.sender[0]: m.sender[1].casefold() for m in msgs}
+    names.update((s, n.casefold()) for m in msgs for s, n in m.recipients if n)
+
+    def is_connection(slug: str) -> bool:
+        return f"linkedin:{slug}" in connections or f"name:{names.get(slug, '')}" in connections
+
     counts = Counter({slug: len(convs) for slug, convs in seen.items()})
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], f"linkedin:{kv[0]}" in connections,
-                                                   kv[0]))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], is_connection(kv[0]), kv[0]))
     return ranked[0][0]
 
 
