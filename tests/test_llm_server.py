@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.llm
 HANG_GUARD = 60.0  # only so a broken test fails instead of hanging CI
 API_KEY = "test-key-123"
 DRAFT = "Hey Dana, how is your family doing? Thanks for the kind words!"
+SOME_DAY = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +58,7 @@ def keyed_llama(tiny_model: Path) -> Iterator[LlamaServer]:
 
 def _endpoint(server: LlamaServer, **kw: Any) -> Endpoint:
     ep = Endpoint(base_url=server.base_url, model=MODEL_NAME, read_timeout=30.0, **kw)
-    ep.max_tokens = 1500
+    ep.max_tokens = 3000  # room for any reply the schema allows; a grammar-closed one stops early
     ep.extra = {"seed": 42}  # a fixed seed keeps the random model's output the same every run
     return ep
 
@@ -67,7 +69,10 @@ def _contact() -> Contact:
         preferred_name="Dana",
         notes="{{ 7*7 }} stays text",
         preferences=[Preference(kind="topic_avoid", value="family", quote="I keep it offline")],
-        interactions=[Interaction(direction="in", channel="public_reply", text="Love it!")],
+        interactions=[
+            # A fixed date: the same prompt every day gives the same seeded reply.
+            Interaction(direction="in", channel="public_reply", text="Love it!", at=SOME_DAY)
+        ],
     )
 
 
@@ -181,7 +186,6 @@ async def test_prompt_larger_than_the_context(llama: LlamaServer) -> None:
 
 async def test_batch_runs_concurrently_in_input_order(llama: LlamaServer) -> None:
     ep = _endpoint(llama)
-    ep.max_tokens = 1500
     items = [BatchItem(draft=f"Thanks {n}, great talk!", offline=CheckResult()) for n in range(4)]
     items.insert(2, BatchItem(draft="x" * 60000, offline=CheckResult()))  # too long: fails alone
     seen: list[int] = []
@@ -249,7 +253,7 @@ def _config(home: Path, server: LlamaServer) -> None:
         Settings(
             endpoints={
                 "test": EndpointConfig(
-                    base_url=server.base_url, max_tokens=1500, seed=42, read_timeout=30.0
+                    base_url=server.base_url, max_tokens=3000, seed=42, read_timeout=30.0
                 )
             }
         )
