@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from functools import lru_cache
 
 from coach.analysis.features import RequestSpan, TextFeatures, TopicSpan
 from coach.analysis.spans import CHANNEL_MOVE_PRIVACY
@@ -349,8 +350,16 @@ def _closeness(
         _names(tf, facts, contact, flags)
 
 
-def _norm_tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"[\s.,]+", name.lower().replace("’", "'")) if t]
+@lru_cache(maxsize=4096)
+def _norm_tokens(name: str) -> tuple[str, ...]:
+    # Cached: the same few names come back on every check.
+    return tuple(t for t in re.split(r"[\s.,]+", name.lower().replace("’", "'")) if t)
+
+
+@lru_cache(maxsize=1024)
+def _names_re(names: frozenset[str]) -> re.Pattern[str] | None:
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 2)
+    return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE) if alts else None
 
 
 def _names(tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]) -> None:
@@ -418,10 +427,10 @@ def _pronouns(
 ) -> None:
     stated = contact.pronouns.lower()
     text = tf.text
-    names = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True) if len(n) >= 2)
-    if not names:
+    names_re = _names_re(frozenset(known))
+    if names_re is None:
         return
-    for m in re.finditer(rf"\b(?:{names})\b", text, re.IGNORECASE):
+    for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
         for key, rx in _PRONOUN_SETS.items():
             if key in re.split(r"\W+", stated):
