@@ -74,3 +74,30 @@ def test_two_writers_500_inserts_each_all_present(coach_home: Path) -> None:
             docs = journal.docs(week)
             assert len({d["id"] for d in docs.values()}) == len(docs)
         assert sum(len(journal.docs(w)) for w in weeks) == 1000
+
+
+def test_threads_sharing_one_store(coach_home: Path) -> None:
+    """UI workers may share one Store: its thread lock keeps each call whole."""
+    import threading
+
+    from coach.models import CheckRecord, CheckResult
+
+    errors: list[BaseException] = []
+    with Store(coach_home / "data") as s:
+
+        def work(tag: str) -> None:
+            try:
+                for i in range(60):
+                    s.add_check(CheckRecord(id=f"{tag}{i}", draft="x", result=CheckResult()))
+                    s.list_checks(limit=5)
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in "abc"]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert s.count_checks() == 180
+        assert len({r.id for r in s.list_checks(limit=0)}) == 180

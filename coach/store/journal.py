@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from coach.errors import StoreError
+from coach.errors import CorruptFileError, StoreError
 from coach.paths import ensure_private_dir
 from coach.store import snapshot as snap
 from coach.store.fileio import atomic_write, corrupt, fsync_dir, open_private, sync_fd, write_all
@@ -222,7 +222,11 @@ class JournalStorage(Storage):
             self._jfd = open_private(self.journal_path, os.O_RDWR | os.O_APPEND)
             self._jino = os.fstat(self._jfd).st_ino
         if st.st_size > self._offset:
-            self._read_tail(st.st_size)
+            try:
+                self._read_tail(st.st_size)
+            except CorruptFileError:
+                self._reset()  # forget the half-read tail; a retry reads from the start again
+                raise
         elif st.st_size < self._offset:  # someone cut committed lines: trust the disk, re-read
             self._reset()
             self._refresh()
