@@ -35,13 +35,17 @@ DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 VOCAB_PREFIXES = ("w:", "b:")
 # Hand-set, in intimacy's raw units (-1..1), for what rated questions cannot teach: an
 # endearment ("hun"), the writer's own feelings (scaled by how sure the disclosure model is),
-# and a question about a sensitive topic in the reader's own life ("your salary").
+# a question about a sensitive topic in the reader's own life ("your salary", where they live),
+# and telling about one in the writer's own ("my therapist").
 PRIORS = {
     "note": "hand-set, not fitted: the question data has almost no endearments or disclosures",
     "endearment": 0.2,
     "emotional_disclosure": 0.25,
     "sensitive_question": 0.15,
+    "sensitive_disclosure": 0.15,
 }
+# Where an ordinary request to "you" lands on the app's 0..1 intimacy scale.
+ANCHOR_SCORE = 0.15
 # Weights smaller than this are dropped from the file: they move no score visibly.
 PRUNE = 0.005
 
@@ -237,18 +241,23 @@ def platt(calib: Rated, params: dict[str, Any], folds: int = 5) -> tuple[float, 
 
 
 def fit_intimacy(
-    texts: Sequence[str], labels: Sequence[float], scale: bool = False, **params: Any
+    texts: Sequence[str],
+    labels: Sequence[float],
+    anchor: Sequence[str] | None = None,
+    **params: Any,
 ) -> dict[str, Any]:
     """Ridge regression on the -1..1 intimacy ratings.
 
-    With `scale`, also the app's 0..1 mapping: out-of-fold predictions at the 10th percentile
-    map to 0 (plainly impersonal) and at the 99th to 1 (as intimate as the data gets).
+    With `anchor` (ordinary requests addressed to "you": the Wikipedia politeness requests), also
+    the app's 0..1 mapping: the anchors' median maps to ANCHOR_SCORE, and the 99th percentile of
+    out-of-fold predictions on the rated questions maps to 1 (as intimate as the data gets).
+    Every message in a chat says "you"; the anchor keeps that alone from reading as personal.
     """
     p = {**INTIMACY, **params}
     fds = [personal_feats(t) for t in texts]
     spec = fit_linear(fds, labels, kind="linear", **p)
     spec.update({"lo": -1.0, "hi": 1.0})
-    if scale:
+    if anchor is not None:
         import numpy as np
         from sklearn.model_selection import KFold
 
@@ -260,8 +269,11 @@ def fit_intimacy(
             fold = fit_linear([fds[i] for i in tr], y[tr].tolist(), kind="linear", **p)
             model = model_from_dict("fold", fold)
             z[te] = [model.raw(fds[i]) for i in te]
-        lo, hi = np.percentile(z, [10, 99])
-        spec.update({"lo": round(float(lo), 4), "hi": round(float(hi), 4)})
+        hi = float(np.percentile(z, 99))
+        full = model_from_dict("full", spec)
+        mid = float(np.median([full.raw(personal_feats(t)) for t in anchor]))
+        lo = (mid - ANCHOR_SCORE * hi) / (1 - ANCHOR_SCORE)
+        spec.update({"lo": round(lo, 4), "hi": round(hi, 4)})
     return spec
 
 
@@ -289,7 +301,7 @@ def calibrate(data: Path) -> dict[str, Any]:
         "settings": {"courtesy": COURTESY, "intimacy": INTIMACY, "disclosure": DISCLOSURE},
         "models": {
             "courtesy": fit_courtesy(wiki.texts, wiki.labels, calib=wiki_all),
-            "intimacy": fit_intimacy(inti.texts, inti.labels, scale=True),
+            "intimacy": fit_intimacy(inti.texts, inti.labels, anchor=wiki_all.texts),
             "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
             "disclosure_informational": fit_disclosure(info.texts, info.labels),
         },

@@ -36,11 +36,9 @@ def analyse_intimacy(text: str) -> IntimacyResult:
 
 
 # Asking about these in *their* life is personal whatever the Reddit ratings say about the
-# topic in general ("what's your salary?" vs "how do salaries work?").
-_SENSITIVE_ASKED = tuple(
-    "your:" + t
-    for t in ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
-)
+# topic in general ("what's your salary?" vs "how do salaries work?"); telling about them in
+# *your* life ("my therapist", "my divorce") is a disclosure.
+_SENSITIVE = ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
 
 
 def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
@@ -50,11 +48,17 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
     if pf.endearments:
         extra += priors.get("endearment", 0.0)
         signals["prior:endearment"] = priors.get("endearment", 0.0)
-    asked = [k for k in _SENSITIVE_ASKED if pf.features.get(k)]
-    if asked and pf.features.get("question"):
+    feats = pf.features
+    if feats.get("question") and (
+        feats.get("topic:location") or any(feats.get("your:" + t) for t in _SENSITIVE)
+    ):
         share = priors.get("sensitive_question", 0.0)
         extra += share
         signals["prior:sensitive_question"] = share
+    if any(feats.get("my:" + t) for t in _SENSITIVE):
+        share = priors.get("sensitive_disclosure", 0.0)
+        extra += share
+        signals["prior:sensitive_disclosure"] = share
     if pf.features.get("first_person"):
         emo = get_model("disclosure_emotional")
         p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])

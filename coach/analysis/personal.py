@@ -31,8 +31,16 @@ _QUESTIONS = PhraseMatcher(
             r"|why\s+(?:is|are|does|do)\s+(?:the|a|an|some|people)"
             r"|which|any\s+(?:tips|advice|recommendations)|how\s+to",
         ),
+        (
+            # Asking about lived experience ("anyone else struggle", "you've ever").
+            "experience_question",
+            r"anyone\s+(?:else\s+)?(?:ever|here|who|suffer|struggle|experience|deal|have|feel)"
+            r"|you['’]ve\s+ever|you\s+ever|people\s+who\s+(?:have|are|were)"
+            r"|how\s+did\s+it\s+(?:feel|go|change)",
+        ),
     ]
 )
+_IMPERSONAL = PhraseMatcher([("impersonal", lx.IMPERSONAL)])
 
 
 @dataclass(slots=True)
@@ -78,6 +86,9 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["question"] = 1.0
     for h in _QUESTIONS.find(text, words):
         feats[h.kind] = 1.0
+    n_imp = len(_IMPERSONAL.find(text, words))
+    if n_imp:
+        feats["impersonal"] = float(min(n_imp, 3))
     if lx.NUMBER_RE.search(text):
         feats["number"] = 1.0
     n = len(tokens)
