@@ -17,6 +17,15 @@ _TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
 _MAX_EXPANSIONS = 4096
 
 
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
+    so every index into the result is an index into `text`."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
 def split_top(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern (`a|b(?:c|d)` -> [`a`, `b(?:c|d)`])."""
     parts: list[str] = []

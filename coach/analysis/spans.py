@@ -9,7 +9,7 @@ from bisect import bisect_right
 from functools import cache
 
 from coach.analysis.features import RequestSpan, Span
-from coach.analysis.lexmatch import Hit, Lexicon
+from coach.analysis.lexmatch import Hit, Lexicon, lower_same_length
 
 # Every pattern is a lowercase alternation matched on the lowercased draft (same length, see
 # text.py) by the word-level matcher of lexmatch.py, all categories in one pass.
@@ -172,14 +172,16 @@ _HEDGE = (
 _NAME = (
     r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Sir|Madam)\.?\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?"
 )
-ADDRESS_RE = re.compile(
-    r"(?:^|(?<=\n))\s*(?P<greet>(?i:hi|hey|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|"
+# Tried only at the start of each line (a greeting, or "Dana," alone), and after a thank-you.
+_LINE_ADDRESS_RE = re.compile(
+    r"\s*(?:(?P<greet>(?i:hi|hey|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|"
     r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>" + _NAME + r")(?=\s*[,!:.\-—\n]|\s*$|\s+[a-z])"
-    r"|(?:^|(?<=\n))\s*(?P<bare>" + _NAME + r")(?=,\s)"
-    r"|\b(?P<thanks>(?i:thanks|thank you|cheers|bye|see you))[ \t,]+(?P<tname>"
+    r"|(?P<bare>" + _NAME + r")(?=,\s))"
+)
+_THANKS_ADDRESS_RE = re.compile(
+    r"(?P<thanks>[Tt]hanks|[Tt]hank you|[Cc]heers|[Bb]ye|[Ss]ee you)[ \t,]+(?P<tname>"
     + _NAME
-    + r")(?=\s*[,!.]|\s*$)",
-    re.M,
+    + r")(?=\s*[,!.]|\s*$)"
 )
 _NOT_NAMES = frozenset(
     {
@@ -359,19 +361,35 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
 
 
 def find_address(text: str) -> tuple[Span | None, list[Span]]:
-    """The greeting (if any) and every name the draft addresses the reader by."""
+    """The greeting (if any) and every name the draft addresses the reader by (case matters:
+    run on the draft as written)."""
     greeting: Span | None = None
     names: list[Span] = []
-    for m in ADDRESS_RE.finditer(text):
+    starts = [0]
+    if "\n" in text:
+        starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    matches = [m for p in starts if (m := _LINE_ADDRESS_RE.match(text, p))]
+    low = lower_same_length(text)
+    for word in ("thank", "cheers", "bye", "see you"):
+        # str.find is far faster than a regex scan; the pattern is then tried where it can match.
+        pos = low.find(word)
+        while pos != -1:
+            if pos == 0 or not text[pos - 1].isalnum():
+                m = _THANKS_ADDRESS_RE.match(text, pos)
+                if m:
+                    matches.append(m)
+            pos = low.find(word, pos + 1)
+    for m in matches:
         for group in ("name", "bare", "tname"):
-            if m.group(group):
+            if m.groupdict().get(group):
                 name = m.group(group)
                 if name.lower() in _NOT_NAMES or name.split()[0].lower() in _NOT_NAMES:
                     break
                 names.append(Span(m.start(group), m.end(group), "address", name))
                 break
-        if m.group("greet") and greeting is None:
+        if m.groupdict().get("greet") and greeting is None:
             greeting = Span(m.start("greet"), m.end("greet"), "greeting", m.group("greet"))
+    names.sort(key=lambda sp: sp.start)
     return greeting, names
 
 

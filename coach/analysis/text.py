@@ -10,7 +10,7 @@ from coach.analysis import spans as sp
 from coach.analysis.courtesy import analyse_courtesy
 from coach.analysis.features import TextFeatures
 from coach.analysis.intimacy import analyse_intimacy
-from coach.analysis.lexmatch import Lexicon
+from coach.analysis.lexmatch import Lexicon, lower_same_length
 from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
 
 
@@ -18,15 +18,6 @@ from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
 def text_lexicon() -> Lexicon:
     """Every lexicon of the draft analysis, matched in one pass (built on first use)."""
     return Lexicon({**sp.CATEGORIES, "topic": TOPIC_ENTRIES})
-
-
-def lower_same_length(text: str) -> str:
-    """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
-    so every index into the result is an index into `text`."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
 def analyse_text(draft: str) -> TextFeatures:
