@@ -16,12 +16,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from coach.config import Settings, load_settings
 from coach.errors import CoachError, LLMError
-from coach.llm.client import ChatClient
 from coach.llm.endpoints import (
     LOCAL_SERVERS,
     Endpoint,
@@ -31,10 +29,16 @@ from coach.llm.endpoints import (
     probe_local,
 )
 from coach.llm.errors import LLMBadReply, LLMModelNotFound, LLMServerError, UnsupportedFormat
-from coach.llm.merge import merge
-from coach.llm.structured import FORMATS, CoachingStream, LLMReply, parse_reply, response_format
 from coach.models import CheckResult, Contact
-from coach.prompting import render_check
+
+if TYPE_CHECKING:
+    import httpx
+
+    from coach.llm.client import ChatClient
+    from coach.llm.structured import LLMReply
+
+# httpx, Jinja and the reply schema load on first use: an offline `coach check` imports this
+# module for the type and the resolver only, and should not pay ~0.5 s of imports for them.
 
 REMOTE_OPT_IN = "COACH_ALLOW_REMOTE"
 
@@ -64,7 +68,11 @@ class LLMCoach:
     ) -> None:
         self.endpoint = endpoint
         self.model = endpoint.model if endpoint else ""
-        self.client = ChatClient(endpoint, transport=transport) if endpoint else None
+        self.client: ChatClient | None = None
+        if endpoint is not None:
+            from coach.llm.client import ChatClient
+
+            self.client = ChatClient(endpoint, transport=transport)
         # The structured-output variant the server accepted; learned once, reused for a batch.
         self._format: str | None = None
         self._model_checked = False
@@ -119,6 +127,8 @@ class LLMCoach:
         return self.model
 
     def _formats(self) -> list[str]:
+        from coach.llm.structured import FORMATS
+
         if self._format is not None:
             return [self._format]
         assert self.endpoint is not None
@@ -140,6 +150,10 @@ class LLMCoach:
                 "No LLM endpoint is configured; the offline result is kept.",
                 "Start a local server or pass --endpoint URL.",
             )
+        from coach.llm.merge import merge
+        from coach.llm.structured import CoachingStream, parse_reply, response_format
+        from coach.prompting import render_check
+
         started = time.perf_counter()
         model = await self.ensure_model()
         prompt = render_check(draft, contact, channel, offline)
@@ -219,6 +233,8 @@ class LLMCoach:
         draft_len: int,
     ) -> LLMReply:
         """One more request: show the model its reply and what was wrong with it."""
+        from coach.llm.structured import parse_reply, response_format
+
         assert self.client is not None
         repair = [
             *messages,

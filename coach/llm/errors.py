@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
 import orjson
 
 from coach.errors import LLMError
@@ -76,6 +75,8 @@ def error_message(body: bytes) -> str:
 
 def transport_error(endpoint: Endpoint, exc: Exception) -> Exception:
     """The typed error for a failure below HTTP (connect, timeouts, a broken connection)."""
+    import httpx  # only ever called with an httpx error in hand: already imported
+
     url = endpoint.base_url
     if isinstance(exc, httpx.ConnectTimeout):
         return LLMTimeout(
