@@ -745,6 +745,7 @@ def _clock(m: re.Match[str]) -> time | None:
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
 
 
+@lru_cache(maxsize=1024)
 def parse_quiet_hours(value: str) -> tuple[time, time] | None:
     m = _HOURS_RE.search(value)
     if not m:
