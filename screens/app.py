@@ -40,7 +40,7 @@ RESOLVE: Any = object()
 class CoachApp(App[int]):
     """The full-screen coaching session."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "coach"
     SUB_TITLE = "courtesy and pacing, before you send"
     COMMANDS = App.COMMANDS | {CoachCommands}

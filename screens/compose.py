@@ -333,8 +333,10 @@ class ComposeScreen(CoachScreen):
             markdown.display = True
             await markdown.update(record.coaching or "_The model gave no coaching text._")
             elapsed = monotonic() - self._stream_started
+            tokens = record.tokens.get("completion")
+            count = f"{tokens} tokens" if tokens else f"{self._tokens} chunks"
             self.query_one("#stream-status", Static).update(
-                f"{self._tokens} chunks · {elapsed:.1f} s · {record.engine}")
+                f"{count} · {elapsed:.1f} s · {record.engine}")
         if record.result.llm_error:
             self.notify(f"{record.result.llm_error} The offline verdict stands.",
                         title="LLM coaching failed", severity="warning", timeout=8)

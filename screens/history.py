@@ -78,6 +78,7 @@ class HistoryScreen(CoachScreen):
         self.contact_id: str | None = None
         self.contact_name: str | None = None
         self._search_timer: Timer | None = None
+        self._resumed_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,9 +112,11 @@ class HistoryScreen(CoachScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        # Checks made elsewhere (compose, quick check, `coach check`) appear on return.
-        if self.is_mounted:
+        # Checks made elsewhere (compose, quick check, `coach check`) appear on return; the
+        # first resume follows on_mount, which has just loaded.
+        if self._resumed_once:
             self.reload()
+        self._resumed_once = True
 
     # -- filters -----------------------------------------------------------------------------
     def current_filters(self) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from screens.widgets.relationship import render_relationship
 from screens.widgets.status_line import StatusLine
 
 # Rows shown at once; past this the user narrows with the search box (10,000 rows help nobody).
-ROW_LIMIT = 300
+ROW_LIMIT = 100
 
 EMPTY_TEXT = (
     "No contacts yet.\n\n"
@@ -65,7 +65,8 @@ class HomeScreen(CoachScreen):
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).focus()
-        self.reload()
+        # Read the store after the first paint: the screen takes keys while the rows load.
+        self.call_after_refresh(self.reload)
 
     # -- loading ---------------------------------------------------------------------------
     def reload(self, select_id: str | None = None) -> None:

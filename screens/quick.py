@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -213,7 +214,7 @@ class _QuickScreen(Screen[None]):
 class QuickApp(App[dict[str, Any] | None]):
     """`coach quick`: the same check under the shell prompt (App.run(inline=True))."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     INLINE_PADDING = 0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "quit_quick", "Close", id="quick_close", priority=True),
@@ -239,6 +240,17 @@ class QuickApp(App[dict[str, Any] | None]):
             if self._store is None:
                 self._store = open_store()
             return self._store
+
+    def on_mount(self) -> None:
+        self._warm_up()
+
+    @work(thread=True, exit_on_error=False, description="loading the offline analysis")
+    def _warm_up(self) -> None:
+        # Load the analysis while the user types or pastes, so the first verdict is instant.
+        offline_check("Hello, thanks for the note!", None, None)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        report_worker(self, event.worker, event.state)
 
     def get_default_screen(self) -> Screen[Any]:
         return _QuickScreen(self._contact)

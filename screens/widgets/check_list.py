@@ -152,8 +152,8 @@ class CheckList(ScrollView, can_focus=True):
         used = sum(len(s.text) for s in head)
         rest = max(0, width - used)
         head.append(Segment(draft[:rest].ljust(rest), base))
-        strip = Strip(head)
-        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + width)
+        # Rows are cut to the width already: no horizontal scrolling, so no crop (Strips cost).
+        return Strip(head, max(width, used))
 
     # -- movement ----------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
