@@ -231,3 +231,40 @@ def test_compaction_keeps_everything(coach_home: Path) -> None:
     with open_store() as s2:
         got = {r.id for r in s2.list_checks(limit=0)}
     assert got == set(ids) - set(ids[::3])
+
+
+def test_contact_reads_use_the_indexes_not_whole_tables(coach_home: Path) -> None:
+    with open_store() as s:
+        s.add_contacts(Contact(id=f"c{i:04d}", name=f"Person {i:04d}") for i in range(400))
+        s._people.journal.compact()
+        s.add_contact(Contact(id="c-late", name="Zed Late"))  # only in the journal
+    with open_store() as s:
+        assert s.get_contact("c0123").name == "Person 0123"  # type: ignore[union-attr]
+        assert s.find_contact("person 0399").id == "c0399"
+        assert s.find_contact("zed").id == "c-late"
+        assert [c.id for c in s.list_contacts(limit=3)] == ["c0000", "c0001", "c0002"]
+        assert s.count_contacts() == 401
+        c = s.get_contact("c0007")
+        assert c is not None
+        c.notes = "changed"
+        s.update_contact(c)
+        s.delete_contact("c0008")
+        loaded = [t for t in s._people.journal._loaded if t.startswith("contacts-")]
+        assert loaded == [], "reads by id or name must not load whole contact tables"
+        assert s.get_contact("c0007").notes == "changed"  # type: ignore[union-attr]
+        assert s.get_contact("c0008") is None
+        assert [c.id for c in s.list_contacts(search="late")] == ["c-late"]
+        assert len(s.list_contacts(limit=0)) == 400
+
+
+def test_store_transaction_is_all_or_nothing_for_contacts(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_contact(Contact(id="c-a", name="A"))
+        store.add_mute(Mute(rule="r", contact_id="c-a"))
+        raise RuntimeError("import failed halfway")
+    assert store.get_contact("c-a") is None
+    assert store.list_all_mutes() == []
+    with store.transaction():
+        store.add_contact(Contact(id="c-a", name="A"))
+        store.add_check(record("hi"))
+    assert store.get_contact("c-a") is not None and store.count_checks() == 1

@@ -23,8 +23,12 @@ SHARD_PREFIX = "w"
 HISTORY_SUMMARY = ("id", "contact_id", "created")
 
 
+# Fields each contacts snapshot index lists: find by id or name without reading the contacts.
+PEOPLE_SUMMARY = ("id", "name", "preferred_name")
+
+
 def open_people(root: Path) -> JournalDB:
-    return JournalDB(root / PEOPLE)
+    return JournalDB(root / PEOPLE, summary_fields=PEOPLE_SUMMARY, max_loaded=4)
 
 
 def open_history(root: Path) -> JournalDB:

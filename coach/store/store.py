@@ -8,6 +8,7 @@ what other processes wrote. History is split by ISO week (layout.py) and read ne
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from coach.models import CheckRecord, Contact, Interaction, Mute, utcnow
 from coach.paths import data_dir, ensure_private_dir
 from coach.store import layout, upgrades
 from coach.store.history import History
+from coach.store.people import People
 
 
 class Store:
@@ -29,9 +31,8 @@ class Store:
         self.root = ensure_private_dir(Path(root))
         self._version = upgrades.upgrade(self.root)
         self._people = layout.open_people(self.root)
+        self.people = People(self._people)
         self.history = History(layout.open_history(self.root))
-        self._index_key: tuple[int, int] | None = None
-        self._index: dict[str, str] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -58,38 +59,29 @@ class Store:
         )
 
     # -- contacts --------------------------------------------------------------------------
-    def _contacts_docs(self) -> dict[str, dict[str, Any]]:
-        return self._people.journal.docs("contacts")
-
-    def _doc_id(self, contact_id: str) -> str | None:
-        """Contact id -> TinyDB doc id, rebuilt only when the table changed."""
-        key = self._people.journal.version("contacts")
-        if key != self._index_key:
-            self._index = {d["id"]: k for k, d in self._contacts_docs().items()}
-            self._index_key = key
-        return self._index.get(contact_id)
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: contacts, mutes and drafts written inside are kept all or none (one
+        journal line). History writes inside are all or none too, in their own folder and
+        journal, committed just before the contacts: a crash between the two keeps the history
+        part only."""
+        with self._people.transaction(), self.history.db.transaction():
+            yield
 
     def add_contact(self, contact: Contact) -> Contact:
         with self._people.transaction():
-            if self._doc_id(contact.id) is not None:
+            if self.people.find(contact.id) is not None:
                 raise UsageError(f"A contact with id {contact.id} already exists.")
-            self._people.table("contacts").insert(contact.model_dump(mode="json"))
+            self.people.insert(contact.model_dump(mode="json"))
         return contact
 
     def add_contacts(self, contacts: Iterable[Contact]) -> int:
         """Insert many contacts in one write (imports, demo data). Returns how many."""
-        docs = [c.model_dump(mode="json") for c in contacts]
-        if len(docs) > 1000:  # large imports: one snapshot write instead of a huge journal line
-            self._people.journal.bulk_insert("contacts", docs)
-        else:
-            self._people.table("contacts").insert_multiple(docs)
-        return len(docs)
+        return self.people.insert_many(c.model_dump(mode="json") for c in contacts)
 
     def get_contact(self, contact_id: str) -> Contact | None:
-        with self._people.journal.shared():
-            doc_id = self._doc_id(contact_id)
-            doc = self._contacts_docs().get(doc_id) if doc_id else None
-            return Contact.model_validate(doc) if doc else None
+        doc = self.people.get(contact_id)
+        return Contact.model_validate(doc) if doc else None
 
     def find_contact(self, name_or_id: str) -> Contact:
         """By id, else exact name, else preferred name, else unique case-insensitive prefix.
@@ -100,18 +92,19 @@ class Store:
         if found:
             return found
         low = key.casefold()
-        # Match on the raw documents; only the hits become models (50k validations are slow).
-        docs = sorted(self._contacts_docs().values(), key=lambda d: d["name"].casefold())
+        # Match on the names in the indexes; only the hits are read and become models.
+        entries = sorted(self.people.names(), key=lambda e: e[2].casefold())
         for test in (
-            lambda d: d["name"].casefold() == low,
-            lambda d: d.get("preferred_name", "").casefold() == low,
-            lambda d: d["name"].casefold().startswith(low),
+            lambda e: e[2].casefold() == low,
+            lambda e: e[3].casefold() == low,
+            lambda e: e[2].casefold().startswith(low),
         ):
-            hits = [d for d in docs if test(d)]
+            hits = [e for e in entries if test(e)]
             if len(hits) == 1:
-                return Contact.model_validate(hits[0])
+                return Contact.model_validate(self.people.fetch([(hits[0][0], hits[0][1])])[0])
             if len(hits) > 1:
-                names = ", ".join(f"{d['name']} ({d['id']})" for d in hits[:5])
+                docs = self.people.fetch([(e[0], e[1]) for e in hits[:5]])
+                names = ", ".join(f"{d['name']} ({d['id']})" for d in docs)
                 raise UsageError(
                     f"'{name_or_id}' matches {len(hits)} contacts: {names}.",
                     "Use the contact's id.",
@@ -123,12 +116,10 @@ class Store:
     def update_contact(self, contact: Contact) -> Contact:
         contact.updated = utcnow()
         with self._people.transaction():
-            doc_id = self._doc_id(contact.id)
-            if doc_id is None:
+            found = self.people.find(contact.id)
+            if found is None:
                 raise NotFoundError(f"No contact with id {contact.id}.")
-            self._people.table("contacts").update(
-                contact.model_dump(mode="json"), doc_ids=[int(doc_id)]
-            )
+            self.people.replace(found[0], found[1], contact.model_dump(mode="json"))
         return contact
 
     def update_contacts(self, contacts: Iterable[Contact]) -> int:
@@ -161,30 +152,35 @@ class Store:
             self.history.delete_for_contact(contact_id)
         q = Query()
         with self._people.transaction():
-            doc_id = self._doc_id(contact_id)
-            removed = self._people.table("contacts").remove(doc_ids=[int(doc_id)]) if doc_id else []
+            found = self.people.find(contact_id)
+            if found is not None:
+                self.people.remove(found[0], found[1])
             self._people.table("mutes").remove(q.contact_id == contact_id)
-        return bool(removed)
+        return found is not None
 
     def list_contacts(self, limit: int = 50, search: str | None = None) -> list[Contact]:
         """Sorted by name; `limit` 0 means all; `search` matches name, preferred name, handles."""
-        docs = list(self._contacts_docs().values())
-        if search:
+        if search:  # handles are not indexed: read everyone, one table at a time
             low = search.casefold()
             docs = [
                 d
-                for d in docs
+                for d in self.people.scan()
                 if low in d["name"].casefold()
                 or low in d.get("preferred_name", "").casefold()
                 or any(low in str(v).casefold() for v in d.get("handles", {}).values())
             ]
-        docs.sort(key=lambda d: d["name"].casefold())
-        if limit:
-            docs = docs[:limit]
+            docs.sort(key=lambda d: d["name"].casefold())
+            if limit:
+                docs = docs[:limit]
+        else:
+            entries = sorted(self.people.names(), key=lambda e: e[2].casefold())
+            if limit:
+                entries = entries[:limit]
+            docs = self.people.fetch([(e[0], e[1]) for e in entries])
         return [Contact.model_validate(d) for d in docs]
 
     def count_contacts(self) -> int:
-        return len(self._people.table("contacts"))
+        return self.people.count()
 
     # -- history ---------------------------------------------------------------------------
     def add_check(self, record: CheckRecord) -> CheckRecord:
@@ -284,6 +280,10 @@ class Store:
         return bool(
             self._people.table("mutes").remove((q.rule == rule) & (q.contact_id == contact_id))
         )
+
+    def list_all_mutes(self) -> list[Mute]:
+        """Every mute, global and per contact (backups, exports)."""
+        return [Mute.model_validate(d) for d in self._people.table("mutes").all()]
 
     def list_mutes(self, contact_id: str | None = None) -> list[Mute]:
         """Global mutes plus, when `contact_id` is given, that contact's."""

@@ -22,6 +22,7 @@ from coach.errors import CorruptFileError, StoreError
 from coach.store import layout
 from coach.store.fileio import atomic_write, corrupt, open_private
 from coach.store.history import History
+from coach.store.people import People
 
 CURRENT_VERSION = 2
 _LOCK = ".upgrade.lock"
@@ -86,7 +87,8 @@ def step_1_to_2(root: Path) -> None:
     data = _legacy_tables(path)
     people = layout.open_people(root)
     try:
-        for name in ("contacts", "mutes", "drafts"):
+        People(people).replace_all(dict(d) for d in data.get("contacts", {}).values())
+        for name in ("mutes", "drafts"):
             docs = [dict(d) for d in data.get(name, {}).values()]
             people.journal.replace_table(name, {str(i): d for i, d in enumerate(docs, 1)})
     finally:
