@@ -73,15 +73,9 @@ _LEXICON: dict[tuple[str, int], str] = {
     ("location", 3): r"(?:your|home) address",
 }
 
-_GROUPS: dict[str, tuple[str, int]] = {}
-_parts: list[str] = []
-for (_topic, _depth), _alt in _LEXICON.items():
-    _name = f"{_topic}_{_depth}"
-    _GROUPS[_name] = (_topic, _depth)
-    _parts.append(f"(?P<{_name}>{_alt})")
-# The same lexicon as one regex (for callers that want `lastgroup`) and as entries for the fast
-# word-level matcher the per-check path uses (lexmatch.py); both run on lowercased text.
-TOPIC_RE = re.compile(r"(?<!\w)(?:" + "|".join(_parts) + r")\b")
+# Labels "family_1" -> ("family", 1); the entries feed the word-level matcher (lexmatch.py),
+# which runs on lowercased text.
+_GROUPS: dict[str, tuple[str, int]] = {f"{t}_{d}": (t, d) for (t, d) in _LEXICON}
 TOPIC_ENTRIES: dict[str, str] = {f"{t}_{d}": alt for (t, d), alt in _LEXICON.items()}
 
 
