@@ -72,7 +72,8 @@ class JournalStorage(Storage):
         summary_fields: tuple[str, ...] = (),
         compact_min_bytes: int = 2 << 20,
         compact_ratio: float = 0.5,
-        max_loaded: int = 8,
+        max_loaded: int = 64,
+        max_loaded_bytes: int = 16 << 20,
     ) -> None:
         self.folder = ensure_private_dir(Path(path))
         self.journal_path = self.folder / JOURNAL
@@ -80,6 +81,8 @@ class JournalStorage(Storage):
         self.compact_min_bytes = compact_min_bytes
         self.compact_ratio = compact_ratio
         self.max_loaded = max_loaded
+        self.max_loaded_bytes = max_loaded_bytes
+        self._weights: dict[str, int] = {}  # snapshot bytes of each table in memory
         self._lock_fd: int | None = open_private(self.folder / LOCK, os.O_RDWR | os.O_CREAT)
         # flock serialises processes; this serialises threads of one process (UI workers).
         self._mutex = threading.RLock()
@@ -356,8 +359,15 @@ class JournalStorage(Storage):
         return docs
 
     def _evict(self) -> None:
-        while len(self._loaded) > self.max_loaded:
-            self._loaded.popitem(last=False)
+        """Keep memory bounded: drop the least recently used tables beyond the count or the
+        byte budget (always keeping the one just used)."""
+        weights = self._weights
+        total = sum(weights.get(t, 0) for t in self._loaded)
+        while len(self._loaded) > 1 and (
+            len(self._loaded) > self.max_loaded or total > self.max_loaded_bytes
+        ):
+            table, _docs = self._loaded.popitem(last=False)
+            total -= weights.get(table, 0)
 
     def docs(self, table: str) -> Docs:
         """The live documents of one table, keyed by str(doc_id). Do not modify outside TinyDB."""
@@ -366,6 +376,10 @@ class JournalStorage(Storage):
             if docs is None:
                 docs = self._load(table)
                 self._loaded[table] = docs
+                try:
+                    self._weights[table] = os.stat(self._snap_path(table)).st_size
+                except FileNotFoundError:
+                    self._weights[table] = 0
             else:
                 self._loaded.move_to_end(table)
             return docs

@@ -28,12 +28,13 @@ PEOPLE_SUMMARY = ("id", "name", "preferred_name")
 
 
 def open_people(root: Path) -> JournalDB:
-    return JournalDB(root / PEOPLE, summary_fields=PEOPLE_SUMMARY, max_loaded=4)
+    return JournalDB(root / PEOPLE, summary_fields=PEOPLE_SUMMARY)
 
 
 def open_history(root: Path) -> JournalDB:
-    # Week tables are ~1 MB each at heavy use, index buckets ~100 KB: keep a few in memory.
-    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY, max_loaded=12)
+    # Week tables are ~1 MB each at heavy use, index buckets ~100 KB: a byte budget keeps
+    # all the small ones and a dozen weeks in memory (journal.py's default, 16 MB of JSON).
+    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY)
 
 
 def as_utc(value: datetime) -> datetime:
