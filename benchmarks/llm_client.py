@@ -59,12 +59,19 @@ def _offline() -> CheckResult:
 
 
 async def _bare(url: str, payload: bytes, client: httpx.AsyncClient) -> float:
-    started = time.perf_counter()
-    async with client.stream(
-        "POST", url, content=payload, headers={"Content-Type": "application/json"}
-    ) as response:
-        async for _ in response.aiter_bytes():
-            pass
+    for attempt in range(2):
+        started = time.perf_counter()
+        try:
+            async with client.stream(
+                "POST", url, content=payload, headers={"Content-Type": "application/json"}
+            ) as response:
+                async for _ in response.aiter_bytes():
+                    pass
+            break
+        except httpx.RemoteProtocolError:
+            # An idle keep-alive connection closed by the server: resent once, as coach does.
+            if attempt:
+                raise
     return (time.perf_counter() - started) * 1000
 
 

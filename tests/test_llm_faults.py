@@ -31,7 +31,13 @@ from coach.models import CheckResult
 from tests.llm_server import free_port
 
 MESSAGES = [{"role": "user", "content": "hi"}]
-GOOD: dict[str, Any] = {"coaching": "Fine.", "verdict": "ok", "flags": [], "rewrite": None, "advice": ""}
+GOOD: dict[str, Any] = {
+    "coaching": "Fine.",
+    "verdict": "ok",
+    "flags": [],
+    "rewrite": None,
+    "advice": "",
+}
 HANG_GUARD = 10.0  # seconds: only there so a broken test fails instead of hanging
 
 
@@ -330,6 +336,39 @@ async def test_connection_dropped_mid_stream() -> None:
     async with _loopback(cut) as url:
         with pytest.raises(LLMBadReply, match=r"broke off|ended before"):
             await _chat(ChatClient(_endpoint(url)), stream=True)
+
+
+async def test_a_stale_pooled_connection_is_resent_once() -> None:
+    connections = 0
+
+    async def drop_first(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        if connections > 1:
+            body = orjson.dumps(_completion("second time lucky"))
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+        writer.close()  # the first: closed without a word, like an idle keep-alive timeout
+
+    async with _loopback(drop_first) as url:
+        reply = await _chat(ChatClient(_endpoint(url)))
+    assert reply.content == "second time lucky" and connections == 2
+
+
+async def test_a_server_that_always_hangs_up_is_reported() -> None:
+    connections = 0
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    async with _loopback(hang_up) as url:
+        with pytest.raises(LLMBadReply, match="broke off"):
+            await _chat(ChatClient(_endpoint(url)))
+    assert connections == 2
 
 
 # -- the coach on top: model check, format fallback, repair ------------------------------------

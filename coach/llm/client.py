@@ -31,6 +31,7 @@ from coach.llm.sse import SSEParser
 MAX_REPLY_BYTES = 2 * 1024 * 1024  # a coaching reply is a few KB; anything near this is not one
 MAX_ERROR_BYTES = 64 * 1024
 RETRY_WAIT_CAP = 30.0  # never sleep longer than this for one Retry-After
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 @dataclass(slots=True)
@@ -205,13 +206,16 @@ class ChatClient:
         payload = orjson.dumps(body)
         headers = {**self.headers(), "Content-Type": "application/json"}
         attempt = 0
+        resent = False
         while True:
             started = time.perf_counter()
             wait: float | None = None
+            answered = False
             try:
                 async with self._http().stream(
                     "POST", self._url("chat/completions"), content=payload, headers=headers
                 ) as response:
+                    answered = True
                     status = response.status_code
                     if status in (429, 503) and attempt < self.endpoint.max_retries:
                         wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -229,6 +233,13 @@ class ChatClient:
                         return await self._read_stream(response, started, on_delta)
                     else:
                         return await self._read_json(response, started)
+            except _STALE_CONNECTION as exc:
+                # The server closed an idle pooled connection just as we reused it (llama.cpp
+                # drops them after 5 s): nothing was answered, so sending again once is safe.
+                if answered or resent:
+                    raise transport_error(self.endpoint, exc) from exc
+                resent = True
+                continue
             except httpx.HTTPError as exc:
                 raise transport_error(self.endpoint, exc) from exc
             attempt += 1
