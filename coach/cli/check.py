@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if args.batch and args.text:
         raise UsageError("Give either a draft or --batch FILE, not both.")
-    llm = _resolve_llm(args)
+    llm, why = _resolve_llm(args)
     with open_store() as store:
         record = not args.no_history and _history_enabled(args)
         if args.batch:
@@ -92,6 +92,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print_human(draft, rec, colour=_use_colour())
+        if llm is None and not args.offline and why:
+            print(f"(offline coach: {why})")
     return STRICT_EXIT[result.verdict] if args.strict else 0
 
 
@@ -107,15 +109,16 @@ def _history_enabled(args: argparse.Namespace) -> bool:
         raise
 
 
-def _resolve_llm(args: argparse.Namespace) -> LLMCoach | None:
+def _resolve_llm(args: argparse.Namespace) -> tuple[LLMCoach | None, str]:
+    """The LLM coach to use, if any, and the one-line reason for the choice."""
     if args.offline:
-        return None
+        return None, "--offline"
     from coach.config import load_settings
     from coach.llm import engine
 
     choice = engine.resolve_engine(load_settings(), endpoint=args.endpoint, model=args.model,
                                    api_key=os.environ.get("COACH_API_KEY"), offline=False)
-    return choice.coach
+    return choice.coach, choice.reason
 
 
 def _read_draft(text: str | None) -> str:
