@@ -71,13 +71,14 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
         r"text me|what'?s your (?:phone |cell |mobile )?number|what is your (?:phone |cell |mobile )?number|"
         r"(?:send|give|share) me your (?:phone |cell |mobile )?number|your (?:cell|mobile|phone) number|"
         r"my number is|(?:add|find) me on (?:whatsapp|telegram|signal|snap(?:chat)?|instagram|facebook)|"
-        r"whatsapp me|(?:your|my) (?:whatsapp|signal|telegram) (?:number|handle)",
+        r"whatsapp me|(?:your|my) (?:whatsapp|signal|telegram) (?:number|handle)|i'?ll text you",
         2,
     ),
     "call": (
         r"call me|give me a (?:call|ring)|(?:hop|jump|get) on a (?:quick )?(?:call|zoom|phone call|video call)|"
         r"(?:can|could|shall) we (?:have|do|set up|schedule) a (?:quick )?(?:call|phone call|video call|zoom)|"
-        r"let'?s (?:have|do|set up|schedule) a (?:quick )?(?:call|zoom|phone call|video call)|facetime me",
+        r"let'?s (?:have|do|set up|schedule) a (?:quick )?(?:call|zoom|phone call|video call)|facetime me|"
+        r"i'?ll (?:call|ring) you",
         2,
     ),
     "in_person": (

@@ -18,7 +18,7 @@ _LEXICON: dict[tuple[str, int], str] = {
     ("family", 1): r"famil(?:y|ies)|kids?|kiddos?|children|(?:your|my|our) (?:child|parent)|sons?|"
     r"daughters?|parents|"
     r"mom|mum|mommy|dad|daddy|mother|father|brothers?|sisters?|siblings?|grand(?:ma|pa|mother|"
-    r"father|parents|kids|children)|babies|baby|toddlers?|in-laws?",
+    r"father|parents|kids|children)|babies|baby|toddlers?|in-laws?|little ones?",
     (
         "family",
         2,

@@ -62,6 +62,9 @@ _REMOVE_SENTENCE = frozenset(
         "private-reshare",
     }
 )
+_GUILT_HINTS = ("still waiting", "bumping", "following up", "did you even", "did you get a chance",
+                "haven't heard", "havent heard", "not sure if you saw", "in case you missed",
+                "circling back", "per my last", "you never replied", "ignoring me")
 _GREETING_BEFORE_RE = re.compile(
     r"(?:hi|hey|hello|hiya|dear|thanks|thank you|morning)[ \t]*,?[ \t]*$", re.IGNORECASE
 )
@@ -172,28 +175,31 @@ def advise(
 def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str | None:
     """The smallest edit that answers the flags: drop the sentence or the words; swap a
     nickname for the name they use. None when nothing would change or nothing would be left."""
+    if any(f.rule == "chasing" and f.severity == "stop" for f in flags):
+        return None  # the fix is not sending it now, not different words
     edits: list[tuple[int, int, str]] = []
     bounds: list[tuple[int, int]] | None = None
     for f in flags:
         if f.severity == "info" or f.end <= f.start:
             continue
-        if f.rule in _REMOVE_SENTENCE:
+        if f.rule in _REMOVE_SENTENCE or f.rule == "presumed-closeness":
             bounds = bounds if bounds is not None else sentence_bounds(draft)
             for s, e in bounds:
                 if s <= f.start < e:
-                    while e < len(draft) and draft[e] in " \t":
-                        e += 1
-                    edits.append((s, e, ""))
+                    if f.rule == "presumed-closeness":
+                        edits.append(_clause(draft, s, e, f.start, f.end))
+                    else:
+                        edits.append(_whole(draft, s, e))
                     break
         elif f.rule in ("endearment", "preference-name"):
             edits.append(_swap_name(draft, f, contact))
-        elif f.rule == "presumed-closeness":
-            s, e = f.start, f.end
-            if draft[e : e + 2] == ", ":
-                e += 2
-            elif s >= 2 and draft[s - 2 : s] == ", ":
-                s -= 2
-            edits.append((s, e, ""))
+    if any(f.rule == "chasing" for f in flags):
+        # Every sentence with guilt phrasing goes, not just the one the flag points at.
+        bounds = bounds if bounds is not None else sentence_bounds(draft)
+        low = draft.lower()
+        for s, e in bounds:
+            if any(p in low[s:e] for p in _GUILT_HINTS):
+                edits.append(_whole(draft, s, e))
     if not edits:
         return None
     edits.sort()
@@ -213,6 +219,34 @@ def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str |
     if not out or out == draft.strip() or not re.search(r"\w", _strip_greeting(out)):
         return None
     return out
+
+
+def _whole(draft: str, s: int, e: int) -> tuple[int, int, str]:
+    """Remove a sentence with the space after it (the space before belongs to the sentence
+    before, so the text stays joined by one space)."""
+    while s < e and draft[s] in " \t":
+        s += 1
+    while e < len(draft) and draft[e] in " \t":
+        e += 1
+    return (s, e, "")
+
+
+def _clause(draft: str, s: int, e: int, start: int, end: int) -> tuple[int, int, str]:
+    """Remove the comma-separated clause holding [start, end) ("..., like we go way back."),
+    or the whole sentence when the phrase is woven into it."""
+    sentence = draft[s:e]
+    left = max(sentence.rfind(",", 0, start - s), sentence.rfind(";", 0, start - s))
+    right_c = [i for i in (sentence.find(",", end - s), sentence.find(";", end - s)) if i != -1]
+    right = min(right_c) if right_c else -1
+    if left != -1 and right == -1:  # the last clause: from its comma to the end punctuation
+        stop = len(sentence.rstrip().rstrip(".!?…"))
+        return (s + left, s + max(stop, end - s), "")
+    if left == -1 and right != -1 and not draft[s:start].strip():  # the first clause, alone
+        cut = s + right + 1
+        while cut < len(draft) and draft[cut] == " ":
+            cut += 1
+        return (start, cut, "")
+    return _whole(draft, s, e)
 
 
 def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, str]:
