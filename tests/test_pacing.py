@@ -191,3 +191,20 @@ def test_no_contact_judges_the_draft_alone() -> None:
     assert r.verdict == "revise"
     assert r.scores.pacing > 0.5
     assert check_offline("Thanks so much for the talk yesterday!").verdict == "ok"
+
+
+def test_rewrites_remove_rather_than_add() -> None:
+    c = stranger_dana()
+    r = check_offline("Honestly, I feel like we clicked, like we go way back.", c, "dm", now=NOW)
+    assert r.rewrite == "Honestly, I feel like we clicked."
+    r = check_offline("Glad it helps! Do you have kids? See you at the launch.", c, "dm", now=NOW)
+    assert r.rewrite == "Glad it helps! See you at the launch."
+    r = check_offline("Thanks, hun!", c, "dm", now=NOW)
+    assert r.rewrite == "Thanks, Dana!"  # the endearment swapped for the name they use
+
+
+def test_a_held_chase_gets_no_rewrite() -> None:
+    c = Contact(name="Lars", interactions=[
+        _it("in", 20, "Congrats!"), *[_it("out", d, "Would you join us?", "dm") for d in (9, 6, 3)]])
+    r = check_offline("Just bumping this!", c, "dm", now=NOW)
+    assert r.verdict == "hold" and r.rewrite is None
