@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,13 @@ ANCHOR_SCORE = 0.15
 PRUNE = 0.005
 
 
+# Cached: cross-validation extracts the same texts' features many times. Callers never mutate.
+@lru_cache(maxsize=100_000)
 def politeness_feats(text: str) -> dict[str, float]:
     return courtesy_features(find_strategies(text))
 
 
+@lru_cache(maxsize=100_000)
 def personal_feats(text: str) -> dict[str, float]:
     return personal_features(find_personal(text))
 

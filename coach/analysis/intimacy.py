@@ -30,8 +30,9 @@ def intimacy_raw(text: str) -> float:
 def analyse_intimacy(text: str) -> IntimacyResult:
     pf = find_personal(text[:MAX_SCORED_CHARS])
     model = get_model("intimacy")
-    z, signals = model.explain_text(pf.named(), pf.stems)
-    z += _priors(pf, signals)
+    named = pf.named()
+    z, signals = model.explain_text(named, pf.stems)
+    z += _priors(pf, named, signals)
     return IntimacyResult(score=round(model.to_score(z), 4), signals=signals)
 
 
@@ -41,7 +42,7 @@ def analyse_intimacy(text: str) -> IntimacyResult:
 _SENSITIVE = ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
 
 
-def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
+def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, float]) -> float:
     """Hand-set additions (weights.json "priors"), each shown as its own signal."""
     priors = load_priors()
     extra = 0.0
@@ -61,7 +62,7 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
         signals["prior:sensitive_disclosure"] = share
     if pf.features.get("first_person"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
+        p = emo.to_score(emo.explain_text(named, pf.stems, signals=False)[0])
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from coach.analysis import lexicon as lx
 from coach.analysis.matcher import Hit, PhraseMatcher, words_of
 
-_TOPICS = PhraseMatcher([*lx.TOPIC_WORDS.items(), ("endearment", lx.ENDEARMENT)])
+# Topics, endearments and impersonal subjects in one pass (one lookup per word).
+_TOPICS = PhraseMatcher(
+    [*lx.TOPIC_WORDS.items(), ("endearment", lx.ENDEARMENT), ("impersonal", lx.IMPERSONAL)]
+)
 # Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your")
 # and impersonal, factual ones ("what is the", "how does the", "is it possible").
 _QUESTIONS = PhraseMatcher(
@@ -40,7 +43,6 @@ _QUESTIONS = PhraseMatcher(
         ),
     ]
 )
-_IMPERSONAL = PhraseMatcher([("impersonal", lx.IMPERSONAL)])
 
 
 @dataclass(slots=True)
@@ -60,12 +62,17 @@ def find_personal(text: str) -> PersonalFeatures:
     out = PersonalFeatures()
     feats = out.features
     words = words_of(text)
+    n_imp = 0
     for h in _TOPICS.find(text, words):
+        if h.kind == "impersonal":
+            n_imp += 1
+            continue
         if h.kind == "endearment":
             out.endearments.append(h)
+            feats["endearment"] = 1.0
         else:
             out.topics.append(h)
-        feats["endearment" if h.kind == "endearment" else "topic:" + h.kind] = 1.0
+            feats["topic:" + h.kind] = 1.0
     tokens = [w for _, w in words]
     out.tokens = tokens
     cached = _STEMS.get
@@ -86,7 +93,6 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["question"] = 1.0
     for h in _QUESTIONS.find(text, words):
         feats[h.kind] = 1.0
-    n_imp = len(_IMPERSONAL.find(text, words))
     if n_imp:
         feats["impersonal"] = float(min(n_imp, 3))
     if lx.NUMBER_RE.search(text):
