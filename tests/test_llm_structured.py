@@ -147,3 +147,32 @@ def test_word_diff_reconstructs_both_texts() -> None:
     assert "".join(t for op, t in ops if op != "+") == DRAFT
     assert "".join(t for op, t in ops if op != "-") == rewrite
     assert "[-how is your family doing? Thanks-]{+thanks+}" in render_diff(DRAFT, rewrite)
+
+
+def test_reasoning_is_skipped_and_the_object_with_a_verdict_wins() -> None:
+    reply = (
+        '<think>They want {"a": 1}. Should I flag it?</think>\n'
+        'Here is my answer: {"note": "x"} and {"verdict": "revise", "coaching": "Ask later."}'
+    )
+    parsed = parse_reply(reply)
+    assert parsed.verdict == "revise" and parsed.coaching == "Ask later."
+
+
+def test_an_object_without_a_verdict_is_rejected() -> None:
+    with pytest.raises(LLMBadReply, match="no verdict"):
+        parse_reply('{"coaching": "fine"}')
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 50])
+def test_coaching_stream_hides_reasoning(step: int) -> None:
+    reply = '<think>hmm {"coaching": "no"}</think>\n{"coaching": "Yes, send it.", "verdict": "ok"}'
+    stream = CoachingStream()
+    shown = "".join(stream.feed(reply[i : i + step]) for i in range(0, len(reply), step))
+    assert shown == "Yes, send it."
+
+
+@pytest.mark.parametrize("step", [1, 3, 50])
+def test_coaching_stream_plain_text_keeps_its_first_characters(step: int) -> None:
+    reply = "<b>Looks</b> fine."
+    stream = CoachingStream()
+    assert "".join(stream.feed(reply[i : i + step]) for i in range(0, len(reply), step)) == reply

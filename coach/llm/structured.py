@@ -96,13 +96,15 @@ def response_format(kind: str, draft_len: int = 1000) -> dict[str, Any] | None:
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL)
 
 
-def _balanced_object(text: str) -> str | None:
-    """The first `{...}` with balanced braces, strings respected."""
+def _balanced_objects(text: str) -> list[str]:
+    """Every top-level `{...}` with balanced braces, strings respected, in order."""
+    found: list[str] = []
     start = text.find("{")
     while start != -1:
-        depth, in_str, esc = 0, False, False
+        depth, in_str, esc, end = 0, False, False, -1
         for i in range(start, len(text)):
             ch = text[i]
             if in_str:
@@ -119,18 +121,31 @@ def _balanced_object(text: str) -> str | None:
             elif ch == "}":
                 depth -= 1
                 if depth == 0:
-                    return text[start : i + 1]
-        start = text.find("{", start + 1)
-    return None
+                    end = i + 1
+                    break
+        if end < 0:
+            start = text.find("{", start + 1)
+            continue
+        found.append(text[start:end])
+        start = text.find("{", end)
+    return found
+
+
+def strip_reasoning(text: str) -> str:
+    """Drop `<think>...</think>` blocks that reasoning models put before their answer."""
+    return _THINK.sub("", text)
 
 
 def extract_json(text: str) -> dict[str, Any] | None:
-    """A JSON object from a model's reply: bare, fenced, or inside prose; small repairs tried."""
+    """A JSON object from a model's reply: bare, fenced, or inside prose; small repairs tried.
+
+    The first object with a `verdict` wins (prose may hold other braces); else the first object.
+    """
+    text = strip_reasoning(text)
     candidates = [text.strip()]
     candidates += [m.group(1).strip() for m in _FENCE.finditer(text)]
-    found = _balanced_object(text)
-    if found:
-        candidates.append(found)
+    candidates += _balanced_objects(text)
+    fallback: dict[str, Any] | None = None
     for candidate in candidates:
         for attempt in (candidate, _TRAILING_COMMA.sub(r"\1", candidate)):
             try:
@@ -138,8 +153,11 @@ def extract_json(text: str) -> dict[str, Any] | None:
             except orjson.JSONDecodeError:
                 continue
             if isinstance(data, dict):
-                return data
-    return None
+                if "verdict" in data:
+                    return data
+                fallback = fallback if fallback is not None else data
+            break
+    return fallback
 
 
 def parse_reply(text: str) -> LLMReply:
@@ -148,6 +166,12 @@ def parse_reply(text: str) -> LLMReply:
     if data is None:
         raise LLMBadReply(
             "The model's reply contains no JSON object. Your draft and the offline result are kept.",
+            "Try again, or use a model that follows instructions better.",
+        )
+    if "verdict" not in data:
+        # Every field has a default, so any object would validate: insist on the one that matters.
+        raise LLMBadReply(
+            "The model's reply has no verdict. Your draft and the offline result are kept.",
             "Try again, or use a model that follows instructions better.",
         )
     # Models often send extra flags or long strings: trim rather than reject the whole reply.
@@ -184,9 +208,19 @@ class CoachingStream:
         self._buf += delta
         if self._plain is None:
             head = self._buf.lstrip()
-            if head:
-                self._plain = not head.startswith(("{", "`"))
-        if self._plain:
+            if head.startswith("<think>"):
+                # A reasoning model thinks first: show nothing until the answer starts.
+                end = self._buf.find("</think>")
+                if end < 0:
+                    return ""
+                self._buf = self._buf[end + len("</think>") :]
+                head = self._buf.lstrip()
+            if not head or "<think>".startswith(head):
+                return ""  # too early to tell what kind of reply this is
+            self._plain = not head.startswith(("{", "`"))
+            if self._plain:
+                return self._buf  # nothing was shown yet: show all of it
+        elif self._plain:
             return delta
         if self._done:
             return ""
