@@ -105,6 +105,7 @@ class JournalStorage(Storage):
         self._paths: dict[str, str] = {}
         self._listing: tuple[int, frozenset[str]] | None = None
         self._change_cache: dict[str, tuple[tuple[int, int, int], bool, Docs]] = {}
+        self._values_cache: dict[tuple[str, str], tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self._recheck_at = 0
 
     # -- TinyDB Storage API ----------------------------------------------------------------
@@ -448,12 +449,17 @@ class JournalStorage(Storage):
 
     def field_values(self, table: str, field: str) -> dict[str, Any]:
         """{doc_id: value of `field`} for every document, from the snapshot's index and the
-        journal, without reading documents (`field` must be one of `summary_fields`)."""
+        journal, without reading documents (`field` should be one of `summary_fields`).
+        Cached until the table changes: treat the result as read-only."""
         with self.shared():
             loaded = self._loaded.get(table)
             if loaded is not None:
                 return {k: d.get(field) for k, d in loaded.items()}
             header = self._header(table, with_index=True)
+            key = (self._epoch, self._versions.get(table, 0), id(header))
+            cached = self._values_cache.get((table, field))
+            if cached is not None and cached[0] == key:
+                return cached[1]
             wiped, changed = self._changes(table, header)
             out: dict[str, Any] = {}
             if header is not None and not wiped and header.rows is not None:
@@ -467,6 +473,7 @@ class JournalStorage(Storage):
                     out[k] = doc.get(field)
                 else:
                     out.pop(k, None)
+            self._values_cache[(table, field)] = (key, out)
             return out
 
     def fetch(self, table: str, doc_ids: Iterable[str]) -> Docs:
@@ -487,7 +494,8 @@ class JournalStorage(Storage):
                 elif not wiped:
                     need.add(k)
             if need and header is not None and header.rows is not None:
-                rows = [r for r in header.rows if str(r[0]) in need]
+                by_id = header.row_by_id()
+                rows = [by_id[k] for k in need if k in by_id]
                 got = snap.read_lines(snap.snapshot_path(self.folder, table), header, rows)
                 if got is None:  # the file no longer matches its index: read it whole
                     docs = self.docs(table)
@@ -498,8 +506,19 @@ class JournalStorage(Storage):
     def lookup(self, table: str, field: str, value: Any) -> Docs:
         """Documents of one table with `field == value`, reading only their lines."""
         with self.shared():
-            values = self.field_values(table, field)
-            return self.fetch(table, [k for k, v in values.items() if v == value])
+            loaded = self._loaded.get(table)
+            if loaded is not None:
+                return {k: d for k, d in loaded.items() if d.get(field) == value}
+            header = self._header(table, with_index=True)
+            if header is not None and field not in header.fields:
+                return {k: d for k, d in self.docs(table).items() if d.get(field) == value}
+            wiped, changed = self._changes(table, header)
+            keys: list[str] = []
+            if header is not None and not wiped:
+                keys = [str(r[0]) for r in header.rows_where(field, value)]
+                keys = [k for k in keys if k not in changed]
+            keys += [k for k, d in changed.items() if d and d.get(field) == value]
+            return self.fetch(table, keys)
 
     def version(self, table: str) -> tuple[int, int]:
         """Changes whenever the table may have changed (for query caches)."""

@@ -39,6 +39,14 @@ class Header:
     body_start: int = 0  # byte offset of the first document line (known once the index is read)
     rows: list[Row] | None = None
     _by: dict[str, dict[Any, list[Row]]] = field(default_factory=dict)
+    _by_id: dict[str, Row] | None = None
+
+    def row_by_id(self) -> dict[str, Row]:
+        """Index rows by str(doc_id) (the index must have been read)."""
+        by = self._by_id
+        if by is None:
+            by = self._by_id = {str(r[0]): r for r in self.rows or ()}
+        return by
 
     def rows_where(self, name: str, value: Any) -> list[Row]:
         """Index rows whose field `name` equals `value` (the index must have been read)."""
