@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from coach.analysis.pacing import assess_pacing, flag
+from coach.analysis.evidence import flag
+from coach.analysis.pacing import assess_pacing
 from coach.analysis.stage import RelationshipFacts, relationship_facts
 from coach.analysis.text import analyse_text
 from coach.analysis.verdict import PACING_RULES, apply_mutes, decide, pacing_score

@@ -1,0 +1,294 @@
+"""Stated preferences: the name form, pronouns, topics, channels and quiet hours a contact asked
+for. Breaking one is a `stop`: the message goes against their own words."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from functools import lru_cache
+
+from coach.analysis.evidence import (
+    CHANNEL_ALIASES,
+    CHANNEL_WORDS,
+    EXPECTANCY,
+    STATED,
+    TOPIC_NAMES,
+    flag,
+)
+from coach.analysis.features import TextFeatures
+from coach.analysis.stage import (
+    RelationshipFacts,
+)
+from coach.analysis.topics import topics_in
+from coach.models import PUBLIC_CHANNELS, Contact, Flag
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "sir", "madam"})
+
+_PRONOUN_SETS = {
+    "he": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
+    "she": re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
+}
+
+
+@lru_cache(maxsize=4096)
+def _norm_tokens(name: str) -> tuple[str, ...]:
+    # Cached: the same few names come back on every check.
+    return tuple(t for t in re.split(r"[\s.,]+", name.lower().replace("’", "'")) if t)
+
+
+@lru_cache(maxsize=1024)
+def _names_re(names: frozenset[str]) -> re.Pattern[str] | None:
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 2)
+    return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE) if alts else None
+
+
+def check_names(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]
+) -> None:
+    """How the draft addresses them: the name form they asked for, the name they go by, and
+    nicknames of their name they never used."""
+    wanted = [p for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
+    name_tokens = set(_norm_tokens(contact.name))
+    preferred = _norm_tokens(contact.preferred_name)
+    known = name_tokens | set(preferred)
+    stems = {t[:3] for t in (preferred[:1] + _norm_tokens(contact.name)[:1]) if len(t) >= 3}
+    for s in tf.address:
+        tokens = _norm_tokens(s.text)
+        bare = [t for t in tokens if t not in _TITLES]
+        if not bare:
+            continue
+        nickname = not set(bare) <= known and any(t[:3] in stems for t in bare)
+        is_them = bool(set(bare) & known) or nickname
+        if not is_them:
+            continue
+        if wanted:
+            if any(set(_norm_tokens(p.value)) <= set(tokens) for p in wanted):
+                continue
+            p = wanted[0]
+            flags.append(
+                flag(
+                    "preference-name",
+                    "stop",
+                    s.start,
+                    s.end,
+                    f"Addresses them as '{s.text}'; they asked to be called '{p.value}'",
+                    f'{facts.name} said: "{p.quote}"'
+                    if p.quote
+                    else f"stated name form: {p.value}",
+                    STATED,
+                )
+            )
+        elif preferred and not set(preferred) <= set(bare) and not nickname:
+            flags.append(
+                flag(
+                    "preference-name",
+                    "warn",
+                    s.start,
+                    s.end,
+                    f"Addresses them as '{s.text}'; they go by '{contact.preferred_name}'",
+                    f"{contact.name} uses the name '{contact.preferred_name}'",
+                    STATED,
+                )
+            )
+        elif nickname and facts.stage != "close" and s.text.lower() not in facts.incoming_text:
+            flags.append(
+                flag(
+                    "endearment",
+                    "warn",
+                    s.start,
+                    s.end,
+                    f"Calls them '{s.text}', a form of their name they have not used",
+                    f"they go by '{contact.address_name}'; stage: {facts.stage}",
+                    EXPECTANCY,
+                )
+            )
+    if contact.pronouns:
+        _pronouns(tf, facts, contact, known, flags)
+
+
+def _pronouns(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact, known: set[str], flags: list[Flag]
+) -> None:
+    stated = contact.pronouns.lower()
+    text = tf.text
+    names_re = _names_re(frozenset(known))
+    if names_re is None:
+        return
+    for m in names_re.finditer(text):
+        window_end = min(len(text), m.end() + 150)
+        for key, rx in _PRONOUN_SETS.items():
+            if key in re.split(r"\W+", stated):
+                continue
+            hit = rx.search(text, m.end(), window_end)
+            if hit:
+                flags.append(
+                    flag(
+                        "preference-pronouns",
+                        "stop",
+                        hit.start(),
+                        hit.end(),
+                        f"Uses '{hit.group()}' for {facts.name}, whose pronouns are {contact.pronouns}",
+                        f"{facts.name} stated pronouns: {contact.pronouns}",
+                        STATED,
+                    )
+                )
+                return
+
+
+def avoided_topics(contact: Contact) -> dict[str, str]:
+    """Topic -> their own words, for each topic they asked to keep out of it."""
+    out: dict[str, str] = {}
+    for p in contact.preferences:
+        if p.kind != "topic_avoid":
+            continue
+        value = p.value.strip().lower()
+        topics = {value} if value in TOPIC_NAMES else set()
+        topics |= topics_in(value) or topics_in(p.quote.lower())
+        for t in topics:
+            out[t] = p.quote
+    return out
+
+
+def check_preferences(
+    tf: TextFeatures,
+    facts: RelationshipFacts,
+    contact: Contact,
+    channel: str | None,
+    now: datetime,
+    flags: list[Flag],
+) -> None:
+    """Channels they asked for or against, and quiet hours (now, or a time the draft proposes)."""
+    for p in contact.preferences:
+        said = f'{facts.name} said: "{p.quote}"' if p.quote else f"{facts.name} stated: {p.value}"
+        if p.kind in ("channel_avoid", "channel"):
+            target = CHANNEL_ALIASES.get(p.value.strip().lower())
+            if target is None:
+                continue
+            moves = [s for s in tf.channel_moves if CHANNEL_ALIASES.get(s.kind, s.kind) != target]
+            if p.kind == "channel_avoid":
+                if channel and CHANNEL_ALIASES.get(channel, channel) == target:
+                    flags.append(
+                        flag(
+                            "preference-channel",
+                            "stop",
+                            0,
+                            0,
+                            f"Sent by {channel}, a channel {facts.name} asked you not to use",
+                            said,
+                            STATED,
+                        )
+                    )
+                for s in tf.channel_moves:
+                    if CHANNEL_ALIASES.get(s.kind, s.kind) == target:
+                        flags.append(
+                            flag(
+                                "preference-channel",
+                                "stop",
+                                s.start,
+                                s.end,
+                                f"Moves to {p.value}, which {facts.name} asked you not to use",
+                                said,
+                                STATED,
+                            )
+                        )
+            else:
+                if (
+                    channel
+                    and channel not in PUBLIC_CHANNELS
+                    and channel != target
+                    and channel not in ("meeting", "in_person")
+                ):
+                    flags.append(
+                        flag(
+                            "preference-channel",
+                            "stop",
+                            0,
+                            0,
+                            f"Sent by {channel}; {facts.name} prefers {p.value}",
+                            said,
+                            STATED,
+                        )
+                    )
+                for s in moves:
+                    if s.kind != "in_person":
+                        flags.append(
+                            flag(
+                                "preference-channel",
+                                "stop",
+                                s.start,
+                                s.end,
+                                f"Moves to {CHANNEL_WORDS.get(s.kind, s.kind)}; "
+                                f"{facts.name} prefers {p.value}",
+                                said,
+                                STATED,
+                            )
+                        )
+        elif p.kind == "quiet_hours":
+            window = parse_quiet_hours(p.value)
+            if window and in_window(now.timetz().replace(tzinfo=None), *window):
+                flags.append(
+                    flag(
+                        "quiet-hours",
+                        "stop",
+                        0,
+                        0,
+                        f"It is {now:%H:%M}: inside {facts.name}'s quiet hours ({p.value})",
+                        said,
+                        STATED,
+                    )
+                )
+            if window:
+                # A call or meeting proposed for inside their quiet hours breaks it just the same.
+                for m in _CLOCK_RE.finditer(tf.text):
+                    at = _clock(m)
+                    if at is not None and in_window(at, *window):
+                        flags.append(
+                            flag(
+                                "quiet-hours",
+                                "stop",
+                                m.start(),
+                                m.end(),
+                                f"Proposes {at:%H:%M}, inside {facts.name}'s quiet hours "
+                                f"({p.value})",
+                                said,
+                                STATED,
+                            )
+                        )
+                        break
+
+
+_CLOCK_RE = re.compile(
+    r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def _clock(m: re.Match[str]) -> time | None:
+    if m.group("h24"):
+        h, mi = int(m.group("h24")), int(m.group("m24"))
+    else:
+        h, mi = int(m.group("h")), int(m.group("m") or 0)
+        if h < 1 or h > 12:
+            return None
+        h = h % 12 + (12 if m.group("ampm").lower().startswith("p") else 0)
+    return time(h, mi) if h < 24 and mi < 60 else None
+
+
+_HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
+
+
+@lru_cache(maxsize=1024)
+def parse_quiet_hours(value: str) -> tuple[time, time] | None:
+    m = _HOURS_RE.search(value)
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(g) if g else 0 for g in m.groups())
+    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
+        return None
+    return time(h1, m1), time(h2 % 24, m2)
+
+
+def in_window(t: time, start: time, end: time) -> bool:
+    if start <= end:
+        return start <= t < end
+    return t >= start or t < end  # wraps midnight: 20:00-08:00
