@@ -176,3 +176,17 @@ def test_coaching_stream_plain_text_keeps_its_first_characters(step: int) -> Non
     reply = "<b>Looks</b> fine."
     stream = CoachingStream()
     assert "".join(stream.feed(reply[i : i + step]) for i in range(0, len(reply), step)) == reply
+
+
+def test_model_text_is_cleaned_of_control_characters() -> None:
+    reply = LLMReply(
+        verdict="revise",
+        advice="Wait\x1b[2J for\n their   reply.\x07",
+        flags=[LLMFlag(quote="your family", rule="family", message="Too\x1b]0;x\x07 soon\n")],
+        rewrite="Hey Dana, thanks for the kind words on the launch!\x00\n",
+    )
+    merged = merge(_offline(), reply, DRAFT, "m")
+    # The escape character goes (a terminal would obey it); the printable rest stays.
+    assert merged.advice == "Wait for their reply. Wait[2J for their reply."
+    assert merged.flags[-1].message == "Too]0;x soon"
+    assert merged.rewrite == "Hey Dana, thanks for the kind words on the launch!"

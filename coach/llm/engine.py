@@ -150,7 +150,7 @@ class LLMCoach:
                 "No LLM endpoint is configured; the offline result is kept.",
                 "Start a local server or pass --endpoint URL.",
             )
-        from coach.llm.merge import merge
+        from coach.llm.merge import clean_text, merge
         from coach.llm.structured import CoachingStream, parse_reply, response_format
         from coach.prompting import render_check
 
@@ -162,7 +162,7 @@ class LLMCoach:
 
         def relay(text: str) -> None:
             if stream is not None and on_delta is not None:
-                shown = stream.feed(text)
+                shown = clean_text(stream.feed(text))  # as the final coaching will be
                 if shown:
                     on_delta(shown)
 
@@ -216,7 +216,7 @@ class LLMCoach:
         result.elapsed_ms = round(offline.elapsed_ms + total_ms, 1)
         return LLMOutcome(
             result=result,
-            coaching=parsed.coaching,
+            coaching=clean_text(parsed.coaching),
             prompt=prompt.as_text(),
             template=prompt.template,
             model=model,

@@ -21,6 +21,16 @@ MIN_SIMILARITY = 0.6  # share of words kept from the draft for a rewrite to coun
 MAX_GROWTH = 1.3  # a rewrite may be at most this much longer (prefer removing to adding)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str, *, one_line: bool = False) -> str:
+    """Model text made safe to show: no control characters (a terminal would obey them); a
+    one-line field has its whitespace collapsed."""
+    text = _CONTROL.sub("", text)
+    return " ".join(text.split()) if one_line else text
+
+
 def locate(draft: str, quote: str) -> tuple[int, int] | None:
     """Where the quoted words are in the draft: exact, then case-insensitive; None if absent."""
     quote = quote.strip().strip("\"'“”")
@@ -95,7 +105,7 @@ def merge(offline: CheckResult, reply: LLMReply, draft: str, model: str) -> Chec
                 severity=item.severity,
                 start=start,
                 end=end,
-                message=item.message[:300],
+                message=clean_text(item.message, one_line=True)[:300],
                 evidence=f"the model's reading of {draft[start:end]!r}"[:500],
                 source=f"llm:{model}"[:200],
             )
@@ -109,10 +119,11 @@ def merge(offline: CheckResult, reply: LLMReply, draft: str, model: str) -> Chec
     verdict = max(offline.verdict, llm_verdict, key=_VERDICT_RANK.__getitem__)
 
     rewrite = offline.rewrite
-    if reply.rewrite and is_minimal_edit(draft, reply.rewrite):
-        rewrite = reply.rewrite
+    candidate = clean_text(reply.rewrite).strip() if reply.rewrite else ""
+    if candidate and is_minimal_edit(draft, candidate):
+        rewrite = candidate
 
-    advice_parts = [offline.advice.strip(), reply.advice.strip()]
+    advice_parts = [offline.advice.strip(), clean_text(reply.advice, one_line=True)]
     advice = " ".join(dict.fromkeys(p for p in advice_parts if p))
 
     return offline.model_copy(
