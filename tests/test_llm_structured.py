@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.llm.errors import LLMBadReply
 from coach.llm.merge import is_minimal_edit, locate, merge, render_diff, word_diff
@@ -190,3 +192,33 @@ def test_model_text_is_cleaned_of_control_characters() -> None:
     assert merged.advice == "Wait for their reply. Wait[2J for their reply."
     assert merged.flags[-1].message == "Too]0;x soon"
     assert merged.rewrite == "Hey Dana, thanks for the kind words on the launch!"
+
+
+_RANK = {"ok": 0, "revise": 1, "hold": 2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    verdict=st.sampled_from(["ok", "revise", "hold"]),
+    offline_verdict=st.sampled_from(["ok", "revise", "hold"]),
+    quotes=st.lists(st.one_of(st.text(max_size=30), st.sampled_from(DRAFT.split())), max_size=6),
+    severity=st.sampled_from(["info", "warn", "stop"]),
+    rewrite=st.one_of(st.none(), st.text(max_size=120)),
+)
+def test_merge_invariants(
+    verdict: str, offline_verdict: str, quotes: list[str], severity: str, rewrite: str | None
+) -> None:
+    offline_flag = Flag(rule="personal-question", start=10, end=35)
+    reply = LLMReply.model_validate(
+        {
+            "verdict": verdict,
+            "flags": [{"quote": q, "rule": "r", "severity": severity} for q in quotes],
+            "rewrite": rewrite,
+        }
+    )
+    merged = merge(_offline(offline_verdict, [offline_flag]), reply, DRAFT, "m")
+    assert offline_flag in merged.flags  # evidence-backed flags stay
+    assert _RANK[merged.verdict] >= _RANK[offline_verdict]  # never softer
+    for flag in merged.flags:
+        assert 0 <= flag.start < flag.end <= len(DRAFT)  # every span is inside the draft
+    assert merged.rewrite is None or is_minimal_edit(DRAFT, merged.rewrite)
