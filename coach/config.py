@@ -34,7 +34,7 @@ class EndpointConfig(BaseModel):
     read_timeout: float = 120.0
     """Seconds to wait between bytes of a reply."""
     temperature: float = 0.2
-    max_tokens: int = 512
+    max_tokens: int = 1024
     allow_remote: bool = False
     """Relationship notes are private: a non-loopback endpoint is refused unless this is true."""
     response_format: str = "auto"

@@ -42,7 +42,7 @@ class Endpoint:
     connect_timeout: float = 2.0
     read_timeout: float = 120.0
     temperature: float = 0.2
-    max_tokens: int = 512
+    max_tokens: int = 1024
     allow_remote: bool = False
     response_format: str = "auto"
     max_retries: int = 3
