@@ -34,7 +34,9 @@ class EndpointConfig(BaseModel):
     read_timeout: float = 120.0
     """Seconds to wait between bytes of a reply."""
     temperature: float = 0.2
+    """Sampling temperature; low keeps the coaching steady."""
     max_tokens: int = 1024
+    """Longest reply in tokens; always sent, so a model that never stops still does."""
     allow_remote: bool = False
     """Relationship notes are private: a non-loopback endpoint is refused unless this is true."""
     response_format: str = "auto"
