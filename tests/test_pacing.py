@@ -208,3 +208,15 @@ def test_a_held_chase_gets_no_rewrite() -> None:
         _it("in", 20, "Congrats!"), *[_it("out", d, "Would you join us?", "dm") for d in (9, 6, 3)]])
     r = check_offline("Just bumping this!", c, "dm", now=NOW)
     assert r.verdict == "hold" and r.rewrite is None
+
+
+def test_customer_service_questions_are_not_personal() -> None:
+    c = Contact(name="Maria Lopez", context="customer", interactions=[
+        _it("in", 3, "My order arrived damaged. Can you help?", "email"),
+        _it("out", 3, "So sorry! Could you send a photo?", "email"),
+        _it("in", 2, "Sure, attached.", "email")])
+    for draft in ("What's your address? We need it for the replacement.",
+                  "Our records show your subscription renews on Friday."):
+        assert check_offline(draft, c, "email", now=NOW).verdict == "ok", draft
+    assert "researched-fact" in rules(check_offline(
+        "We noticed you visited our pricing page three times!", c, "email", now=NOW))

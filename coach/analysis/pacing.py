@@ -96,6 +96,8 @@ def _topics(
     for t in tf.topics:
         if not t.about_them or t.topic in done:
             continue
+        if context == "customer" and t.topic == "location" and "address" in t.text.lower():
+            continue  # a customer's delivery address is business, not their private life
         what = TOPIC_NAMES.get(t.topic, t.topic)
         if t.topic in avoid:
             done.add(t.topic)
@@ -320,6 +322,8 @@ def _channel_moves(
             continue
         if s.kind == "in_person" and facts.time_together:
             continue  # you have met already
+        if s.kind == "address" and customer and facts.n_in:
+            continue  # asking a customer who wrote to you where to deliver is service
         if s.kind == "address":
             severity: Severity = "stop" if rank <= 2 else "warn"
         elif rank <= 1 or level >= 2:

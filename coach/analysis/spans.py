@@ -158,8 +158,7 @@ _RESEARCHED = {
     "business": r"(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
     r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
     r"changed|started|spent|were at|abandoned|checked(?: out)?|clicked|opened|downloaded|searched|"
-    r"watched|added|removed|cancell?ed|logged in)|our records show|according to our (?:records|data)|"
-    r"we know (?:that )?you",
+    r"watched|added|removed|cancell?ed|logged in)|we know (?:that )?you",
     "event": r"congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
     r"house|home|move|divorce|promotion|job|marriage|little one)",
 }
