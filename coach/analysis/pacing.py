@@ -119,8 +119,9 @@ def _topics(
         verb = "Asks about" if t.mode == "question" else "Brings up"
         their = facts.their_depth.get(t.topic, -1)
         if their < 0 and not raised_by_them(facts, t.topic):
-            # Closer stages may touch outer layers they never raised; nobody goes to the core unasked.
-            if t.depth <= cap - 1:
+            # Closer stages may touch outer layers they never raised (friends know more than the
+            # log holds); nobody goes to the core unasked.
+            if t.depth <= cap - 1 or (rank >= _RANK_FRIEND and t.depth <= cap):
                 continue
             severity: Severity = (
                 "stop" if rank <= 1 and (t.depth >= 2 or context != "personal") else "warn"
