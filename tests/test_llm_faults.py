@@ -486,3 +486,17 @@ async def test_elapsed_includes_the_llm() -> None:
     finally:
         await coach.aclose()
     assert outcome.result.elapsed_ms >= 2.0 + outcome.timings["llm_ms"] - 0.1
+
+
+async def test_a_broken_user_template_is_an_llm_error_so_the_check_survives() -> None:
+    from coach import paths
+
+    folder = paths.ensure_private_dir(paths.user_prompts_dir())
+    (folder / "check.j2").write_text("{{ draft }} {{ no_such_thing }}", encoding="utf-8")
+
+    def chat(body: dict[str, Any]) -> httpx.Response:
+        raise AssertionError("nothing is sent when the prompt cannot be built")
+
+    with pytest.raises(LLMError) as err:
+        await _run(_coach(_server(chat)))
+    assert "no_such_thing" in err.value.message and "kept" in err.value.message

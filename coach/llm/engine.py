@@ -28,7 +28,13 @@ from coach.llm.endpoints import (
     normalize_base_url,
     probe_local,
 )
-from coach.llm.errors import LLMBadReply, LLMModelNotFound, LLMServerError, UnsupportedFormat
+from coach.llm.errors import (
+    LLMBadReply,
+    LLMModelNotFound,
+    LLMPromptError,
+    LLMServerError,
+    UnsupportedFormat,
+)
 from coach.models import CheckResult, Contact
 
 if TYPE_CHECKING:
@@ -156,7 +162,15 @@ class LLMCoach:
 
         started = time.perf_counter()
         model = await self.ensure_model()
-        prompt = render_check(draft, contact, channel, offline)
+        try:
+            prompt = render_check(draft, contact, channel, offline)
+        except CoachError as exc:
+            # A broken template of the user's must not lose the check: the caller falls back.
+            raise LLMPromptError(
+                f"The LLM prompt could not be built: {exc.message} "
+                "Your draft and the offline result are kept.",
+                exc.hint,
+            ) from exc
         messages = prompt.messages()
         stream = CoachingStream() if on_delta else None
 

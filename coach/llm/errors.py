@@ -51,8 +51,8 @@ class LLMReplyTooLarge(LLMBadReply):
     title = "LLM reply too large"
 
 
-class LLMRemoteRefused(LLMError):
-    title = "Remote endpoint refused"
+class LLMPromptError(LLMError):
+    title = "Prompt template error"
 
 
 class UnsupportedFormat(LLMBadReply):
