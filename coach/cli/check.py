@@ -208,9 +208,8 @@ def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     for f in r.flags:
         label = f"{_COLOURS[f.severity]}{f.severity}{_RESET}" if colour else f.severity
         words = f' "{draft[f.start:f.end]}"' if f.end > f.start and f.end - f.start <= 60 else ""
-        print(f"  {label} {f.rule}{words}: {f.message}")
-        if f.evidence or f.source:
-            print(f"      {f.evidence} ({f.source})" if f.source else f"      {f.evidence}")
+        fact = f" ({f.evidence}; {f.source})" if f.evidence else f" ({f.source})" if f.source else ""
+        print(f"  {label} {f.rule}{words}: {f.message}{fact}")
     s = r.scores
     print(f"Verdict: {r.verdict.upper()}  (courtesy {s.courtesy:.2f}, intimacy {s.intimacy:.2f}, "
           f"pacing {s.pacing:.2f}; stage {r.stage}; {r.engine})")
