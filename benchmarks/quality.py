@@ -58,6 +58,7 @@ def ours_wiki_cv(data: Path, folds: int = 10) -> float:
     quartile rows are never seen.
     """
     table = cal.load_politeness_table(data, "wikipedia")
+    general = cal.general_words(data)
     quart = [i for i, row in enumerate(table) if row[2] != 0]
     y = np.asarray([1.0 if table[i][2] > 0 else 0.0 for i in quart])
     accs = []
@@ -67,7 +68,9 @@ def ours_wiki_cv(data: Path, folds: int = 10) -> float:
             [t for i, (t, _, _) in enumerate(table) if i not in held],
             [sc for i, (_, sc, _) in enumerate(table) if i not in held],
         )
-        spec = cal.fit_courtesy([table[quart[i]][0] for i in tr], y[tr].tolist(), calib=calib)
+        spec = cal.fit_courtesy(
+            [table[quart[i]][0] for i in tr], y[tr].tolist(), calib=calib, general=general
+        )
         model = model_from_dict("courtesy", spec)
         probs = [model.score(cal.politeness_feats(table[quart[i]][0])) for i in te]
         accs.append(accuracy(probs, y[te].tolist()))

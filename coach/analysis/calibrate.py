@@ -142,12 +142,44 @@ def load_claff(data: Path, split: str, column: str) -> Rated:
 # --- fitting -----------------------------------------------------------------------------
 
 
-def vocabulary(feature_dicts: Iterable[dict[str, float]], size: int, min_df: int) -> set[str]:
-    """The `size` most frequent words and word pairs seen in at least `min_df` training texts."""
+def vocabulary(
+    feature_dicts: Iterable[dict[str, float]],
+    size: int,
+    min_df: int,
+    general: set[str] | None = None,
+) -> set[str]:
+    """The `size` most frequent words and word pairs seen in at least `min_df` training texts.
+
+    With `general`, only words (and pairs of words) from that set are candidates.
+    """
     df: Counter[str] = Counter()
     for fd in feature_dicts:
         df.update(k for k in fd if k.startswith(VOCAB_PREFIXES))
+    if general is not None:
+        df = Counter({k: n for k, n in df.items() if _is_general(k, general)})
     return {k for k, n in df.most_common(size) if n >= min_df}
+
+
+def _is_general(key: str, general: set[str]) -> bool:
+    body = key[2:]
+    if key.startswith("b:"):
+        first, _, second = body.partition("_")
+        return first in general and second in general
+    return body in general
+
+
+def general_words(data: Path, min_df: int = 3) -> set[str]:
+    """Words of everyday English: seen in at least `min_df` CL-Aff Reddit sentences (tuning set).
+
+    The politeness vocabulary is limited to these, so Wikipedia's own jargon ("article",
+    "vandalism", "<url>") cannot carry the score: what is left transfers to other communities.
+    """
+    from coach.analysis.matcher import words_of
+
+    df: Counter[str] = Counter()
+    for text in load_claff(data, "train", "Emotional_disclosure").texts:
+        df.update({w for _, w in words_of(text)})
+    return {w for w, n in df.items() if n >= min_df}
 
 
 def _restrict(fds: Sequence[dict[str, float]], vocab: set[str]) -> list[dict[str, float]]:
@@ -167,12 +199,13 @@ def fit_linear(
     C: float = 1.0,
     alpha: float = 1.0,
     balanced: bool = False,
+    general: set[str] | None = None,
 ) -> dict[str, Any]:
     """Fit one model on feature dicts; return the weights-file entry for it."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression, Ridge
 
-    keep = vocabulary(fds, vocab, min_df)
+    keep = vocabulary(fds, vocab, min_df, general)
     rows = _restrict(fds, keep)
     vec = DictVectorizer()
     X = vec.fit_transform(rows)
@@ -200,7 +233,11 @@ def fit_linear(
 
 
 def fit_courtesy(
-    texts: Sequence[str], labels: Sequence[float], calib: Rated | None = None, **params: Any
+    texts: Sequence[str],
+    labels: Sequence[float],
+    calib: Rated | None = None,
+    general: set[str] | None = None,
+    **params: Any,
 ) -> dict[str, Any]:
     """Logistic model on the quartile set (labels 1 polite, 0 impolite).
 
@@ -208,7 +245,7 @@ def fit_courtesy(
     (Platt) so the score reads as P(readers rate it above the average request), also for the
     middle half the quartile model never saw. Rescaling keeps the model one linear sum.
     """
-    p = {**COURTESY, **params}
+    p = {**COURTESY, **params, "general": general}
     spec = fit_linear([politeness_feats(t) for t in texts], labels, kind="logistic", **p)
     if calib is not None:
         a, b = platt(calib, p)
@@ -302,9 +339,15 @@ def calibrate(data: Path) -> dict[str, Any]:
             "disclosure take the sigmoid; intimacy adds the priors and maps lo..hi onto 0..1."
         ),
         "priors": PRIORS,
-        "settings": {"courtesy": COURTESY, "intimacy": INTIMACY, "disclosure": DISCLOSURE},
+        "settings": {
+            "courtesy": {**COURTESY, "words": "only words seen in 3+ CL-Aff training sentences"},
+            "intimacy": INTIMACY,
+            "disclosure": DISCLOSURE,
+        },
         "models": {
-            "courtesy": fit_courtesy(wiki.texts, wiki.labels, calib=wiki_all),
+            "courtesy": fit_courtesy(
+                wiki.texts, wiki.labels, calib=wiki_all, general=general_words(data)
+            ),
             "intimacy": fit_intimacy(inti.texts, inti.labels, anchor=wiki_all.texts),
             "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
             "disclosure_informational": fit_disclosure(info.texts, info.labels),
