@@ -133,6 +133,9 @@ class CoachApp(App[int]):
         from screens.checking import offline_check
 
         offline_check("Hello, thanks for the note!", None, None)
+        # And the other screens' modules, so the first F4 / F5 / F2 switches at once.
+        for module in ("compose", "history", "quick", "settings", "picker"):
+            importlib.import_module(f"screens.{module}")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

@@ -115,9 +115,14 @@ class ComposeScreen(CoachScreen):
         self.capp.compose_request = None
         self._restoring = True
         area = self.query_one("#draft", DraftArea)
-        if request.get("draft") or not area.text:
-            area.load_text(request.get("draft") or "")
-            area.move_cursor(area.document.end)  # carry on typing where the text ends
+        new_text = request.get("draft") or ""
+        if new_text and area.text.strip() and new_text != area.text:
+            # Never lose a draft: replace() is one undo step, so ctrl+z brings the old one back.
+            area.replace(new_text, area.document.start, area.document.end)
+            self.notify("Your previous draft is one ctrl+z away.", timeout=5)
+        elif new_text or not area.text:
+            area.load_text(new_text)
+        area.move_cursor(area.document.end)  # carry on typing where the text ends
         if request.get("channel"):
             self.query_one("#channel", Select).value = request["channel"]
         self._clear_result()

@@ -141,6 +141,9 @@ class HomeScreen(CoachScreen):
     def _offer_demo(self) -> None:
         from screens.dialogs import ConfirmDialog
 
+        if self.app.screen is not self:
+            return  # the user went elsewhere already; the empty list still explains itself
+
         def answered(load: bool | None) -> None:
             settings = self.capp.settings.model_copy(update={"demo_offered": True})
             try:

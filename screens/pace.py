@@ -65,9 +65,9 @@ def stage_label(contact: Contact) -> str:
 
 
 def pace_hint(contact: Contact, now: datetime) -> str:
-    """'3d ago', or '3d ago · 2 unanswered' when you are the one writing."""
+    """'3d ago', or '3d ago, 2 unanswered' when you are the one writing."""
     hint = ago(last_contact(contact), now)
     waiting = unanswered(contact)
     if waiting >= 2:
-        hint += f" · {waiting} unanswered"
+        hint += f", {waiting} unanswered"
     return hint

@@ -95,7 +95,8 @@ async def test_delete_asks_then_removes() -> None:
         doomed = listing.current
         assert doomed is not None
         await pilot.press("delete")
-        await wait_for(pilot, lambda: app.screen.query("#yes"))
+        await wait_for(pilot, lambda: app.screen.query("#yes")
+                       and app.screen.query_one("#yes").region.width > 0)  # laid out
         await pilot.click("#yes")
         await wait_for(pilot, lambda: listing.total == 2)
     with open_store() as store:
@@ -115,6 +116,7 @@ async def test_export_writes_the_filtered_set(tmp_path: Path) -> None:
         app.screen.query_one("#format", Select).value = "json"
         await pilot.pause()
         app.screen.query_one("#path", Input).value = str(target)
+        await wait_for(pilot, lambda: app.screen.query_one("#export").region.width > 0)
         await pilot.click("#export")
         await wait_for(pilot, lambda: target.exists())
     data = json.loads(target.read_text(encoding="utf-8"))

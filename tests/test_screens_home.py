@@ -12,7 +12,8 @@ from screens.home import HomeScreen
 
 
 def _rows(app: CoachApp) -> list[str]:
-    table = app.screen.query_one("#contacts", DataTable)
+    home = app.screen_stack[0]  # the home screen, even under a dialog
+    table = home.query_one("#contacts", DataTable)
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
@@ -77,7 +78,8 @@ async def test_log_interaction_with_bad_date_then_good() -> None:
 async def test_first_run_offers_demo_data_once() -> None:
     app = CoachApp(llm=None, now=frozen_now)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query("#yes"))
+        await wait_for(pilot, lambda: app.screen.query("#yes")
+                       and app.screen.query_one("#yes").region.width > 0)  # laid out
         await pilot.click("#yes")
         await wait_for(pilot, lambda: len(_rows(app)) > 5, timeout=15)
     assert load_settings().demo_offered is True

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from coach.models import Contact
@@ -41,18 +40,14 @@ def render_relationship(contact: Contact, now: datetime) -> RenderableType:
     if waiting:
         summary.append(f"; {waiting} of yours unanswered", style="bold yellow" if waiting >= 2 else "")
     parts.append(summary)
-    recent = sorted(contact.interactions, key=lambda i: i.at, reverse=True)[:6]
-    if recent:
-        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-        table.add_column(style="dim", no_wrap=True)
-        table.add_column(ratio=1)
-        for item in recent:
-            arrow = "← them" if item.direction == "in" else "→ you"
-            where = "public" if item.is_public else "private"
-            text = item.text[:140] + ("…" if len(item.text) > 140 else "")
-            table.add_row(f"{arrow} {ago(item.at, now)}",
-                          Text.assemble((f"{item.channel.replace('_', ' ')}, {where}: ", "dim"), text))
-        parts.append(table)
+    for item in sorted(contact.interactions, key=lambda i: i.at, reverse=True)[:6]:
+        arrow = "← them" if item.direction == "in" else "→ you"
+        where = "public" if item.is_public else "private"
+        parts.append(Text(f"  {arrow} · {ago(item.at, now)} · "
+                          f"{item.channel.replace('_', ' ')}, {where}", style="dim"))
+        if item.text:
+            text = item.text[:160] + ("…" if len(item.text) > 160 else "")
+            parts.append(Text(f"    {text}"))
 
     parts.append(_heading("Disclosed"))
     for who, label in (("them", "They told you"), ("me", "You told them")):
