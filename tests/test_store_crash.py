@@ -58,6 +58,15 @@ def _child(root: Path, mode: str, seed: int, targets: list[str], acks: Path) -> 
                 ack(f"c {c.id}")
             r = store.add_check(_record(rng, n))
             ack(f"i {r.id}")
+        elif mode == "update" and n % 3 == 0:
+            cid = f"c-fixed-{n % 10}"
+            contact = store.get_contact(cid)
+            assert contact is not None
+            version = int(contact.notes or "0") + 1
+            ack(f"try {cid} {version}")
+            contact.notes = str(version)
+            store.update_contact(contact)
+            ack(f"cu {cid} {version}")
         elif mode == "update":
             rid = rng.choice(targets)
             rec = store.get_check(rid)
@@ -81,6 +90,7 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
     rng = random.Random(20261127)
     with Store(root) as s:
         s.add_checks(_record(rng, i) for i in range(60))
+        s.add_contacts(Contact(id=f"c-fixed-{i}", name=f"Fixed {i}") for i in range(10))
         targets = [r.id for r in s.list_checks(limit=0)]
     present: set[str] = set(targets)
     deleted: set[str] = set()
@@ -88,6 +98,7 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
     versions: dict[str, int] = {}
     maybe_deleted: set[str] = set()
     tried: dict[str, int] = {}
+    contact_versions: dict[str, int] = {}
     killed_in: dict[str, int] = dict.fromkeys(MODES, 0)
     started = time.monotonic()
     for kill in range(KILLS):
@@ -118,6 +129,8 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
                 contacts.add(ident)
             elif kind == "u":
                 versions[ident] = int(rest[0])
+            elif kind == "cu":
+                contact_versions[ident] = int(rest[0])
             elif kind == "try":
                 tried[ident] = max(tried.get(ident, 0), int(rest[0]))
         # Reopen like a fresh process would and check every acknowledged write.
@@ -132,13 +145,16 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
                 # Never older than acknowledged; newer only by writes that were attempted.
                 assert v <= got <= tried[rid], f"kill {kill}: {rid} has update {got}, acked {v}"
             assert s.count_checks() == len(docs)
-            stored = {c.id for c in s.list_contacts(limit=0)}
-            assert contacts <= stored, f"kill {kill}: lost contacts {contacts - stored}"
+            people = {c.id: c for c in s.list_contacts(limit=0)}
+            assert contacts <= people.keys(), f"kill {kill}: lost contacts"
+            for cid, v in contact_versions.items():
+                got = int(people[cid].notes or "0")
+                assert v <= got <= tried[cid], f"kill {kill}: {cid} has update {got}, acked {v}"
     damaged = [p for p in root.rglob("*") if ".damaged-" in p.name]
     assert damaged == []
     assert min(killed_in.values()) >= 80
     assert len(present) >= 80, "the children wrote too little to prove anything"
-    assert versions, "no update was acknowledged"
+    assert versions and contact_versions, "no update was acknowledged"
     # Run time is not asserted (no timing thresholds); this keeps it visible in -v output.
     print(f"{KILLS} kills, {len(present)} records, {time.monotonic() - started:.1f}s")
 

@@ -466,8 +466,7 @@ class JournalStorage(Storage):
                 col = 3 + header.fields.index(field) if field in header.fields else -1
                 if col < 0:  # not indexed in this snapshot: read it whole
                     return {k: d.get(field) for k, d in self.docs(table).items()}
-                for row in header.rows:
-                    out[str(row[0])] = row[col]
+                out = {str(row[0]): row[col] for row in header.rows}
             for k, doc in changed.items():
                 if doc:
                     out[k] = doc.get(field)

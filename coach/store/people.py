@@ -28,6 +28,7 @@ class People:
     def __init__(self, db: JournalDB) -> None:
         self.db = db
         self.journal = db.journal
+        self._names: tuple[tuple[Any, ...], list[tuple[str, str, str, str, str, str]]] | None = None
 
     def tables(self) -> list[str]:
         return [f"{PREFIX}{n:02d}" for n in range(BUCKETS)]
@@ -75,14 +76,31 @@ class People:
     def count(self) -> int:
         return sum(self.journal.count(t) for t in self.tables())
 
-    def names(self) -> Iterator[tuple[str, str, str, str]]:
-        """(table, doc id, name, preferred name) of everyone, from the indexes only."""
+    def names(self) -> list[tuple[str, str, str, str, str, str]]:
+        """Everyone as (name casefolded, preferred casefolded, name, preferred, table, doc id),
+        sorted by name, from the indexes only; kept until a contact table changes."""
         with self.journal.shared():
+            key = tuple(self.journal.version(t) for t in self.tables())
+            if self._names is not None and self._names[0] == key:
+                return self._names[1]
+            entries: list[tuple[str, str, str, str, str, str]] = []
             for table in self.tables():
                 names = self.journal.field_values(table, "name")
                 preferred = self.journal.field_values(table, "preferred_name")
-                for key, name in names.items():
-                    yield table, key, name or "", preferred.get(key) or ""
+                entries.extend(
+                    (
+                        (name or "").casefold(),
+                        (preferred.get(k) or "").casefold(),
+                        name or "",
+                        preferred.get(k) or "",
+                        table,
+                        k,
+                    )
+                    for k, name in names.items()
+                )
+            entries.sort()
+            self._names = (key, entries)
+            return entries
 
     def fetch(self, picks: list[tuple[str, str]]) -> list[Doc]:
         """Documents for (table, doc id) pairs, in the order given."""

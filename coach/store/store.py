@@ -7,6 +7,7 @@ what other processes wrote. History is split by ISO week (layout.py) and read ne
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -93,17 +94,27 @@ class Store:
             return found
         low = key.casefold()
         # Match on the names in the indexes; only the hits are read and become models.
-        entries = sorted(self.people.names(), key=lambda e: e[2].casefold())
-        for test in (
-            lambda e: e[2].casefold() == low,
-            lambda e: e[3].casefold() == low,
-            lambda e: e[2].casefold().startswith(low),
+        entries = self.people.names()  # sorted by casefolded name: bisect, don't scan
+        start = bisect.bisect_left(entries, (low,))
+
+        def by_name(exact: bool) -> list[tuple[str, str, str, str, str, str]]:
+            hits = []
+            for e in entries[start:]:
+                if not e[0].startswith(low) or (exact and e[0] != low):
+                    break
+                hits.append(e)
+            return hits
+
+        for pick in (
+            lambda: by_name(True),
+            lambda: [e for e in entries if e[1] == low],
+            lambda: by_name(False),
         ):
-            hits = [e for e in entries if test(e)]
+            hits = pick()
             if len(hits) == 1:
-                return Contact.model_validate(self.people.fetch([(hits[0][0], hits[0][1])])[0])
+                return Contact.model_validate(self.people.fetch([(hits[0][4], hits[0][5])])[0])
             if len(hits) > 1:
-                docs = self.people.fetch([(e[0], e[1]) for e in hits[:5]])
+                docs = self.people.fetch([(e[4], e[5]) for e in hits[:5]])
                 names = ", ".join(f"{d['name']} ({d['id']})" for d in docs)
                 raise UsageError(
                     f"'{name_or_id}' matches {len(hits)} contacts: {names}.",
@@ -173,10 +184,10 @@ class Store:
             if limit:
                 docs = docs[:limit]
         else:
-            entries = sorted(self.people.names(), key=lambda e: e[2].casefold())
+            entries = self.people.names()
             if limit:
                 entries = entries[:limit]
-            docs = self.people.fetch([(e[0], e[1]) for e in entries])
+            docs = self.people.fetch([(e[4], e[5]) for e in entries])
         return [Contact.model_validate(d) for d in docs]
 
     def count_contacts(self) -> int:
