@@ -4,6 +4,8 @@ researched facts, requests, address; offsets exact with emoji and combining char
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.analysis.lexmatch import Lexicon, expand
 from coach.analysis.text import analyse_text, lower_same_length
@@ -85,3 +87,44 @@ def test_lexicon_expands_small_patterns_and_matches_longest() -> None:
     lex = Lexicon({"c": {"short": "family", "long": "family problems"}})
     assert lex.find("my family problems")["c"] == [(3, 18, "long")]
     assert lex.find("familyish")["c"] == []
+
+
+def _reference_find(lex: Lexicon, text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """The obvious (slower) way: every token by finditer, positions from the match."""
+    from coach.analysis.lexmatch import _TOKEN_RE, _label, _no_overlap
+
+    hits: dict[str, list[tuple[int, int, str]]] = {c: [] for c in lex.categories}
+    for m in _TOKEN_RE.finditer(text):
+        word, start, done = m.group(), m.start(), set()
+        for cat, rx in lex.phrases.get(word, []):
+            pm = rx.match(text, start)
+            if pm is not None and pm.lastgroup:
+                hits[cat].append((start, pm.end(), _label(pm.lastgroup)))
+                done.add(cat)
+        options, end = lex.words.get(word), m.end()
+        if options is None and word[-2:] in ("'s", "’s"):
+            options, end = lex.words.get(word[:-2]), end - 2
+        for cat, label in options or []:
+            if cat not in done:
+                hits[cat].append((start, end, label))
+    for cat, rx in lex.fallback.items():
+        hits[cat].extend((f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text))
+        hits[cat].sort(key=lambda t: (t[0], -t[1]))
+    return {c: _no_overlap(v) if len(v) > 1 else v for c, v in hits.items()}
+
+
+_PIECES = st.sampled_from([
+    "kid", "kids", "kidding", "kid's", "ex-wife", "wife", "my", "your", "partner", "hun", "as a friend",
+    "call me", "call", "still waiting", "'", "-", "’s", " ", " ", ", ", ". ", "?", "😀", "e\u0301",
+    "İ", "x", "$5", "20-page", "family", "problems", "dm me", "please", "send",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=25))
+def test_fast_lexicon_finds_what_the_obvious_scan_finds(pieces: list[str]) -> None:
+    from coach.analysis.text import text_lexicon
+
+    text = lower_same_length("".join(pieces))
+    lex = text_lexicon()
+    assert lex.find(text) == _reference_find(lex, text)

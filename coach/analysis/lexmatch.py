@@ -161,25 +161,33 @@ class Lexicon:
     def find(self, text: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
         words, phrases = self.words, self.phrases
-        for m in _TOKEN_RE.finditer(text):
-            word = m.group()
-            done: tuple[str, ...] = ()
+        cursor = 0
+        # findall (strings only) is several times cheaper than finditer's match objects; the
+        # position is looked up only for the few words that hit.
+        for word in _TOKEN_RE.findall(text):
             rxs = phrases.get(word)
+            options = words.get(word)
+            size = len(word)
+            if options is None and rxs is None:
+                if word[-2:] not in ("'s", "’s"):
+                    continue
+                options = words.get(word[:-2])  # "daughter's" is about a daughter
+                if options is None:
+                    continue
+                size -= 2
+            start = _locate(text, word, cursor)
+            cursor = start + len(word)
+            done: tuple[str, ...] = ()
             if rxs is not None:
                 for cat, rx in rxs:
-                    pm = rx.match(text, m.start())
+                    pm = rx.match(text, start)
                     if pm is not None and pm.lastgroup:
-                        hits[cat].append((m.start(), pm.end(), _label(pm.lastgroup)))
+                        hits[cat].append((start, pm.end(), _label(pm.lastgroup)))
                         done = (*done, cat)
-            options = words.get(word)
-            end = m.end()
-            if options is None and word.endswith(("'s", "’s")):
-                options = words.get(word[:-2])  # "daughter's" is about a daughter
-                end -= 2
             if options is not None:
                 for cat, label in options:
                     if cat not in done:
-                        hits[cat].append((m.start(), end, label))
+                        hits[cat].append((start, start + size, label))
         for cat, rx in self.fallback.items():
             extra = [(f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text)]
             if extra:
@@ -192,6 +200,28 @@ class Lexicon:
 
     def find_one(self, text: str, category: str) -> list[Hit]:
         return self.find(text)[category]
+
+
+def _in_token(text: str, pos: int) -> bool:
+    """Whether `pos` is inside a token (so a token cannot start there)."""
+    if pos == 0:
+        return False
+    c = text[pos - 1]
+    if c.isalnum() or c in "_$@":
+        return True
+    return c in "'’-" and pos >= 2 and (text[pos - 2].isalnum() or text[pos - 2] == "_")
+
+
+def _locate(text: str, word: str, cursor: int) -> int:
+    """Where the next token `word` starts at or after `cursor` (it is there: findall saw it)."""
+    pos = text.find(word, cursor)
+    while pos != -1:
+        if not _in_token(text, pos):
+            m = _TOKEN_RE.match(text, pos)
+            if m is not None and m.end() - pos == len(word):
+                return pos
+        pos = text.find(word, pos + 1)
+    raise AssertionError(f"token {word!r} not found after {cursor}")  # findall saw it
 
 
 def _no_overlap(found: list[Hit]) -> list[Hit]:
