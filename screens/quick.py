@@ -200,7 +200,7 @@ class QuickCheckModal(CoachModal[None]):
         await self.capp.open_compose(draft=event.draft, contact_id=event.contact_id)
 
 
-class _QuickScreen(Screen[None]):
+class QuickScreen(Screen[None]):
     def __init__(self, contact: str | None) -> None:
         super().__init__()
         self._contact = contact
@@ -223,7 +223,6 @@ class QuickApp(App[dict[str, Any] | None]):
     DEFAULT_CSS = """
     QuickApp { height: 22; }
     QuickApp Screen { height: auto; }
-    QuickApp .dialog { width: 100%; border: round $accent; }
     """
 
     def __init__(self, contact: str | None = None, *, now: Callable[[], datetime] | None = None,
@@ -253,7 +252,7 @@ class QuickApp(App[dict[str, Any] | None]):
         report_worker(self, event.worker, event.state)
 
     def get_default_screen(self) -> Screen[Any]:
-        return _QuickScreen(self._contact)
+        return QuickScreen(self._contact)
 
     def report_error(self, error: BaseException, *, doing: str = "") -> None:
         message = error.one_line() if hasattr(error, "one_line") else f"{error}"

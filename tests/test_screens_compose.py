@@ -162,3 +162,63 @@ async def test_draft_saved_while_typing_is_restored_by_the_next_app() -> None:
         assert isinstance(screen, ComposeScreen)
         await wait_for(pilot, lambda: screen.current_draft() == "Hello Lars, one more thing")
         await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-lars")
+
+
+class FailingCoach(FakeStreamingCoach):
+    async def coach(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        from coach.errors import LLMError
+
+        raise LLMError("The server at http://127.0.0.1:9/v1 refused the connection.",
+                       "Start it, or switch to offline in Settings.")
+
+
+async def test_llm_failure_keeps_the_offline_verdict_and_says_so() -> None:
+    seed_store()
+    app = CoachApp(llm=FailingCoach(), now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, FAMILY, "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.record is not None)
+        assert screen.result is not None and screen.result.engine == "offline"
+        assert "refused" in (screen.result.llm_error or "")
+        messages = [n.message for n in app._notifications]
+        assert any("offline verdict stands" in m for m in messages)
+        assert app.is_running
+
+
+async def test_store_failure_becomes_a_notification_not_a_crash(monkeypatch: object) -> None:
+    from coach.errors import StoreError
+    from coach.store import Store
+
+    seed_store()
+
+    def broken(*_a: object, **_k: object) -> object:
+        raise StoreError("The history file is locked by another program.", "Close it and retry.")
+
+    monkeypatch.setattr(Store, "mark_sent", broken)  # type: ignore[attr-defined]
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "Thanks again!", "c-dana")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: any("locked" in n.message for n in app._notifications))
+        assert app.is_running
+        assert screen.current_draft() == "Thanks again!"  # nothing typed is lost
+
+
+async def test_quick_check_escalation_over_a_draft_keeps_it_one_undo_away() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "My first draft", "c-dana")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.screen.query("#quick-draft"))
+        from textual.widgets import TextArea
+
+        app.screen.query_one("#quick-draft", TextArea).insert("A second thought")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.screen is screen and screen.current_draft()
+                       == "A second thought")
+        area = screen.query_one("#draft", DraftArea)
+        area.focus()
+        await pilot.press("ctrl+z")
+        assert area.text == "My first draft"
