@@ -44,6 +44,28 @@ def test_so_opener_only_counts_at_the_start_of_the_message() -> None:
     assert "rude-opener" not in rules("I liked it. So did my team, for what it's worth.")
 
 
+def test_precision_cases_stay_quiet() -> None:
+    # Each of these once drew a flag in the Wikipedia requests rated most polite.
+    quiet = [
+        "So far so good? Drop me an email sometime, ok?",
+        "So glad you made it!",
+        "I actually posted my comments a couple of minutes ago.",
+        "Nice work, that explains it quite clearly!",
+        "Any thoughts? Delete it as a duplicate, or copy it to Commons?",
+        "Good catch. Do we have a solution for that yet?",
+        "See you on Thursday!",
+    ]
+    for text in quiet:
+        assert analyse_courtesy(text).flags == [], text
+
+
+def test_so_why_opener_is_info_and_so_you_is_warn() -> None:
+    why = analyse_courtesy("So why is this still broken?").flags
+    assert [(f.rule, f.severity) for f in why] == [("rude-opener", "info")]
+    you = analyse_courtesy("So, you forgot again?").flags
+    assert [(f.rule, f.severity) for f in you] == [("rude-opener", "warn")]
+
+
 def test_actually_is_flagged() -> None:
     text = "Actually, the deadline was Friday."
     assert rules(text)["actually"] == "Actually"
@@ -66,6 +88,9 @@ def test_rude_phrase_is_a_warning() -> None:
 def test_gushing_needs_stacked_superlatives() -> None:
     gushing = "You are amazing!!! Absolutely incredible, the best ever!!!"
     assert "gushing" in rules(gushing)
+    hearts = "OMG you are literally the BEST colleague EVER!!! 😍😍😍 I owe you my life"
+    flag = next(f for f in analyse_courtesy(hearts).flags if f.rule == "gushing")
+    assert flag.severity == "warn" and hearts[flag.start : flag.end].startswith("OMG")
     assert "gushing" not in rules("Your talk was amazing, thanks for sharing the slides.")
 
 

@@ -103,7 +103,13 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     "warn",
                 )
             )
-        elif k == "direct_start" and h.start == _first_word(text) and h.text[:2].lower() == "so":
+        elif (
+            k == "direct_start"
+            and h.start == _first_word(text)
+            and h.text[:2].lower() == "so"
+            and len(h.text.split()) > 1  # "So you...", "So why...": not "So glad", "So far"
+        ):
+            you = h.text.split()[-1].lower() in ("you", "your")
             flags.append(
                 _flag(
                     "rude-opener",
@@ -111,7 +117,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     f"Opening with '{h.text}' sounds abrupt; start with the point or a greeting.",
                     f"message opens with '{h.text}'",
                     DNM,
-                    "warn" if " " in h.text.strip() else "info",
+                    "warn" if you else "info",
                 )
             )
         elif k == "second_start" and h.start == _first_word(text) and not softened:
@@ -138,7 +144,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     BL,
                 )
             )
-        elif k == "factuality":
+        elif k == "factuality" and _correcting(text, h):
             flags.append(
                 _flag(
                     "actually",
@@ -150,17 +156,24 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
             )
         elif k == "gush":
             gush_hits.append(h)
-    if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and "exclaim_many" in st.features):
+    # Gushing is stacking: superlatives, plus "!!!", heart emoji and ALL-CAPS praise on top.
+    boost = (
+        ("exclaim_many" in st.features)
+        + (len(_HEART.findall(text)) >= 2)
+        + (len(_CAPS_PRAISE.findall(text)) >= 1)
+    )
+    if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and boost) or (gush_hits and boost >= 2):
         first, last = gush_hits[0], gush_hits[-1]
         words = ", ".join(f"'{h.text}'" for h in gush_hits[:5])
+        extra = " with '!!!', hearts or capitals" if boost else ""
         flags.append(
             _flag(
                 "gushing",
                 Hit("gush", first.start, last.end, text[first.start : last.end]),
                 "Stacked superlatives can read as flattery; one specific compliment lands better.",
-                f"{len(gush_hits)} superlatives: {words}",
+                f"{len(gush_hits)} superlatives{extra}: {words}",
                 BL + " (over-politeness)",
-                "warn" if len(gush_hits) >= 4 else "info",
+                "warn" if len(gush_hits) + boost >= 4 else "info",
             )
         )
     neg = [t for t in st.tokens if t in _NEG_FLAG]
@@ -179,6 +192,19 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     return flags
 
 
+# Factuality words that read as correcting the reader; "clearly" and "of course" are too
+# often innocent ("explains it clearly") to flag, though the score still counts them.
+_CORRECTING = ("actually", "in fact", "obviously", "the point is", "the truth is", "the fact is")
+_FIRST_PERSON_BEFORE = re.compile(r"\b(?:i|we|i['’]ve|i['’]m|we['’]ve|i['’]d)\s+$", re.IGNORECASE)
+
+
+def _correcting(text: str, h: Hit) -> bool:
+    """'Actually' about them, not about oneself ("I actually liked it" corrects no one)."""
+    if not " ".join(h.text.lower().split()).startswith(_CORRECTING):
+        return False
+    return _FIRST_PERSON_BEFORE.search(text, max(0, h.start - 8), h.start) is None
+
+
 def _first_word(text: str) -> int:
     """Offset of the first letter or digit (where an opener would start), after emoji or quotes."""
     m = _WORD_START.search(text)
@@ -186,6 +212,8 @@ def _first_word(text: str) -> int:
 
 
 _WORD_START = re.compile(r"[^\W_]")
+_HEART = re.compile("[\u2764\u2665\U0001f493-\U0001f49f\U0001f60d\U0001f618\U0001f970\U0001f929]")
+_CAPS_PRAISE = re.compile(r"\b(?:BEST|AMAZING|AWESOME|LOVE|EVER|GREATEST|INCREDIBLE|PERFECT)\b")
 
 
 # After an opening "You", verbs that make it an accusation ("You never...", "You should...").

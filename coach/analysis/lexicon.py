@@ -199,6 +199,13 @@ GUSH = words(
     r"biggest\s+fan",
     r"idol",
     r"hero",
+    r"literally",
+    r"omg",
+    r"owe\s+you\s+my\s+life",
+    r"best\s+\w+\s+ever",
+    r"queen",
+    r"king",
+    r"goat",
 )
 
 # --- Personal topics (intimacy; Altman & Taylor's layers, Pei & Jurgens' intimate questions) ---
@@ -317,6 +324,18 @@ TOPIC_WORDS: dict[str, str] = {
         r"grief",
         r"trauma(?:tic)?",
         r"abuse[d]?",
+        r"chronic",
+        r"migraines?",
+        r"antidepressants?",
+        r"chemo(?:therapy)?",
+        r"symptoms?",
+        r"treatment",
+        r"condition",
+        r"miscarriage",
+        r"infertil(?:e|ity)",
+        r"rehab",
+        r"sober",
+        r"sobriety",
     ),
     "money": words(
         r"money",
@@ -503,6 +522,10 @@ TOPIC_WORDS: dict[str, str] = {
     ),
     "location": words(
         r"where\s+do\s+you\s+live",
+        r"your\s+(?:phone\s+|cell\s+|mobile\s+|whatsapp\s+|home\s+)?(?:number|address)",
+        r"phone\s+number",
+        r"whatsapp",
+        r"home\s+address",
         r"where\s+are\s+you\s+from",
         r"address",
         r"home\s+town",

@@ -31,10 +31,10 @@ _PHRASES = PhraseMatcher(
 # Imperative verbs that make a sentence a bald on-record request when they open it.
 IMPERATIVE_VERBS = sorted(
     lx.wordset(
-        "send give tell fix stop read check look do make call reply answer explain show change "
+        "send give tell fix stop read check look make call reply answer explain show change "
         "remove delete add get move update use try put take write email text provide sign review "
         "approve confirm respond come bring follow share forward introduce connect pay return "
-        "consider note see stay keep leave quit learn"
+        "consider stay keep leave quit learn"
     )
 )
 
@@ -53,6 +53,7 @@ _OPENER = re.compile(
     r")",
     re.IGNORECASE,
 )
+_DIRECT_NEXT = re.compile(r"[\s,]+(?:you|your|why|what|when|how|where)\b", re.IGNORECASE)
 # A sentence: a run of text up to and including . ! ? or a line break.
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SOFTENER = re.compile(
@@ -83,13 +84,16 @@ def find_strategies(text: str) -> Strategies:
             continue
         kind = om.lastgroup
         start, end = om.span(kind)
-        if kind == "imperative" and _SOFTENER.search(text, s.start(), s.end()):
-            kind = "imperative_soft"
+        if kind == "imperative":
+            if s.group().rstrip().endswith("?"):  # "Delete it, or keep it?" asks, not orders
+                kind = "imperative_question"
+            elif _SOFTENER.search(text, s.start(), s.end()):
+                kind = "imperative_soft"
         if kind == "direct_start":
-            # "So you ..." reads as a demand; keep the pronoun in the span the flag shows.
-            you = re.match(r"\s+(?:you|your)\b", text[end : end + 8], re.IGNORECASE)
-            if you:
-                end += you.end()
+            # "So you ..." / "So why ..." read as a demand; keep the next word in the span.
+            nxt = _DIRECT_NEXT.match(text, end)
+            if nxt:
+                end = nxt.end()
         hits.append(Hit(kind, start, end, text[start:end]))
     out.sentences = n_sent
     # A phrase "please" that opens its sentence is "please_start", not mid-sentence "please".
