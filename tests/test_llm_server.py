@@ -186,17 +186,17 @@ async def test_prompt_larger_than_the_context(llama: LlamaServer) -> None:
 
 async def test_batch_runs_concurrently_in_input_order(llama: LlamaServer) -> None:
     ep = _endpoint(llama)
-    items = [BatchItem(draft=f"Thanks {n}, great talk!", offline=CheckResult()) for n in range(4)]
-    items.insert(2, BatchItem(draft="x" * 60000, offline=CheckResult()))  # too long: fails alone
+    items = [BatchItem(draft=f"Thanks {n}, great talk!", offline=CheckResult()) for n in range(2)]
+    items.insert(1, BatchItem(draft="x" * 60000, offline=CheckResult()))  # too long: fails alone
     seen: list[int] = []
     outcomes = await asyncio.wait_for(
         run_batch(items, LLMCoach(ep), concurrency=2, progress=lambda d, t: seen.append(d)),
         HANG_GUARD,
     )
-    assert [o.ok for o in outcomes] == [True, True, False, True, True]
-    assert isinstance(outcomes[2].error, LLMContextExceeded)
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1].error, LLMContextExceeded)
     assert all(o.value.result.engine == f"llm:{MODEL_NAME}" for o in outcomes if o.value)
-    assert seen == [1, 2, 3, 4, 5]
+    assert seen == [1, 2, 3]
 
 
 def test_probe_finds_a_local_server(llama: LlamaServer, monkeypatch: pytest.MonkeyPatch) -> None:
