@@ -137,3 +137,11 @@ def test_two_stored_contacts_shown_to_be_one_person_are_reported() -> None:
     assert [name for _, name in plan.duplicates[0]] == ["Dana Reyes", "Dana Reyes"]
     assert any("look like one person" in line for line in plan.describe())
     assert plan.summary()["possible_duplicates"][0][0]["name"] == "Dana Reyes"
+
+
+def test_a_shared_phone_number_does_not_merge_people(tmp_path: Path) -> None:
+    header = "First Name,Last Name,Labels,Phone 1 - Label,Phone 1 - Value"
+    (tmp_path / "g.csv").write_text(
+        f"{header}\nAna,Lopez,* myContacts,Work,+1 415 555 0199\n"
+        "Bo,Chen,* myContacts,Work,(415) 555-0199\n", encoding="utf-8")
+    assert _import(tmp_path / "g.csv") == (2, 0, 0)

@@ -1,7 +1,8 @@
 """What an importer hands back: people found in a file, with identity keys and interactions.
 
 Identity keys are how one person found in two places becomes one contact: a normalised email,
-a LinkedIn `/in/<slug>`, an X account id or handle, a phone number.
+a LinkedIn `/in/<slug>`, an X account id or handle. Phone numbers are kept but never merge
+people (an office switchboard is many people).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Person:
         digits = re.sub(r"\D", "", phone)
         if len(digits) < 7:
             return
-        self.keys.add("phone:" + digits[-10:])  # the last 10 digits survive country-code styles
+        # Not an identity key: a shared office or household number is not one person.
         existing = [k for k in self.handles if k == "phone" or k.startswith("phone_")]
         if any(re.sub(r"\D", "", self.handles[k])[-10:] == digits[-10:] for k in existing):
             return
