@@ -46,17 +46,20 @@ class People:
     def insert(self, doc: Doc) -> None:
         self.db.table(table_of(doc["id"])).insert(doc)
 
-    def insert_many(self, docs: Iterable[Doc]) -> int:
+    def insert_many(self, docs: Iterable[Doc], *, bulk_from: int = 2000) -> int:
+        """Up to `bulk_from` contacts: one journal line, all or nothing. More (big imports):
+        one snapshot write per table, each whole; a crash midway keeps some tables' share."""
         by_table: dict[str, list[Doc]] = defaultdict(list)
         for doc in docs:
             by_table[table_of(doc["id"])].append(doc)
+        n = sum(len(b) for b in by_table.values())
         with self.db.transaction():
             for table, batch in sorted(by_table.items()):
-                if len(batch) > 200:  # one snapshot write instead of a huge journal line
+                if n >= bulk_from:
                     self.journal.bulk_insert(table, batch)
                 else:
                     self.db.table(table).insert_multiple(batch)
-        return sum(len(b) for b in by_table.values())
+        return n
 
     def replace_all(self, docs: Iterable[Doc]) -> None:
         """Make the contacts exactly `docs` (upgrades; re-runnable after a crash)."""
