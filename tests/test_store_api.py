@@ -268,3 +268,25 @@ def test_store_transaction_is_all_or_nothing_for_contacts(store: Store) -> None:
         store.add_contact(Contact(id="c-a", name="A"))
         store.add_check(record("hi"))
     assert store.get_contact("c-a") is not None and store.count_checks() == 1
+
+
+def test_bulk_paths_are_found_by_id_contact_and_count(coach_home: Path) -> None:
+    base = datetime(2026, 2, 2, tzinfo=UTC)
+    recs = [record(f"bulk {i}", at=base + timedelta(days=i)) for i in range(30)]
+    for i, r in enumerate(recs):
+        r.contact_id = f"c{i % 3}"
+    with open_store() as s:
+        # bulk_from=10 forces the snapshot-per-table path that large imports take.
+        s.history.add_docs([r.model_dump(mode="json") for r in recs], bulk_from=10)
+        s.people.insert_many(
+            [Contact(id=f"c{i}", name=f"P{i}").model_dump(mode="json") for i in range(3)],
+            bulk_from=2,
+        )
+        s.add_check(record("journal one", at=base + timedelta(days=40)))
+    with open_store() as s:
+        assert s.count_checks() == 31
+        assert s.get_check(recs[17].id).draft == "bulk 17"  # type: ignore[union-attr]
+        assert [r.draft for r in s.list_checks(limit=2)] == ["journal one", "bulk 29"]
+        assert s.count_checks(contact_id="c1") == 10
+        assert s.find_contact("p2").id == "c2"
+        assert s.count_contacts() == 3
