@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.analysis import calibrate as cal
 from coach.analysis.linear import WEIGHTS_PATH, LinearModel, load_models, sigmoid
-from coach.analysis.matcher import expand_leading_group, literal_prefix, split_top
+from coach.analysis.matcher import expand_leading_group, literal_prefix, split_top, words_of
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 needs_data = pytest.mark.skipif(
@@ -114,3 +116,12 @@ def test_intimacy_refit_on_a_slice_correlates() -> None:
     var_p = sum((p - mp) ** 2 for p in preds)
     var_y = sum((y - my) ** 2 for y in held_y)
     assert cov / (var_p * var_y) ** 0.5 > 0.4
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZİK’'é 9.!?🙂\u0301\n"), max_size=60) | st.text(max_size=60)
+)
+def test_word_offsets_index_the_original_text(text: str) -> None:
+    for start, word in words_of(text):
+        assert text[start : start + len(word)].lower().replace("’", "'") == word

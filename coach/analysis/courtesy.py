@@ -90,6 +90,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     kinds = {h.kind for h in st.hits}
     softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
     gush_hits: list[Hit] = []
+    first = _first_word(text) if st.hits else 0
     for h in st.hits:
         k = h.kind
         if k == "rude":
@@ -105,7 +106,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
             )
         elif (
             k == "direct_start"
-            and h.start == _first_word(text)
+            and h.start == first
             and h.text[:2].lower() == "so"
             and len(h.text.split()) > 1  # "So you...", "So why...": not "So glad", "So far"
         ):
@@ -120,7 +121,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     "warn" if you else "info",
                 )
             )
-        elif k == "second_start" and h.start == _first_word(text) and not softened:
+        elif k == "second_start" and h.start == first and not softened:
             rest = text[h.end : h.end + 24].lower()
             if rest.lstrip().split(" ")[0] in _YOU_BLAME:
                 end = h.end + len(rest) - len(rest.lstrip()) + len(rest.lstrip().split(" ")[0])
@@ -157,11 +158,13 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         elif k == "gush":
             gush_hits.append(h)
     # Gushing is stacking: superlatives, plus "!!!", heart emoji and ALL-CAPS praise on top.
-    boost = (
-        ("exclaim_many" in st.features)
-        + (len(_HEART.findall(text)) >= 2)
-        + (len(_CAPS_PRAISE.findall(text)) >= 1)
-    )
+    boost = 0
+    if gush_hits:  # the scans below only matter when there is praise to stack
+        boost = (
+            ("exclaim_many" in st.features)
+            + (len(_HEART.findall(text)) >= 2)
+            + (_CAPS_PRAISE.search(text) is not None)
+        )
     if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and boost) or (gush_hits and boost >= 2):
         first, last = gush_hits[0], gush_hits[-1]
         words = ", ".join(f"'{h.text}'" for h in gush_hits[:5])

@@ -172,4 +172,13 @@ def words_of(text: str) -> list[tuple[int, str]]:
     low = text.lower().replace("’", "'")
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
         return [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
-    return [(m.start(), m.group()) for m in _LOWER_WORD_RE.finditer(low)]
+    # findall runs in C; str.find then recovers each start (tokens cannot occur in the gaps
+    # between tokens, so the search never lands early). Faster than building match objects.
+    out: list[tuple[int, str]] = []
+    find = low.find
+    pos = 0
+    for w in _LOWER_WORD_RE.findall(low):
+        pos = find(w, pos)
+        out.append((pos, w))
+        pos += len(w)
+    return out
