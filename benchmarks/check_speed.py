@@ -75,7 +75,10 @@ def dana() -> Contact:
         for n in range(20)
     ]
     return Contact(
-        name="Dana Reyes", preferred_name="Dana", pronouns="she/her", context="customer",
+        name="Dana Reyes",
+        preferred_name="Dana",
+        pronouns="she/her",
+        context="customer",
         interactions=its,
         disclosures=[Disclosure(who="them", topic="work", depth=1)],
         preferences=[Preference(kind="quiet_hours", value="21:00-08:00")],
@@ -201,15 +204,23 @@ def main(argv: list[str] | None = None) -> int:
         "targets_met": per_s >= 5000 and p(lat, 99) < 5.0,
     }
     print(f"one core: {pinned}; load average {os.getloadavg()[0]:.1f}")
-    print(f"offline check, tweet-length, contact with 20 interactions: {result['checks_per_s']:,} "
-          f"checks/s CPU ({result['checks_per_s_wall']:,} wall; {result['checks_per_s_cold']:,} "
-          "with the facts cache cleared each time)")
-    print(f"offline check, 2,000 characters: p50 {result['p50_ms_2000_chars']} ms, "
-          f"p99 {result['p99_ms_2000_chars']} ms")
-    print(f"baseline TF-IDF + logistic regression ({source}): {result['baseline_per_s']:,} "
-          f"predictions/s, p99 {result['baseline_p99_ms_2000_chars']} ms on 2,000 characters")
-    print(f"ratios: {result['speed_ratio']}x the baseline's throughput; p99 "
-          f"{result['p99_ratio']}x the baseline's")
+    print(
+        f"offline check, tweet-length, contact with 20 interactions: {result['checks_per_s']:,} "
+        f"checks/s CPU ({result['checks_per_s_wall']:,} wall; {result['checks_per_s_cold']:,} "
+        "with the facts cache cleared each time)"
+    )
+    print(
+        f"offline check, 2,000 characters: p50 {result['p50_ms_2000_chars']} ms, "
+        f"p99 {result['p99_ms_2000_chars']} ms"
+    )
+    print(
+        f"baseline TF-IDF + logistic regression ({source}): {result['baseline_per_s']:,} "
+        f"predictions/s, p99 {result['baseline_p99_ms_2000_chars']} ms on 2,000 characters"
+    )
+    print(
+        f"ratios: {result['speed_ratio']}x the baseline's throughput; p99 "
+        f"{result['p99_ratio']}x the baseline's"
+    )
     print(json.dumps(result))
     return 0
 

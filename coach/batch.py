@@ -58,8 +58,10 @@ class ContactResolver:
             try:
                 return Contact.model_validate(ref)
             except ValidationError as exc:
-                raise CoachError(f"The inline contact is not valid ({validation_message(exc)}).",
-                                 "See CONTRACT.md, 'A batch input line'.") from exc
+                raise CoachError(
+                    f"The inline contact is not valid ({validation_message(exc)}).",
+                    "See CONTRACT.md, 'A batch input line'.",
+                ) from exc
         if ref not in self._cache:
             if self.store is None:
                 raise CoachError(f"No store to look up the contact '{ref}' in.")
@@ -110,8 +112,16 @@ async def check_prepared(
     if item.error is not None:
         return item.error_object()
     try:
-        rec = await run_check(item.draft, item.contact, item.channel, store=store, llm=llm,
-                              record=record, id=item.id, now=now)
+        rec = await run_check(
+            item.draft,
+            item.contact,
+            item.channel,
+            store=store,
+            llm=llm,
+            record=record,
+            id=item.id,
+            now=now,
+        )
     except CoachError as exc:
         return {"id": item.id, "error": f"line {item.line}: {exc.one_line()}", "line": item.line}
     return rec.result.to_json_dict()

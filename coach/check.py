@@ -43,16 +43,20 @@ def check_offline(
     channel; everything else yields a result."""
     started = time.perf_counter()
     if not isinstance(draft, str) or not draft.strip():
-        raise UsageError("The draft is empty: there is nothing to check.",
-                         "Pass the text as an argument, or pipe it in with `-`.")
+        raise UsageError(
+            "The draft is empty: there is nothing to check.",
+            "Pass the text as an argument, or pipe it in with `-`.",
+        )
     if channel is not None and channel not in CHANNELS:
         raise UsageError(f"Unknown channel '{channel}'.", f"Use one of: {', '.join(CHANNELS)}.")
     analysed = draft[:MAX_ANALYSED_CHARS]
     if _CONTROL_RE.search(analysed):
         analysed = _CONTROL_RE.sub(" ", analysed)
         if not analysed.strip():
-            raise UsageError("The draft holds only control characters: there is nothing to check.",
-                             "Check what was piped in.")
+            raise UsageError(
+                "The draft holds only control characters: there is nothing to check.",
+                "Check what was piped in.",
+            )
     moment = now or datetime.now().astimezone()
 
     tf = analyse_text(analysed)
@@ -68,11 +72,17 @@ def check_offline(
         pacing_flags = [_as_note(f) for f in pacing_flags]
     flags = sorted([*courtesy_flags, *pacing_flags], key=lambda f: (f.start, f.end))
     if len(draft) > MAX_ANALYSED_CHARS:
-        flags.append(flag(
-            "truncated", "info", MAX_ANALYSED_CHARS, len(draft),
-            f"Only the first {MAX_ANALYSED_CHARS:,} characters were checked",
-            f"the draft has {len(draft):,} characters", "coach input limit",
-        ))
+        flags.append(
+            flag(
+                "truncated",
+                "info",
+                MAX_ANALYSED_CHARS,
+                len(draft),
+                f"Only the first {MAX_ANALYSED_CHARS:,} characters were checked",
+                f"the draft has {len(draft):,} characters",
+                "coach input limit",
+            )
+        )
     decision = decide(draft, flags, pacing, tf.courtesy, facts, contact)
     result = CheckResult.model_construct(
         id=id,
@@ -99,7 +109,9 @@ def _introduced() -> RelationshipFacts:
 def _as_note(f: Flag) -> Flag:
     if f.severity == "info" or f.rule not in PACING_RULES:
         return f
-    return f.model_copy(update={"severity": "info", "evidence": f"{_NO_CONTACT}; {f.evidence}"[:500]})
+    return f.model_copy(
+        update={"severity": "info", "evidence": f"{_NO_CONTACT}; {f.evidence}"[:500]}
+    )
 
 
 def _unit(x: float) -> float:

@@ -20,12 +20,24 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def dana() -> Contact:
-    return Contact(name="Dana Reyes", preferred_name="Dana", interactions=[
-        Interaction(direction="out", at=datetime(2026, 11, 20, tzinfo=UTC), channel="public_reply",
-                    text="Thanks!"),
-        Interaction(direction="in", at=datetime(2026, 11, 21, tzinfo=UTC), channel="public_reply",
-                    text="Love it"),
-    ])
+    return Contact(
+        name="Dana Reyes",
+        preferred_name="Dana",
+        interactions=[
+            Interaction(
+                direction="out",
+                at=datetime(2026, 11, 20, tzinfo=UTC),
+                channel="public_reply",
+                text="Thanks!",
+            ),
+            Interaction(
+                direction="in",
+                at=datetime(2026, 11, 21, tzinfo=UTC),
+                channel="public_reply",
+                text="Love it",
+            ),
+        ],
+    )
 
 
 @pytest.mark.parametrize("draft", ["", "   \n\t ", "\x00\x1b\x07"])
@@ -42,8 +54,17 @@ def test_unknown_channel_is_a_usage_error() -> None:
 def test_result_matches_the_contract_shape() -> None:
     r = check_offline("Hi Dana, how are your kids?", dana(), "dm", now=NOW, id="x1")
     data = r.to_json_dict()
-    assert set(data) == {"id", "verdict", "scores", "stage", "flags", "advice", "rewrite",
-                         "engine", "elapsed_ms"}
+    assert set(data) == {
+        "id",
+        "verdict",
+        "scores",
+        "stage",
+        "flags",
+        "advice",
+        "rewrite",
+        "engine",
+        "elapsed_ms",
+    }
     assert data["id"] == "x1" and data["engine"] == "offline" and data["elapsed_ms"] > 0
     assert set(data["scores"]) == {"courtesy", "intimacy", "pacing"}
     assert all(0 <= v <= 1 for v in data["scores"].values())
@@ -94,25 +115,45 @@ async def test_run_check_records_history_and_respects_stored_mutes(tmp_path: Pat
 class FailingLLM(LLMCoach):
     model = "broken"
 
-    async def coach(self, draft: str, contact: Contact | None, channel: str | None,
-                    offline: CheckResult, *, on_delta: Callable[[str], None] | None = None,
-                    ) -> LLMOutcome:
-        raise LLMError("The endpoint http://127.0.0.1:9/v1 refused the connection.",
-                       "Start the server or use --offline.")
+    async def coach(
+        self,
+        draft: str,
+        contact: Contact | None,
+        channel: str | None,
+        offline: CheckResult,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+    ) -> LLMOutcome:
+        raise LLMError(
+            "The endpoint http://127.0.0.1:9/v1 refused the connection.",
+            "Start the server or use --offline.",
+        )
 
 
 class EchoLLM(LLMCoach):
     model = "tiny"
 
-    async def coach(self, draft: str, contact: Contact | None, channel: str | None,
-                    offline: CheckResult, *, on_delta: Callable[[str], None] | None = None,
-                    ) -> LLMOutcome:
+    async def coach(
+        self,
+        draft: str,
+        contact: Contact | None,
+        channel: str | None,
+        offline: CheckResult,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+    ) -> LLMOutcome:
         if on_delta:
             on_delta("Looks ")
             on_delta("fine.")
         merged = offline.model_copy(update={"engine": "llm:tiny"})
-        return LLMOutcome(result=merged, coaching="Looks fine.", prompt="P", template="check-v1",
-                          model="tiny", tokens={"prompt": 10, "completion": 2})
+        return LLMOutcome(
+            result=merged,
+            coaching="Looks fine.",
+            prompt="P",
+            template="check-v1",
+            model="tiny",
+            tokens={"prompt": 10, "completion": 2},
+        )
 
 
 async def test_llm_failure_keeps_the_offline_result_with_the_error(tmp_path: Path) -> None:
@@ -126,8 +167,9 @@ async def test_llm_failure_keeps_the_offline_result_with_the_error(tmp_path: Pat
 async def test_llm_success_is_merged_and_recorded(tmp_path: Path) -> None:
     deltas: list[str] = []
     with Store(tmp_path / "data") as store:
-        rec = await run_check("Thanks for the report!", None, store=store, llm=EchoLLM(),
-                              on_delta=deltas.append)
+        rec = await run_check(
+            "Thanks for the report!", None, store=store, llm=EchoLLM(), on_delta=deltas.append
+        )
         stored = store.get_check(rec.id)
     assert deltas == ["Looks ", "fine."]
     assert stored is not None and stored.engine == "llm:tiny" and stored.model == "tiny"

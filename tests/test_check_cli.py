@@ -14,32 +14,65 @@ from coach.cli import main
 from coach.models import Contact
 from coach.store import open_store
 
-INLINE = json.dumps({
-    "name": "Dana Reyes", "preferred_name": "Dana", "context": "customer",
-    "disclosures": [{"who": "them", "topic": "work", "depth": 0}],
-    "interactions": [
-        {"direction": "out", "at": "2026-11-19T10:00:00Z", "channel": "public_reply", "text": "Thanks!"},
-        {"direction": "in", "at": "2026-11-20T10:00:00Z", "channel": "public_reply", "text": "Love it"},
-    ],
-})
+INLINE = json.dumps(
+    {
+        "name": "Dana Reyes",
+        "preferred_name": "Dana",
+        "context": "customer",
+        "disclosures": [{"who": "them", "topic": "work", "depth": 0}],
+        "interactions": [
+            {
+                "direction": "out",
+                "at": "2026-11-19T10:00:00Z",
+                "channel": "public_reply",
+                "text": "Thanks!",
+            },
+            {
+                "direction": "in",
+                "at": "2026-11-20T10:00:00Z",
+                "channel": "public_reply",
+                "text": "Love it",
+            },
+        ],
+    }
+)
 
 
 def run(*argv: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "coach", "--home", str(home), *argv],
-        capture_output=True, text=True, timeout=60, input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
     )
 
 
 def test_subprocess_exit_codes_json_and_stdin(coach_home: Path) -> None:
-    ok = run("check", "Thanks so much for the kind words!", "--offline", "--json", "--strict",
-             home=coach_home)
+    ok = run(
+        "check",
+        "Thanks so much for the kind words!",
+        "--offline",
+        "--json",
+        "--strict",
+        home=coach_home,
+    )
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
     assert data["verdict"] == "ok" and data["engine"] == "offline" and "history_id" in data
 
-    hold = run("check", "-", "--offline", "--strict", "--contact", INLINE, "--channel", "dm",
-               home=coach_home, stdin="Dana, is your depression any better?")
+    hold = run(
+        "check",
+        "-",
+        "--offline",
+        "--strict",
+        "--contact",
+        INLINE,
+        "--channel",
+        "dm",
+        home=coach_home,
+        stdin="Dana, is your depression any better?",
+    )
     assert hold.returncode == 3, hold.stderr
     assert "HOLD" in hold.stdout and "personal-question" in hold.stdout
     assert "\x1b[" not in hold.stdout  # not a terminal: no colour
@@ -50,7 +83,9 @@ def test_subprocess_exit_codes_json_and_stdin(coach_home: Path) -> None:
 
 
 def test_strict_revise_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", "Hey hun, the fix is live.", "--offline", "--strict", "--contact", INLINE])
+    code = main(
+        ["check", "Hey hun, the fix is live.", "--offline", "--strict", "--contact", INLINE]
+    )
     assert code == 1
     out = capsys.readouterr().out
     assert "[[hun]]" in out and "Rewrite: Hey Dana, the fix is live." in out
@@ -58,8 +93,12 @@ def test_strict_revise_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     ("contact", "needle"),
-    [('{"name": ', "not valid JSON"), ('{"name": ""}', "name"),
-     ('{"name": "X", "stage": "bestie"}', "stage"), ('{"name": "X", "interactions": [1]}', "interactions")],
+    [
+        ('{"name": ', "not valid JSON"),
+        ('{"name": ""}', "name"),
+        ('{"name": "X", "stage": "bestie"}', "stage"),
+        ('{"name": "X", "interactions": [1]}', "interactions"),
+    ],
 )
 def test_malformed_inline_contact_is_one_clear_line(
     contact: str, needle: str, capsys: pytest.CaptureFixture[str]
@@ -92,8 +131,14 @@ def test_batch_keeps_order_and_turns_bad_lines_into_errors(
     lines = [
         json.dumps({"id": "a", "draft": "Thanks for the talk!"}),
         "not json",
-        json.dumps({"id": "c", "draft": "How are your kids?", "contact": json.loads(INLINE),
-                    "channel": "dm"}),
+        json.dumps(
+            {
+                "id": "c",
+                "draft": "How are your kids?",
+                "contact": json.loads(INLINE),
+                "channel": "dm",
+            }
+        ),
         "",
         json.dumps({"id": "d", "draft": "hi", "contact": "Nobody"}),
         json.dumps({"id": "e", "draft": "", "channel": "dm"}),
@@ -121,13 +166,21 @@ def test_mute_unmute_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     with open_store() as store:
         store.add_contact(Contact.model_validate_json(INLINE))
     assert main(["mute", "endearment", "--reason", "casual brand"]) == 0
-    assert main(["mute", "personal-question", "--contact", "Dana", "--reason", "kids are our topic"]) == 0
+    assert (
+        main(["mute", "personal-question", "--contact", "Dana", "--reason", "kids are our topic"])
+        == 0
+    )
     capsys.readouterr()
     assert main(["mutes", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {(m["rule"], m["contact_name"]) for m in listed} == {
-        ("endearment", None), ("personal-question", "Dana Reyes")}
-    assert main(["check", "Hey hun, how are your kids?", "--offline", "--json", "--contact", "Dana"]) == 0
+        ("endearment", None),
+        ("personal-question", "Dana Reyes"),
+    }
+    assert (
+        main(["check", "Hey hun, how are your kids?", "--offline", "--json", "--contact", "Dana"])
+        == 0
+    )
     rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["flags"]}
     assert not {"endearment", "personal-question"} & rules
     assert main(["unmute", "endearment"]) == 0
@@ -148,4 +201,6 @@ def test_highlight_marks_spans_in_colour_only_when_asked() -> None:
     assert "[[hun]]" in plain and "\x1b[" not in plain
     coloured = highlight(draft, result, colour=True)
     assert "\x1b[33mhun\x1b[0m" in coloured
-    assert coloured.replace("\x1b[33m", "").replace("\x1b[1;31m", "").replace("\x1b[0m", "") == draft
+    assert (
+        coloured.replace("\x1b[33m", "").replace("\x1b[1;31m", "").replace("\x1b[0m", "") == draft
+    )

@@ -69,5 +69,7 @@ def test_the_demo_set_is_pinned_mostly_by_exact_verdicts() -> None:
     cases = _cases()
     if not cases:
         pytest.skip("sample_data/drafts.jsonl is not there")
-    exact = [c for c in cases if not (c["why"].startswith("courtesy") and not _named_rules(c["why"]))]
+    exact = [
+        c for c in cases if not (c["why"].startswith("courtesy") and not _named_rules(c["why"]))
+    ]
     assert len(exact) >= 0.8 * len(cases)

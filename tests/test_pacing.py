@@ -10,22 +10,33 @@ from coach.models import CheckResult, Contact, Disclosure, Interaction, Mute, Pr
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-def _it(direction: str, days_ago: float, text: str = "", channel: str = "public_reply") -> Interaction:
-    return Interaction(direction=direction, at=NOW - timedelta(days=days_ago), channel=channel,
-                       text=text)
+def _it(
+    direction: str, days_ago: float, text: str = "", channel: str = "public_reply"
+) -> Interaction:
+    return Interaction(
+        direction=direction, at=NOW - timedelta(days=days_ago), channel=channel, text=text
+    )
 
 
 def stranger_dana(**kw: object) -> Contact:
-    return Contact(name="Dana Reyes", preferred_name="Dana", context="personal",
-                   interactions=[_it("out", 3, "Thanks for trying it!"), _it("in", 2, "Love it!")],
-                   **kw)
+    return Contact(
+        name="Dana Reyes",
+        preferred_name="Dana",
+        context="personal",
+        interactions=[_it("out", 3, "Thanks for trying it!"), _it("in", 2, "Love it!")],
+        **kw,
+    )
 
 
 def friend_dana() -> Contact:
     return Contact(
-        name="Dana Reyes", preferred_name="Dana", context="personal",
-        interactions=[_it("out", 9 - n, "hey", "dm") if n % 2 == 0 else _it("in", 9 - n, "hi", "dm")
-                      for n in range(8)],
+        name="Dana Reyes",
+        preferred_name="Dana",
+        context="personal",
+        interactions=[
+            _it("out", 9 - n, "hey", "dm") if n % 2 == 0 else _it("in", 9 - n, "hi", "dm")
+            for n in range(8)
+        ],
         disclosures=[Disclosure(who="them", topic="family", depth=2)],
     )
 
@@ -56,23 +67,32 @@ def test_health_question_to_a_stranger_is_held() -> None:
 
 
 def test_chasing_after_three_unanswered_messages() -> None:
-    c = Contact(name="Lars Eriksen", interactions=[
-        _it("in", 20, "Congrats on the launch!"),
-        _it("out", 10, "Would you be up for a podcast episode?", "dm"),
-        _it("out", 6, "Just checking you saw this?", "dm"),
-        _it("out", 2, "Following up: would love to have you on.", "email"),
-    ])
+    c = Contact(
+        name="Lars Eriksen",
+        interactions=[
+            _it("in", 20, "Congrats on the launch!"),
+            _it("out", 10, "Would you be up for a podcast episode?", "dm"),
+            _it("out", 6, "Just checking you saw this?", "dm"),
+            _it("out", 2, "Following up: would love to have you on.", "email"),
+        ],
+    )
     r = check_offline("Hi Lars, one more idea for the episode.", c, "dm", now=NOW)
     assert rules(r)["chasing"] == "stop"
     assert r.verdict == "hold"
-    assert r.advice.startswith("Wait for their reply: you have sent 3 messages since Lars last wrote")
+    assert r.advice.startswith(
+        "Wait for their reply: you have sent 3 messages since Lars last wrote"
+    )
 
 
 def test_newsletters_without_a_question_are_not_chasing() -> None:
-    c = Contact(name="Ewan", context="customer", interactions=[
-        _it("in", 30, "Can you add our VAT number?", "email"),
-        *[_it("out", d, "New: calendar sync is here", "email") for d in (20, 10, 5)],
-    ])
+    c = Contact(
+        name="Ewan",
+        context="customer",
+        interactions=[
+            _it("in", 30, "Can you add our VAT number?", "email"),
+            *[_it("out", d, "New: calendar sync is here", "email") for d in (20, 10, 5)],
+        ],
+    )
     r = check_offline("Your receipts are attached.", c, "email", now=NOW)
     assert "chasing" not in rules(r)
 
@@ -99,8 +119,11 @@ def test_endearment_they_used_first_is_fine() -> None:
 
 
 def test_preferred_name_form_broken_is_held_and_rewritten() -> None:
-    c = stranger_dana(preferences=[Preference(kind="name_form", value="Dr. Reyes",
-                                              quote="please address me as Dr. Reyes")])
+    c = stranger_dana(
+        preferences=[
+            Preference(kind="name_form", value="Dr. Reyes", quote="please address me as Dr. Reyes")
+        ]
+    )
     r = check_offline("Hi Dana, your order shipped.", c, "email", now=NOW)
     flag = next(f for f in r.flags if f.rule == "preference-name")
     assert flag.severity == "stop" and '"please address me as Dr. Reyes"' in flag.evidence
@@ -117,16 +140,27 @@ def test_nickname_of_their_name_is_flagged() -> None:
 
 
 def test_stated_topic_channel_pronouns_and_quiet_hours() -> None:
-    c = stranger_dana(pronouns="they/them", preferences=[
-        Preference(kind="topic_avoid", value="family", quote="I keep my family offline"),
-        Preference(kind="channel_avoid", value="dm", quote="no DMs please"),
-        Preference(kind="quiet_hours", value="21:00-08:00"),
-    ])
-    assert rules(check_offline("Any plans with the family?", c, "email", now=NOW))[
-        "preference-topic"] == "stop"
-    assert rules(check_offline("The fix is live.", c, "dm", now=NOW))["preference-channel"] == "stop"
-    assert rules(check_offline("Thanks to Dana for her report!", c, "public_reply", now=NOW))[
-        "preference-pronouns"] == "stop"
+    c = stranger_dana(
+        pronouns="they/them",
+        preferences=[
+            Preference(kind="topic_avoid", value="family", quote="I keep my family offline"),
+            Preference(kind="channel_avoid", value="dm", quote="no DMs please"),
+            Preference(kind="quiet_hours", value="21:00-08:00"),
+        ],
+    )
+    assert (
+        rules(check_offline("Any plans with the family?", c, "email", now=NOW))["preference-topic"]
+        == "stop"
+    )
+    assert (
+        rules(check_offline("The fix is live.", c, "dm", now=NOW))["preference-channel"] == "stop"
+    )
+    assert (
+        rules(check_offline("Thanks to Dana for her report!", c, "public_reply", now=NOW))[
+            "preference-pronouns"
+        ]
+        == "stop"
+    )
     late = NOW.replace(hour=22)
     assert rules(check_offline("The fix is live.", c, "email", now=late))["quiet-hours"] == "stop"
     assert "quiet-hours" not in rules(check_offline("The fix is live.", c, "email", now=NOW))
@@ -147,27 +181,34 @@ def test_researched_fact_they_never_told_you() -> None:
     assert "researched-fact" in rules(r)
     told = stranger_dana()
     told.interactions.append(_it("in", 1, "We just had a baby!", "dm"))
-    assert "researched-fact" not in rules(check_offline("Congrats on the new baby!", told, "dm", now=NOW))
+    assert "researched-fact" not in rules(
+        check_offline("Congrats on the new baby!", told, "dm", now=NOW)
+    )
 
 
 def test_oversharing_beyond_their_depth() -> None:
-    r = check_offline("Honestly I've been so depressed since my divorce.", stranger_dana(), "dm", now=NOW)
+    r = check_offline(
+        "Honestly I've been so depressed since my divorce.", stranger_dana(), "dm", now=NOW
+    )
     assert "disclosure-asymmetry" in rules(r)
     assert r.verdict == "hold"
 
 
 def test_big_bald_ask_and_channel_escalation_early() -> None:
-    r = check_offline("Introduce me to your CEO. Also, what's your number?", stranger_dana(), "dm",
-                      now=NOW)
+    r = check_offline(
+        "Introduce me to your CEO. Also, what's your number?", stranger_dana(), "dm", now=NOW
+    )
     assert {"big-ask", "channel-escalation"} <= set(rules(r))
     assert r.verdict == "hold"  # two different ways of going too fast at once
 
 
 def test_presumed_closeness_only_before_friendship() -> None:
-    assert "presumed-closeness" in rules(check_offline("As a friend, I know you'll get it.",
-                                                       stranger_dana(), "dm", now=NOW))
-    assert "presumed-closeness" not in rules(check_offline("As a friend, I know you'll get it.",
-                                                           friend_dana(), "dm", now=NOW))
+    assert "presumed-closeness" in rules(
+        check_offline("As a friend, I know you'll get it.", stranger_dana(), "dm", now=NOW)
+    )
+    assert "presumed-closeness" not in rules(
+        check_offline("As a friend, I know you'll get it.", friend_dana(), "dm", now=NOW)
+    )
 
 
 def test_mutes_global_and_per_contact() -> None:
@@ -175,12 +216,24 @@ def test_mutes_global_and_per_contact() -> None:
     draft = "Hey hun, how are your kids?"
     base = rules(check_offline(draft, c, "dm", now=NOW))
     assert {"endearment", "personal-question"} <= set(base)
-    muted = check_offline(draft, c, "dm", now=NOW, mutes=[
-        Mute(rule="endearment", reason="casual brand"),
-        Mute(rule="personal-question", contact_id=c.id, reason="we talk kids all the time")])
+    muted = check_offline(
+        draft,
+        c,
+        "dm",
+        now=NOW,
+        mutes=[
+            Mute(rule="endearment", reason="casual brand"),
+            Mute(rule="personal-question", contact_id=c.id, reason="we talk kids all the time"),
+        ],
+    )
     assert not {"endearment", "personal-question"} & set(rules(muted))
-    other = check_offline(draft, c, "dm", now=NOW, mutes=[
-        Mute(rule="personal-question", contact_id="someone-else", reason="x")])
+    other = check_offline(
+        draft,
+        c,
+        "dm",
+        now=NOW,
+        mutes=[Mute(rule="personal-question", contact_id="someone-else", reason="x")],
+    )
     assert "personal-question" in rules(other)
 
 
@@ -204,19 +257,32 @@ def test_rewrites_remove_rather_than_add() -> None:
 
 
 def test_a_held_chase_gets_no_rewrite() -> None:
-    c = Contact(name="Lars", interactions=[
-        _it("in", 20, "Congrats!"), *[_it("out", d, "Would you join us?", "dm") for d in (9, 6, 3)]])
+    c = Contact(
+        name="Lars",
+        interactions=[
+            _it("in", 20, "Congrats!"),
+            *[_it("out", d, "Would you join us?", "dm") for d in (9, 6, 3)],
+        ],
+    )
     r = check_offline("Just bumping this!", c, "dm", now=NOW)
     assert r.verdict == "hold" and r.rewrite is None
 
 
 def test_customer_service_questions_are_not_personal() -> None:
-    c = Contact(name="Maria Lopez", context="customer", interactions=[
-        _it("in", 3, "My order arrived damaged. Can you help?", "email"),
-        _it("out", 3, "So sorry! Could you send a photo?", "email"),
-        _it("in", 2, "Sure, attached.", "email")])
-    for draft in ("What's your address? We need it for the replacement.",
-                  "Our records show your subscription renews on Friday."):
+    c = Contact(
+        name="Maria Lopez",
+        context="customer",
+        interactions=[
+            _it("in", 3, "My order arrived damaged. Can you help?", "email"),
+            _it("out", 3, "So sorry! Could you send a photo?", "email"),
+            _it("in", 2, "Sure, attached.", "email"),
+        ],
+    )
+    for draft in (
+        "What's your address? We need it for the replacement.",
+        "Our records show your subscription renews on Friday.",
+    ):
         assert check_offline(draft, c, "email", now=NOW).verdict == "ok", draft
-    assert "researched-fact" in rules(check_offline(
-        "We noticed you visited our pricing page three times!", c, "email", now=NOW))
+    assert "researched-fact" in rules(
+        check_offline("We noticed you visited our pricing page three times!", c, "email", now=NOW)
+    )

@@ -38,8 +38,10 @@ def test_endearments_strong_anywhere_weak_only_as_address() -> None:
 
 
 def test_guilt_closeness_channel_researched_spans() -> None:
-    draft = ("As a friend, just bumping this. What's your number? "
-             "I saw on your Instagram you moved. Congrats on the new baby!")
+    draft = (
+        "As a friend, just bumping this. What's your number? "
+        "I saw on your Instagram you moved. Congrats on the new baby!"
+    )
     tf = analyse_text(draft)
     assert [s.text for s in tf.presumed_closeness] == ["As a friend"]
     assert [s.text for s in tf.guilt] == ["just bumping this"]
@@ -113,11 +115,43 @@ def _reference_find(lex: Lexicon, text: str) -> dict[str, list[tuple[int, int, s
     return {c: _no_overlap(v) if len(v) > 1 else v for c, v in hits.items()}
 
 
-_PIECES = st.sampled_from([
-    "kid", "kids", "kidding", "kid's", "ex-wife", "wife", "my", "your", "partner", "hun", "as a friend",
-    "call me", "call", "still waiting", "'", "-", "’s", " ", " ", ", ", ". ", "?", "😀", "e\u0301",
-    "İ", "x", "$5", "20-page", "family", "problems", "dm me", "please", "send",
-])
+_PIECES = st.sampled_from(
+    [
+        "kid",
+        "kids",
+        "kidding",
+        "kid's",
+        "ex-wife",
+        "wife",
+        "my",
+        "your",
+        "partner",
+        "hun",
+        "as a friend",
+        "call me",
+        "call",
+        "still waiting",
+        "'",
+        "-",
+        "’s",
+        " ",
+        " ",
+        ", ",
+        ". ",
+        "?",
+        "😀",
+        "e\u0301",
+        "İ",
+        "x",
+        "$5",
+        "20-page",
+        "family",
+        "problems",
+        "dm me",
+        "please",
+        "send",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -14,8 +14,12 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 def _contact(pattern: str, channel: str = "public_reply", **kw: object) -> Contact:
     """`pattern` like "oioi": o = you wrote, i = they wrote, one day apart, oldest first."""
     its = [
-        Interaction(direction="out" if c == "o" else "in", at=NOW - timedelta(days=len(pattern) - n),
-                    channel=channel, text="?" if c == "o" else "ok")
+        Interaction(
+            direction="out" if c == "o" else "in",
+            at=NOW - timedelta(days=len(pattern) - n),
+            channel=channel,
+            text="?" if c == "o" else "ok",
+        )
         for n, c in enumerate(pattern)
     ]
     return Contact(name="Dana Reyes", preferred_name="Dana", interactions=its, **kw)

@@ -1,5 +1,6 @@
 """The relationship-relevant phrases of a draft: endearments, presumed closeness, chasing, channel
-moves, researched facts, requests and how it addresses the reader. Exact spans, precompiled regexes.
+moves, researched facts, requests and how it addresses the reader. Exact spans, one pass of the
+word-level matcher (lexmatch.py) over the lowercased draft.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from coach.analysis.lexmatch import Hit, Lexicon, lower_same_length
 # Endearments that are terms of affection wherever they stand.
 _STRONG_ENDEARMENT = (
     r"hun|hon|honey|babe|baby ?girl|sweetie|sweetheart|sweetpea|darling|dearest|cutie|bestie|"
-    r"luv|my (?:love|darling)|sugar|boo|doll|dearie|sunshine|handsome|gorgeous|"
+    r"luv|my (?:love|darling)|sugar|doll|dearie|sunshine|handsome|gorgeous|"
     r"beautiful|hottie|sexy"
 )
 # Words that are endearments only when used to address someone ("thanks, buddy!", "hey mate").
@@ -28,8 +29,11 @@ _VOCATIVE_ENDEARMENT = (
 _VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
 _VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"
 _VOCATIVE_LEAD_RE = re.compile(rf"{_VOCATIVE_LEAD}$", re.M)
-# Adjectives like "beautiful" are endearments only when aimed at the reader.
-_ADJECTIVE_ENDEARMENTS = frozenset({"beautiful", "gorgeous", "handsome", "sexy", "sugar", "doll"})
+# Words with everyday meanings ("honey cake", "enjoy the sunshine") count only when they
+# address the reader.
+_ADJECTIVE_ENDEARMENTS = frozenset(
+    {"beautiful", "gorgeous", "handsome", "sexy", "sugar", "doll", "honey", "sunshine"}
+)
 
 _CLOSENESS = (
     r"as (?:a|your|an old) friend|as friends|we go (?:way )?back|you know me|"
@@ -175,7 +179,9 @@ _NAME = (
 # Tried only at the start of each line (a greeting, or "Dana," alone), and after a thank-you.
 _LINE_ADDRESS_RE = re.compile(
     r"\s*(?:(?P<greet>(?i:hi|hey|hello|hiya|dear|morning|good (?:morning|afternoon|evening)|"
-    r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>" + _NAME + r")(?=\s*[,!:.\-—\n]|\s*$|\s+[a-z])"
+    r"yo|howdy|greetings|heya|hey there))[ \t,]+(?P<name>"
+    + _NAME
+    + r")(?=\s*[,!:.\-—\n]|\s*$|\s+[a-z])"
     r"|(?P<bare>" + _NAME + r")(?=,\s))"
 )
 _THANKS_ADDRESS_RE = re.compile(
@@ -274,9 +280,9 @@ def find_endearments(text: str, hits: Hits | None = None) -> list[Span]:
 
 
 def _is_vocative(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 12) : start].rstrip().lower()
+    """Used to address someone: after a greeting, a thank-you or punctuation, before a pause."""
+    lead = start == 0 or bool(_VOCATIVE_LEAD_RE.search(text, max(0, start - 16), start))
     after = text[end : end + 2].lstrip()
-    lead = not before or before[-1] in ",;:!?." or before.endswith(("hi", "hey", "hello", "thanks"))
     tail = not after or after[0] in ",.!?;:)"
     return lead and tail
 

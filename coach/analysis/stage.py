@@ -106,9 +106,16 @@ _FACTS_CACHE_MAX = 512
 def _fingerprint(contact: Contact) -> tuple[object, ...]:
     its, ds = contact.interactions, contact.disclosures
     return (
-        contact.id, contact.name, contact.preferred_name, contact.stage, contact.updated,
-        len(its), id(its[-1]) if its else None, its[-1].at if its else None,
-        len(ds), id(ds[-1]) if ds else None,
+        contact.id,
+        contact.name,
+        contact.preferred_name,
+        contact.stage,
+        contact.updated,
+        len(its),
+        id(its[-1]) if its else None,
+        its[-1].at if its else None,
+        len(ds),
+        id(ds[-1]) if ds else None,
     )
 
 

@@ -48,9 +48,15 @@ def analyse_text(draft: str) -> TextFeatures:
         sentences=bounds,
         signals={**courtesy.signals, **{f"intimacy:{k}": v for k, v in intimacy.signals.items()}},
     )
-    for group in (features.topics, features.requests, features.endearments,
-                  features.presumed_closeness, features.guilt, features.channel_moves,
-                  features.researched):
+    for group in (
+        features.topics,
+        features.requests,
+        features.endearments,
+        features.presumed_closeness,
+        features.guilt,
+        features.channel_moves,
+        features.researched,
+    ):
         for s in group:
             s.text = draft[s.start : s.end].rstrip()
     return features

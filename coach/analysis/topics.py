@@ -99,9 +99,7 @@ _QUESTION_START_RE = re.compile(
 _SECOND_RE = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|ur|u)\b")
 _FIRST_RE = re.compile(r"\b(?:i|i'm|im|i've|i'd|my|me|mine|myself|we|our|us)\b")
 # The owner right before a topic word decides whose life it is ("your kids" vs "my kids").
-_OWNER_RE = re.compile(
-    r"\b(?P<you>you|your|yours|you're|ur)\b|\b(?P<me>i|i'm|i've|my|me|our)\b"
-)
+_OWNER_RE = re.compile(r"\b(?P<you>you|your|yours|you're|ur)\b|\b(?P<me>i|i'm|i've|my|me|our)\b")
 _OWNER_WINDOW = 40
 
 

@@ -24,12 +24,27 @@ _INTIMACY_ALLOWED = {
 }
 _INTIMACY_ALONE_MAX = 0.45
 COURTESY_REVISE = 0.3  # below this, most readers would rate the message impolite
-PACING_RULES = frozenset({
-    "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
-    "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",
-    "preference-name", "preference-pronouns", "preference-topic", "preference-channel",
-    "quiet-hours", "stage-mismatch",
-})
+PACING_RULES = frozenset(
+    {
+        "depth-jump",
+        "disclosure-asymmetry",
+        "personal-question",
+        "endearment",
+        "presumed-closeness",
+        "big-ask",
+        "chasing",
+        "one-sided",
+        "channel-escalation",
+        "private-reshare",
+        "researched-fact",
+        "preference-name",
+        "preference-pronouns",
+        "preference-topic",
+        "preference-channel",
+        "quiet-hours",
+        "stage-mismatch",
+    }
+)
 
 # Advice, most urgent first: the first rule present writes the line.
 _ADVICE_ORDER = (
@@ -62,9 +77,21 @@ _REMOVE_SENTENCE = frozenset(
         "private-reshare",
     }
 )
-_GUILT_HINTS = ("still waiting", "bumping", "following up", "did you even", "did you get a chance",
-                "haven't heard", "havent heard", "not sure if you saw", "in case you missed",
-                "circling back", "per my last", "you never replied", "ignoring me")
+_GUILT_HINTS = (
+    "still waiting",
+    "bumping",
+    "following up",
+    "did you even",
+    "did you get a chance",
+    "haven't heard",
+    "havent heard",
+    "not sure if you saw",
+    "in case you missed",
+    "circling back",
+    "per my last",
+    "you never replied",
+    "ignoring me",
+)
 _GREETING_BEFORE_RE = re.compile(
     r"(?:hi|hey|hello|hiya|dear|thanks|thank you|morning)[ \t]*,?[ \t]*$", re.IGNORECASE
 )

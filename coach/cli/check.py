@@ -21,10 +21,23 @@ from coach.store import Store, open_store
 
 STRICT_EXIT = {"ok": 0, "revise": 1, "hold": 3}
 KNOWN_RULES = (
-    "depth-jump", "disclosure-asymmetry", "personal-question", "endearment", "presumed-closeness",
-    "big-ask", "chasing", "one-sided", "channel-escalation", "private-reshare", "researched-fact",
-    "preference-name", "preference-pronouns", "preference-topic", "preference-channel",
-    "quiet-hours", "stage-mismatch",
+    "depth-jump",
+    "disclosure-asymmetry",
+    "personal-question",
+    "endearment",
+    "presumed-closeness",
+    "big-ask",
+    "chasing",
+    "one-sided",
+    "channel-escalation",
+    "private-reshare",
+    "researched-fact",
+    "preference-name",
+    "preference-pronouns",
+    "preference-topic",
+    "preference-channel",
+    "quiet-hours",
+    "stage-mismatch",
 )
 _COLOURS = {"stop": "\x1b[1;31m", "warn": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
@@ -32,23 +45,41 @@ _RESET = "\x1b[0m"
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds `coach check`, `coach mute`, `coach unmute` and `coach mutes`."""
-    p = sub.add_parser("check", help="check a draft before you send it",
-                       description="Check a draft for courtesy and pacing. Exit 0 when the check "
-                       "ran; with --strict, 1 for revise and 3 for hold.")
-    p.add_argument("text", nargs="?", metavar="TEXT | -",
-                   help="the draft; '-' (or nothing, with a pipe) reads stdin")
-    p.add_argument("--contact", metavar="NAME_OR_ID",
-                   help="a stored contact, or a whole contact as an inline JSON object")
+    p = sub.add_parser(
+        "check",
+        help="check a draft before you send it",
+        description="Check a draft for courtesy and pacing. Exit 0 when the check "
+        "ran; with --strict, 1 for revise and 3 for hold.",
+    )
+    p.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT | -",
+        help="the draft; '-' (or nothing, with a pipe) reads stdin",
+    )
+    p.add_argument(
+        "--contact",
+        metavar="NAME_OR_ID",
+        help="a stored contact, or a whole contact as an inline JSON object",
+    )
     p.add_argument("--channel", choices=CHANNELS, help="where the message goes")
     p.add_argument("--offline", action="store_true", help="use the offline coach only, no LLM")
     p.add_argument("--strict", action="store_true", help="exit 1 for revise, 3 for hold")
     p.add_argument("--no-history", action="store_true", help="do not record this check")
     p.add_argument("--endpoint", metavar="URL", help="OpenAI-compatible endpoint for the LLM")
     p.add_argument("--model", metavar="NAME", help="model name on that endpoint")
-    p.add_argument("--batch", metavar="FILE.jsonl",
-                   help="check one JSON object per line ('-' reads stdin); JSON lines out")
-    p.add_argument("--concurrency", type=int, default=4, metavar="N",
-                   help="with --batch and an LLM: requests in flight at once (default 4)")
+    p.add_argument(
+        "--batch",
+        metavar="FILE.jsonl",
+        help="check one JSON object per line ('-' reads stdin); JSON lines out",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="with --batch and an LLM: requests in flight at once (default 4)",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_check)
 
@@ -82,8 +113,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             return _run_batch(args, store, llm, record)
         draft = _read_draft(args.text)
         contact = _resolve_contact(args.contact, store)
-        rec = asyncio.run(run_check(draft, contact, args.channel, store=store, llm=llm,
-                                    record=record, on_delta=None))
+        rec = asyncio.run(
+            run_check(
+                draft, contact, args.channel, store=store, llm=llm, record=record, on_delta=None
+            )
+        )
     result = rec.result
     if args.json:
         data = result.to_json_dict()
@@ -116,20 +150,29 @@ def _resolve_llm(args: argparse.Namespace) -> tuple[LLMCoach | None, str]:
     from coach.config import load_settings
     from coach.llm import engine
 
-    choice = engine.resolve_engine(load_settings(), endpoint=args.endpoint, model=args.model,
-                                   api_key=os.environ.get("COACH_API_KEY"), offline=False)
+    choice = engine.resolve_engine(
+        load_settings(),
+        endpoint=args.endpoint,
+        model=args.model,
+        api_key=os.environ.get("COACH_API_KEY"),
+        offline=False,
+    )
     return choice.coach, choice.reason
 
 
 def _read_draft(text: str | None) -> str:
     if text is None and sys.stdin.isatty():
-        raise UsageError("No draft given.", "Pass it as an argument, or pipe it in: `... | coach check -`.")
+        raise UsageError(
+            "No draft given.", "Pass it as an argument, or pipe it in: `... | coach check -`."
+        )
     if text is None or text == "-":
         data = sys.stdin.buffer.read()
         text = data.decode("utf-8", errors="replace")
     if not text.strip():
-        raise UsageError("The draft is empty: there is nothing to check.",
-                         "Pass the text as an argument, or pipe it in with `-`.")
+        raise UsageError(
+            "The draft is empty: there is nothing to check.",
+            "Pass the text as an argument, or pipe it in with `-`.",
+        )
     return text
 
 
@@ -140,13 +183,17 @@ def _resolve_contact(ref: str | None, store: Store) -> Contact | None:
         try:
             data = orjson.loads(ref)
         except orjson.JSONDecodeError as exc:
-            raise UsageError(f"--contact is not valid JSON ({exc.msg}).",
-                             "Give a stored contact's name or id, or a JSON object.") from exc
+            raise UsageError(
+                f"--contact is not valid JSON ({exc.msg}).",
+                "Give a stored contact's name or id, or a JSON object.",
+            ) from exc
         try:
             return Contact.model_validate(data)
         except ValidationError as exc:
-            raise UsageError(f"--contact is not a valid contact ({validation_message(exc)}).",
-                             "See CONTRACT.md for the fields.") from exc
+            raise UsageError(
+                f"--contact is not a valid contact ({validation_message(exc)}).",
+                "See CONTRACT.md for the fields.",
+            ) from exc
     return store.find_contact(ref)
 
 
@@ -162,21 +209,27 @@ def _run_batch(args: argparse.Namespace, store: Store, llm: LLMCoach | None, rec
     bar = ProgressBar() if llm is not None else None  # the offline coach is too fast to need one
     more = {"concurrency": args.concurrency, "progress": bar}
     if args.batch == "-":
-        failed = asyncio.run(run_batch(sys.stdin.buffer, emit, store=store, llm=llm, record=record,
-                                       **more))
+        failed = asyncio.run(
+            run_batch(sys.stdin.buffer, emit, store=store, llm=llm, record=record, **more)
+        )
     else:
         try:
             fh = open(args.batch, "rb")  # noqa: SIM115 - closed below, after the run
         except OSError as exc:
-            raise UsageError(f"Cannot read the batch file {args.batch}: {exc.strerror}.",
-                             "Check the path, or use '-' to read stdin.") from exc
+            raise UsageError(
+                f"Cannot read the batch file {args.batch}: {exc.strerror}.",
+                "Check the path, or use '-' to read stdin.",
+            ) from exc
         with fh:
             failed = asyncio.run(run_batch(fh, emit, store=store, llm=llm, record=record, **more))
     if bar is not None:
         bar.finish()
     if failed:
-        print(f"coach: {failed} batch line{'s' if failed != 1 else ''} could not be checked; "
-              "see the error objects in the output.", file=sys.stderr)
+        print(
+            f"coach: {failed} batch line{'s' if failed != 1 else ''} could not be checked; "
+            "see the error objects in the output.",
+            file=sys.stderr,
+        )
         return 4
     return 0
 
@@ -193,8 +246,8 @@ def highlight(draft: str, result: CheckResult, colour: bool) -> str:
     for f in spans:
         if f.start < pos:
             continue  # nested or overlapping: the outer span is already marked
-        out.append(draft[pos:f.start])
-        piece = draft[f.start:f.end]
+        out.append(draft[pos : f.start])
+        piece = draft[f.start : f.end]
         out.append(f"{_COLOURS[f.severity]}{piece}{_RESET}" if colour else f"[[{piece}]]")
         pos = f.end
     out.append(draft[pos:])
@@ -207,12 +260,16 @@ def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     print()
     for f in r.flags:
         label = f"{_COLOURS[f.severity]}{f.severity}{_RESET}" if colour else f.severity
-        words = f' "{draft[f.start:f.end]}"' if f.end > f.start and f.end - f.start <= 60 else ""
-        fact = f" ({f.evidence}; {f.source})" if f.evidence else f" ({f.source})" if f.source else ""
+        words = f' "{draft[f.start : f.end]}"' if f.end > f.start and f.end - f.start <= 60 else ""
+        fact = (
+            f" ({f.evidence}; {f.source})" if f.evidence else f" ({f.source})" if f.source else ""
+        )
         print(f"  {label} {f.rule}{words}: {f.message}{fact}")
     s = r.scores
-    print(f"Verdict: {r.verdict.upper()}  (courtesy {s.courtesy:.2f}, intimacy {s.intimacy:.2f}, "
-          f"pacing {s.pacing:.2f}; stage {r.stage}; {r.engine})")
+    print(
+        f"Verdict: {r.verdict.upper()}  (courtesy {s.courtesy:.2f}, intimacy {s.intimacy:.2f}, "
+        f"pacing {s.pacing:.2f}; stage {r.stage}; {r.engine})"
+    )
     if r.advice:
         print(f"Advice: {r.advice}")
     if r.rewrite:
@@ -231,11 +288,15 @@ def cmd_mute(args: argparse.Namespace) -> int:
         raise UsageError("Both a rule and a --reason are needed.")
     with open_store() as store:
         contact = store.find_contact(args.contact) if args.contact else None
-        mute = store.add_mute(Mute(rule=rule, contact_id=contact.id if contact else None,
-                                   reason=args.reason.strip()))
+        mute = store.add_mute(
+            Mute(rule=rule, contact_id=contact.id if contact else None, reason=args.reason.strip())
+        )
     if rule not in KNOWN_RULES and not args.json:
-        print(f"coach: note: '{rule}' is not one of the pacing rules; it will still silence a "
-              "courtesy rule of that name.", file=sys.stderr)
+        print(
+            f"coach: note: '{rule}' is not one of the pacing rules; it will still silence a "
+            "courtesy rule of that name.",
+            file=sys.stderr,
+        )
     if args.json:
         print_json(_mute_json(mute, contact))
     else:
@@ -273,9 +334,13 @@ def cmd_mutes(args: argparse.Namespace) -> int:
     if not pairs:
         print("No rules are muted.")
         return 0
-    print_table(["rule", "for", "reason", "since"],
-                [(m.rule, c.name if c else "everyone", m.reason, f"{m.created:%Y-%m-%d}")
-                 for m, c in pairs])
+    print_table(
+        ["rule", "for", "reason", "since"],
+        [
+            (m.rule, c.name if c else "everyone", m.reason, f"{m.created:%Y-%m-%d}")
+            for m, c in pairs
+        ],
+    )
     return 0
 
 
