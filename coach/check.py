@@ -57,7 +57,8 @@ def check_offline(
                 "The draft holds only control characters: there is nothing to check.",
                 "Check what was piped in.",
             )
-    moment = now or datetime.now().astimezone()
+    # Quiet hours are read on this clock: the caller's aware time as given, else local time.
+    moment = now if now is not None and now.tzinfo else (now or datetime.now()).astimezone()
 
     tf = analyse_text(analysed)
     facts = relationship_facts(contact) if contact is not None else _introduced()
