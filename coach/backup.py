@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.errors import ImportFailed, UsageError
 from coach.export import write_private
-from coach.imports.bulk import add_checks, all_drafts, all_mutes
+from coach.imports.bulk import add_checks, all_drafts, all_mutes, in_one_transaction
 from coach.imports.source import decode
 from coach.models import SCHEMA_VERSION, CheckRecord, Contact, Mute, utcnow
 from coach.store import Store
@@ -140,13 +140,19 @@ def clear(store: Store) -> None:
 
 def restore(store: Store, backup: Backup, *, replace: bool = False) -> dict[str, int]:
     """Restore into an empty store, or (replace=True) wipe the store first."""
-    if not is_empty(store):
-        if not replace:
-            raise UsageError(
-                "This home already holds contacts, history or mutes; a restore would mix them.",
-                "Add --replace to wipe them first (export --all them before, to be safe), "
-                "or restore into another home with --home DIR.")
-        clear(store)
+    if not is_empty(store) and not replace:
+        raise UsageError(
+            "This home already holds contacts, history or mutes; a restore would mix them.",
+            "Add --replace to wipe them first (export --all them before, to be safe), "
+            "or restore into another home with --home DIR.")
+    with in_one_transaction(store):  # a failed restore leaves the old data, not half of each
+        if replace:
+            clear(store)
+        _write(store, backup)
+    return backup.counts()
+
+
+def _write(store: Store, backup: Backup) -> None:
     if backup.contacts:
         store.add_contacts(backup.contacts)
     add_checks(store, backup.history)
@@ -155,7 +161,6 @@ def restore(store: Store, backup: Backup, *, replace: bool = False) -> dict[str,
     for d in backup.drafts:
         meta: dict[str, Any] = d["meta"] if isinstance(d.get("meta"), dict) else {}
         store.save_draft(d["slot"], d["text"], **meta)
-    return backup.counts()
 
 
 def forget(store: Store, contact: Contact) -> dict[str, int]:
@@ -167,13 +172,14 @@ def forget(store: Store, contact: Contact) -> dict[str, int]:
                == contact.name.casefold()]
     mutes = [m for m in store.list_mutes(contact.id) if m.contact_id == contact.id]
     drafts = [d for d in all_drafts(store) or [] if _draft_is_about(d, contact.id)]
-    store.delete_contact(contact.id, with_history=True)
-    for check_id in by_name:
-        store.delete_check(check_id)
-    for m in mutes:  # the store removes them too; this covers stores that do not
-        store.remove_mute(m.rule, m.contact_id)
-    for d in drafts:
-        store.delete_draft(d["slot"])
+    with in_one_transaction(store):
+        store.delete_contact(contact.id, with_history=True)
+        for check_id in by_name:
+            store.delete_check(check_id)
+        for m in mutes:  # the store removes them too; this covers stores that do not
+            store.remove_mute(m.rule, m.contact_id)
+        for d in drafts:
+            store.delete_draft(d["slot"])
     return {"contacts": 1, "history": history + len(by_name), "mutes": len(mutes), "drafts": len(drafts),
             "interactions": len(contact.interactions)}
 

@@ -183,3 +183,29 @@ def test_damaged_deflate_stream(tmp_path: Path, offset: int) -> None:
         data[i] ^= 0xA5
     archive.write_bytes(bytes(data))
     assert "export.zip:messages.csv" in import_fails(archive)
+
+
+def test_a_failure_while_writing_keeps_nothing(monkeypatch: pytest.MonkeyPatch,
+                                               coach_home: Path) -> None:
+    """The new contacts and the merges are written in one store transaction: a fault in the
+    second half (injected: a real disk rarely fails on cue) undoes the first."""
+    from coach.errors import StoreError
+
+    with open_store() as store:
+        apply_plan(store, plan_import(store, FIX / "linkedin"))
+    before = store_bytes(coach_home)
+    with open_store() as store:
+        plan = plan_import(store, FIX / "google_current.csv")
+        assert len(plan.new) == 1 and len(plan.merged) == 1
+
+        def fail(contacts: object) -> int:
+            raise StoreError("disk full (injected)")
+
+        monkeypatch.setattr(store, "update_contacts", fail)
+        with pytest.raises(StoreError):
+            apply_plan(store, plan)
+    with open_store() as store:
+        assert sorted(c.name for c in store.list_contacts()) == [
+            "Dana Reyes", "Lena Fischer", "Priya Natarajan", "Tom Okafor"]
+    assert {k: v for k, v in store_bytes(coach_home).items() if "lock" not in k} == {
+        k: v for k, v in before.items() if "lock" not in k}
