@@ -13,11 +13,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +26,17 @@ from tinydb.storages import Storage
 from coach.errors import CorruptFileError, StoreError
 from coach.paths import ensure_private_dir
 from coach.store import snapshot as snap
-from coach.store.fileio import atomic_write, corrupt, fsync_dir, open_private, sync_fd, write_all
+from coach.store.fileio import atomic_write, corrupt, open_private, sync_fd, write_all
+from coach.store.lookups import IndexedReads
+from coach.store.maintenance import JOURNAL_FORMAT, Maintenance, journal_header, valid_table_name
 
 JOURNAL = "journal.jsonl"
 LOCK = ".lock"
-JOURNAL_FORMAT = "coach-journal"
 
 # An op is [kind, table, doc_id, doc]: "i" insert, "u" update (whole doc), "d" delete,
 # "t" truncate, "s" snapshot replaced in bulk (readers drop their copy of that table).
 Op = list[Any]
 Docs = dict[str, dict[str, Any]]
-
-
-def _valid_table_name(name: str) -> bool:
-    return bool(name) and all(c.isalnum() or c in "-_" for c in name)
 
 
 class _Tables(Mapping[str, Docs]):
@@ -59,7 +55,7 @@ class _Tables(Mapping[str, Docs]):
         return len(self._storage.table_names())
 
 
-class JournalStorage(Storage):
+class JournalStorage(IndexedReads, Maintenance, Storage):
     """TinyDB Storage over a folder: `TinyDB(folder, storage=JournalStorage)`.
 
     `summary_fields` are document fields whose distinct values each snapshot header lists, so
@@ -418,107 +414,6 @@ class JournalStorage(Storage):
                 # "s" marks the bulk snapshot we just read the header of: nothing to add.
             return n
 
-    def locate(self, field: str, value: Any) -> set[str]:
-        """Tables that may hold a document with `field == value` (a superset; never misses)."""
-        with self.shared():
-            found = set(self._jkeys.get(field, {}).get(value, ()))
-            for name in self.table_names():
-                if name in found:
-                    continue
-                header = self._header(name, with_index=True)
-                if header is not None and header.rows_where(field, value):
-                    found.add(name)
-            return found
-
-    def _changes(self, table: str, header: snap.Header | None) -> tuple[bool, Docs]:
-        """What the journal changed since the snapshot: (snapshot wiped by a truncate?,
-        {doc_id: doc, or {} for deleted}). Cached until the table changes again."""
-        key = (self._epoch, self._versions.get(table, 0), id(header))
-        cached = self._change_cache.get(table)
-        if cached is not None and cached[0] == key:
-            return cached[1], cached[2]
-        pending = self._pending_ops(table, header)
-        cut = max((i for i, op in enumerate(pending) if op[0] == "t"), default=-1)
-        changed: Docs = {}
-        for op in pending[cut + 1 :]:
-            self._apply(changed, op)
-            if op[0] == "d":
-                changed[str(op[2])] = {}  # a tombstone: hides the snapshot's copy
-        self._change_cache[table] = (key, cut >= 0, changed)
-        return cut >= 0, changed
-
-    def field_values(self, table: str, field: str) -> dict[str, Any]:
-        """{doc_id: value of `field`} for every document, from the snapshot's index and the
-        journal, without reading documents (`field` should be one of `summary_fields`).
-        Cached until the table changes: treat the result as read-only."""
-        with self.shared():
-            loaded = self._loaded.get(table)
-            if loaded is not None:
-                return {k: d.get(field) for k, d in loaded.items()}
-            header = self._header(table, with_index=True)
-            key = (self._epoch, self._versions.get(table, 0), id(header))
-            cached = self._values_cache.get((table, field))
-            if cached is not None and cached[0] == key:
-                return cached[1]
-            wiped, changed = self._changes(table, header)
-            out: dict[str, Any] = {}
-            if header is not None and not wiped and header.rows is not None:
-                col = 3 + header.fields.index(field) if field in header.fields else -1
-                if col < 0:  # not indexed in this snapshot: read it whole
-                    return {k: d.get(field) for k, d in self.docs(table).items()}
-                out = {str(row[0]): row[col] for row in header.rows}
-            for k, doc in changed.items():
-                if doc:
-                    out[k] = doc.get(field)
-                else:
-                    out.pop(k, None)
-            self._values_cache[(table, field)] = (key, out)
-            return out
-
-    def fetch(self, table: str, doc_ids: Iterable[str]) -> Docs:
-        """Some documents of a table by doc id, reading only their lines when not in memory."""
-        with self.shared():
-            wanted = list(doc_ids)
-            loaded = self._loaded.get(table)
-            if loaded is not None:
-                return {k: loaded[k] for k in wanted if k in loaded}
-            header = self._header(table, with_index=True)
-            wiped, changed = self._changes(table, header)
-            out: Docs = {}
-            need = set()
-            for k in wanted:
-                if k in changed:
-                    if changed[k]:
-                        out[k] = changed[k]
-                elif not wiped:
-                    need.add(k)
-            if need and header is not None and header.rows is not None:
-                by_id = header.row_by_id()
-                rows = [by_id[k] for k in need if k in by_id]
-                got = snap.read_lines(snap.snapshot_path(self.folder, table), header, rows)
-                if got is None:  # the file no longer matches its index: read it whole
-                    docs = self.docs(table)
-                    return {k: docs[k] for k in wanted if k in docs}
-                out.update(got)
-            return {k: out[k] for k in wanted if k in out}
-
-    def lookup(self, table: str, field: str, value: Any) -> Docs:
-        """Documents of one table with `field == value`, reading only their lines."""
-        with self.shared():
-            loaded = self._loaded.get(table)
-            if loaded is not None:
-                return {k: d for k, d in loaded.items() if d.get(field) == value}
-            header = self._header(table, with_index=True)
-            if header is not None and field not in header.fields:
-                return {k: d for k, d in self.docs(table).items() if d.get(field) == value}
-            wiped, changed = self._changes(table, header)
-            keys: list[str] = []
-            if header is not None and not wiped:
-                keys = [str(r[0]) for r in header.rows_where(field, value)]
-                keys = [k for k in keys if k not in changed]
-            keys += [k for k, d in changed.items() if d and d.get(field) == value]
-            return self.fetch(table, keys)
-
     def version(self, table: str) -> tuple[int, int]:
         """Changes whenever the table may have changed (for query caches)."""
         with self.shared():
@@ -542,7 +437,7 @@ class JournalStorage(Storage):
         """Add one change to the open transaction (and to the table, if it is in memory)."""
         if not self._tx_depth:
             raise RuntimeError("stage outside a transaction")
-        if not _valid_table_name(table):
+        if not valid_table_name(table):
             raise StoreError(f"Bad table name {table!r}.", "Use letters, digits, - and _.")
         op: Op = [kind, table, doc_id, doc]
         loaded = self._loaded.get(table)
@@ -554,8 +449,7 @@ class JournalStorage(Storage):
     def _ensure_journal(self) -> None:
         if self._jfd is not None:
             return
-        header = orjson.dumps({"format": JOURNAL_FORMAT, "version": 1, "id": secrets.token_hex(8)})
-        atomic_write(self.journal_path, b"%08x " % zlib.crc32(header) + header + b"\n")
+        atomic_write(self.journal_path, journal_header())
         self._refresh()
 
     def _commit(self) -> None:
@@ -591,84 +485,3 @@ class JournalStorage(Storage):
         for op in self._staged:
             self._loaded.pop(op[1], None)
             self._versions[op[1]] = self._versions.get(op[1], 0) + 1
-
-    # -- bulk and compaction -----------------------------------------------------------------
-    def replace_table(self, table: str, docs: Docs) -> None:
-        """Write a whole table as a new snapshot (bulk loads, imports, upgrades), in a transaction.
-
-        The snapshot says it includes the journal so far; an "s" op tells other processes."""
-        if not self._tx_depth:
-            with self.transaction():
-                self.replace_table(table, docs)
-            return
-        if not _valid_table_name(table):
-            raise StoreError(f"Bad table name {table!r}.", "Use letters, digits, - and _.")
-        self._ensure_journal()
-        next_id = max(self.next_id(table), self._tx_next.get(table, 0))
-        snap.write_snapshot(
-            self.folder, table, docs, next_id, self.summary_fields, self._jid, self._offset
-        )
-        fsync_dir(self.folder)
-        self._headers.pop(table, None)
-        self._loaded.pop(table, None)
-        self.stage("s", table, 0, None)
-
-    def bulk_insert(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
-        """Insert many documents with one snapshot write instead of one journal line each."""
-        with self.transaction():
-            current = dict(self._load(table))
-            first = self.next_id(table)
-            ids = list(range(first, first + len(docs)))
-            for doc_id, doc in zip(ids, docs, strict=True):
-                current[str(doc_id)] = doc
-            self._tx_next[table] = first + len(docs)
-            self.replace_table(table, current)
-            return ids
-
-    def _tables_to_rewrite(self) -> list[str]:
-        """Tables with journal ops their snapshot lacks ("s" alone means the snapshot is whole)."""
-        return sorted(t for t, ops in self._ops.items() if any(op[0] != "s" for _e, op in ops))
-
-    def _maybe_compact(self) -> None:
-        # Cheap test first: this runs after every commit.
-        if self._offset <= self.compact_min_bytes or self._offset < self._recheck_at:
-            return
-        rewrite = 0
-        for table in self._tables_to_rewrite():
-            with contextlib.suppress(FileNotFoundError):
-                rewrite += os.stat(self._snap_path(table)).st_size
-        if self._offset > self.compact_ratio * rewrite:
-            self.compact()
-        else:  # not worth it yet; look again after the journal grew by another slice
-            self._recheck_at = self._offset + max(64 << 10, self._offset // 8)
-
-    def compact(self) -> None:
-        """Fold the journal into new snapshots of the tables it touched, then start a new one."""
-        with self.transaction():
-            if self._staged:
-                raise RuntimeError("compact inside a transaction with changes")
-            if self._jfd is None:
-                return
-            for table in self._tables_to_rewrite():
-                docs = self._loaded.get(table)
-                if docs is None:
-                    docs = self._load(table)
-                snap.write_snapshot(
-                    self.folder,
-                    table,
-                    docs,
-                    self.next_id(table),
-                    self.summary_fields,
-                    self._jid,
-                    self._offset,
-                )
-            fsync_dir(self.folder)
-            keep = dict(self._loaded)
-            header = orjson.dumps(
-                {"format": JOURNAL_FORMAT, "version": 1, "id": secrets.token_hex(8)}
-            )
-            atomic_write(self.journal_path, b"%08x " % zlib.crc32(header) + header + b"\n")
-            self._reset()
-            self._refresh()
-            # What was in memory equals the new snapshots: keep it instead of re-reading.
-            self._loaded.update(keep)
