@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.check import MAX_ANALYSED_CHARS, check_offline, run_check
 from coach.errors import LLMError, UsageError
@@ -175,3 +177,18 @@ async def test_llm_success_is_merged_and_recorded(tmp_path: Path) -> None:
     assert stored is not None and stored.engine == "llm:tiny" and stored.model == "tiny"
     assert stored.prompt_template == "check-v1" and stored.tokens == {"prompt": 10, "completion": 2}
     assert stored.coaching == "Looks fine."
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=300) | st.text(alphabet="abcdeyouhnkidsmarie ?!,.'\n😀\u0301İ", max_size=200)
+)
+def test_any_text_gives_a_result_or_a_clear_usage_error(draft: str) -> None:
+    try:
+        r = check_offline(draft, dana(), "dm", now=NOW)
+    except UsageError as exc:
+        assert "nothing to check" in exc.message
+        return
+    assert r.verdict in ("ok", "revise", "hold")
+    for f in r.flags:
+        assert 0 <= f.start <= f.end <= len(draft)
