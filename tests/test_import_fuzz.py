@@ -112,3 +112,31 @@ def test_every_prefix_truncation_is_handled(name: str, fmt: str, original: bytes
             path.write_bytes(original[: len(original) * k // 17])
             with contextlib.suppress(ImportFailed):
                 plan_import(store, path, fmt)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(edits=st.lists(_EDIT, min_size=1, max_size=4))
+def test_mangled_backup_fails_cleanly_or_restores(
+    edits: list[tuple[str, float, int, int]], tmp_path: Path, coach_home: Path,
+) -> None:
+    from coach.backup import export_all, read_backup, restore
+
+    source = tmp_path / "full.json"
+    if not source.exists():
+        with open_store() as store:
+            apply_plan(store, plan_import(store, FIX / "linkedin"))
+            export_all(store, source)
+    mangled = tmp_path / "mangled.json"
+    mangled.write_bytes(mangle(source.read_bytes(), edits))
+    home = tmp_path / "restore-home"
+    with open_store(home) as store:
+        before = store_bytes(home)
+        try:
+            backup = read_backup(mangled)
+        except ImportFailed as exc:
+            assert exc.message.startswith(("Cannot restore", "Cannot import"))
+            assert store_bytes(home) == before
+            return
+        restore(store, backup, replace=True)
+        assert store.count_contacts() == len(backup.contacts)
