@@ -145,3 +145,18 @@ def test_a_shared_phone_number_does_not_merge_people(tmp_path: Path) -> None:
         f"{header}\nAna,Lopez,* myContacts,Work,+1 415 555 0199\n"
         "Bo,Chen,* myContacts,Work,(415) 555-0199\n", encoding="utf-8")
     assert _import(tmp_path / "g.csv") == (2, 0, 0)
+
+
+def test_a_made_up_name_gives_way_to_a_real_one(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(FIX / "x_archive" / "data" / "direct-messages.js", tmp_path / "direct-messages.js")
+    _import(tmp_path / "direct-messages.js")  # no tweets.js: Dana is "X user 2001"
+    with open_store() as store:
+        assert store.find_contact("X user 2001").handles["x_id"] == "2001"
+        store.add_contact(Contact(name="Kim", handles={"x_id": "2004"}))  # named by the user
+    _import(FIX / "x_archive")  # tweets.js knows "Dana Reyes" (2001) and "Kim Lee" (2004)
+    with open_store() as store:
+        names = {c.handles.get("x_id"): c.name for c in store.list_contacts(limit=0)}
+    assert names["2001"] == "Dana Reyes"
+    assert names["2004"] == "Kim"  # the user's own name for her stays

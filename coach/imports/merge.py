@@ -166,10 +166,20 @@ def _new_contact(p: Person, now: datetime) -> Contact:
         ) from None
 
 
+def _made_up_name(c: Contact) -> bool:
+    """Names importers invent when a file has none: "X user 123", "@handle", a profile slug."""
+    made_up = {f"X user {c.handles.get('x_id', '')}", c.handles.get("x", "")}
+    slug = c.handles.get("linkedin", "").rstrip("/").rsplit("/", 1)[-1]
+    return c.name in made_up or (bool(slug) and c.name == slug)
+
+
 def _fill(change: Change, p: Person) -> bool:
     """Add what the stored contact lacks; never replace what is there. True if anything changed."""
     c = change.contact
     before = (len(change.filled), change.added_interactions)
+    if not p.placeholder_name and p.name != c.name and _made_up_name(c):
+        c.name = p.name  # an import made that name up; a real one is better (and not an edit)
+        change.filled.append("name")
     for name in FILLABLE:
         value = p.fields.get(name, "")
         if not value or getattr(c, name):
