@@ -40,6 +40,7 @@ class Bundle:
 
     path: Path
     members: tuple[str, ...]  # relative names (posix) for zips and folders; the file name otherwise
+    kind: str = "file"  # "dir", "zip" or "file"
 
     @classmethod
     def open(cls, path: Path) -> Bundle:
@@ -49,21 +50,21 @@ class Bundle:
             names = sorted(
                 p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
             )
-            return cls(path, tuple(names))
+            return cls(path, tuple(names), "dir")
         if zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = [i.filename for i in zf.infolist() if not i.is_dir()]
             except (*_ZIP_ERRORS, OSError) as exc:
                 raise failed(path.name, None, f"the zip file is damaged or truncated ({exc})") from None
-            return cls(path, tuple(sorted(names)))
+            return cls(path, tuple(sorted(names)), "zip")
         if path.suffix.lower() == ".zip":
             raise failed(path.name, None, "the zip file is damaged or truncated")
         return cls(path, (path.name,))
 
     @property
     def is_single_file(self) -> bool:
-        return self.path.is_file() and not zipfile.is_zipfile(self.path)
+        return self.kind == "file"
 
     def find(self, basename: str) -> str | None:
         """The member whose file name is `basename` (case-insensitive), shallowest first."""
@@ -76,7 +77,7 @@ class Bundle:
 
     def read_bytes(self, member: str) -> bytes:
         try:
-            if self.path.is_dir():
+            if self.kind == "dir":
                 data = (self.path / member).read_bytes()
             elif self.is_single_file:
                 data = self.path.read_bytes()
