@@ -32,7 +32,7 @@ def _dana() -> Contact:
         stage="introduced", how_met="replied to our launch post; then, a DM",
         notes="Line one\nLine two; with a semicolon, and a comma, and a very long tail that "
               "must be folded because vCard lines stop at seventy-five octets: ünïcödé",
-        handles={"email": "dana@example.com", "x": "@danar",
+        handles={"email": "dana@example.com", "x": "@danar", "x_id": "2001",
                  "linkedin": "https://www.linkedin.com/in/dana-reyes-4a1b", "mastodon": "@d@x"},
         interactions=[Interaction(direction="in", at=T0, text="Love the release!",
                                   channel="public_reply")],

@@ -152,7 +152,10 @@ def _card(card: Any, display: str, number: int) -> Person | None:
     for prop in props.get("X-COACH-HANDLE", []):
         kinds = _params(prop, "TYPE")
         if kinds and _text(prop):
-            p.handles.setdefault(kinds[0].casefold(), _text(prop))
+            if kinds[0].casefold() == "x_id":
+                p.add_x_id(_text(prop))  # an identity key, not just a handle
+            else:
+                p.handles.setdefault(kinds[0].casefold(), _text(prop))
     return p
 
 
