@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 _TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
 _MAX_EXPANSIONS = 4096
+_DIGIT_RE = re.compile(r"\d")
 
 
 def lower_same_length(text: str) -> str:
@@ -156,6 +157,12 @@ class Lexicon:
         for (word, cat), items in by_first.items():
             self.phrases.setdefault(word, []).append((cat, _compile(items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
+        # A fallback made only of patterns that start with a digit ("20-page") cannot match a
+        # text without digits: one fast C scan saves the regex pass over the whole text.
+        self.needs_digit = {
+            cat: all(alt.startswith((r"\d", "[0-9]")) for _, alt in items)
+            for cat, items in fallback.items()
+        }
         self.categories = tuple(categories)
 
     def find(self, text: str) -> dict[str, list[Hit]]:
@@ -188,7 +195,13 @@ class Lexicon:
                 for cat, label in options:
                     if cat not in done:
                         hits[cat].append((start, start + size, label))
+        has_digit: bool | None = None
         for cat, rx in self.fallback.items():
+            if self.needs_digit[cat]:
+                if has_digit is None:
+                    has_digit = _DIGIT_RE.search(text) is not None
+                if not has_digit:
+                    continue
             extra = [(f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text)]
             if extra:
                 hits[cat].extend(extra)
