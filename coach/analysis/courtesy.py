@@ -90,7 +90,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     kinds = {h.kind for h in st.hits}
     softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
     gush_hits: list[Hit] = []
-    first = _first_word(text) if st.hits else 0
+    opening = _first_word(text) if st.hits else 0
     for h in st.hits:
         k = h.kind
         if k == "rude":
@@ -106,7 +106,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
             )
         elif (
             k == "direct_start"
-            and h.start == first
+            and h.start == opening
             and h.text[:2].lower() == "so"
             and len(h.text.split()) > 1  # "So you...", "So why...": not "So glad", "So far"
         ):
@@ -121,7 +121,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     "warn" if you else "info",
                 )
             )
-        elif k == "second_start" and h.start == first and not softened:
+        elif k == "second_start" and h.start == opening and not softened:
             rest = text[h.end : h.end + 24].lower()
             if rest.lstrip().split(" ")[0] in _YOU_BLAME:
                 end = h.end + len(rest) - len(rest.lstrip()) + len(rest.lstrip().split(" ")[0])

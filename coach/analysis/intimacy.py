@@ -60,7 +60,9 @@ def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, fl
         share = priors.get("sensitive_disclosure", 0.0)
         extra += share
         signals["prior:sensitive_disclosure"] = share
-    if pf.features.get("first_person"):
+    # The writer's own feelings: only worth asking the disclosure model when both an "I" and
+    # an emotion word are there (it rarely says yes otherwise, and this runs on every check).
+    if feats.get("first_person") and feats.get("topic:emotions"):
         emo = get_model("disclosure_emotional")
         p = emo.to_score(emo.explain_text(named, pf.stems, signals=False)[0])
         if p > 0.5:

@@ -7,6 +7,9 @@ and hand-written so a person can read why a word counts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from coach.analysis.matcher import words_of
 
 # Tokens for the vocabulary features: lower-cased words, keeping inner apostrophes ("don't").
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -729,3 +732,15 @@ def count_classes(tokens: list[str]) -> dict[str, int]:
         if c is not None:
             counts[c] = counts.get(c, 0) + 1
     return counts
+
+
+@lru_cache(maxsize=8)
+def token_info(text: str) -> tuple[list[tuple[int, str]], list[str], dict[str, int]]:
+    """(words with offsets, the words alone, their class counts) for a text, cached.
+
+    Courtesy, intimacy and disclosure all read the same draft; this is computed once for it.
+    Callers must not mutate what it returns.
+    """
+    words = words_of(text)
+    tokens = [w for _, w in words]
+    return words, tokens, count_classes(tokens)

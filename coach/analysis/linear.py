@@ -10,6 +10,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,9 @@ class LinearModel:
     # For "linear" models: the target range, mapped onto 0..1 for the app.
     lo: float = -1.0
     hi: float = 1.0
-    # Derived in __post_init__: word weights without the "w:" prefix, first words of pairs.
+    # Derived in __post_init__: word weights without the "w:" prefix, pair weights by word pair.
     _words: dict[str, float] = field(default_factory=dict, repr=False)
-    _pair_firsts: set[str] = field(default_factory=set, repr=False)
+    _pairs: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def raw(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -94,26 +95,22 @@ class LinearModel:
                     items.append(("w:" + tok, wk))
                 else:
                     small += wk
-        if pairs and len(tokens) > 1:
-            firsts = self._pair_firsts
-            seen: set[str] = set()
-            prev = tokens[0]
-            for tok in tokens[1:]:
-                if prev in firsts:
-                    key = f"b:{prev}_{tok}"
-                    wk = get(key)
-                    if wk is not None and key not in seen:
-                        seen.add(key)
-                        z += wk
-                        items.append((key, wk))
-                prev = tok
+        if pairs and self._pairs:
+            pair_w = self._pairs.get
+            seen: set[tuple[str, str]] = set()
+            for pair in pairwise(tokens):  # tuples made in C
+                wk = pair_w(pair)
+                if wk is not None and pair not in seen:
+                    seen.add(pair)
+                    z += wk
+                    items.append((f"b:{pair[0]}_{pair[1]}", wk))
         if not signals:
             return z, {}
         return z, _readable(items, small)
 
     def __post_init__(self) -> None:
         self._words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
-        self._pair_firsts = {k[2:].split("_", 1)[0] for k in self.weights if k.startswith("b:")}
+        self._pairs = {_split_pair(k[2:]): v for k, v in self.weights.items() if k.startswith("b:")}
 
     def score(self, features: dict[str, float]) -> float:
         """The raw sum as a 0..1 score: a probability, or the target range rescaled."""
@@ -123,6 +120,12 @@ class LinearModel:
         if self.kind == "logistic":
             return sigmoid(z)
         return min(1.0, max(0.0, (z - self.lo) / (self.hi - self.lo)))
+
+
+def _split_pair(body: str) -> tuple[str, str]:
+    """ "don't_know" -> ("don't", "know"): words never contain "_", so the first one splits."""
+    first, _, second = body.partition("_")
+    return first, second
 
 
 def _readable(items: list[tuple[str, float]], small: float = 0.0) -> dict[str, float]:

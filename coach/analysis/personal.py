@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
-from coach.analysis.matcher import Hit, PhraseMatcher, words_of
+from coach.analysis.matcher import Hit, PhraseMatcher
 
 # Topics, endearments and impersonal subjects in one pass (one lookup per word).
 _TOPICS = PhraseMatcher(
@@ -61,7 +61,7 @@ class PersonalFeatures:
 def find_personal(text: str) -> PersonalFeatures:
     out = PersonalFeatures()
     feats = out.features
-    words = words_of(text)
+    words, tokens, counts = lx.token_info(text)
     n_imp = 0
     for h in _TOPICS.find(text, words):
         if h.kind == "impersonal":
@@ -73,14 +73,12 @@ def find_personal(text: str) -> PersonalFeatures:
         else:
             out.topics.append(h)
             feats["topic:" + h.kind] = 1.0
-    tokens = [w for _, w in words]
     out.tokens = tokens
     cached = _STEMS.get
     out.stems = [cached(t) or stem(t) for t in tokens]
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
         _owners(out.topics, words, tokens, feats)
-    counts = lx.count_classes(tokens)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
     if "second_person" in counts:

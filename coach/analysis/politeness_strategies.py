@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
-from coach.analysis.matcher import Hit, PhraseMatcher, words_of
+from coach.analysis.matcher import Hit, PhraseMatcher
 
 # Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
 _PHRASES = PhraseMatcher(
@@ -39,9 +39,9 @@ IMPERATIVE_VERBS = sorted(
 )
 
 # What a sentence opens with. Group order matters: "please" before imperatives.
-# Leading spaces, quotes, emoji and other symbols are skipped: "👋 So you..." opens with "So".
+# Matched at a sentence's first word, so emoji or quotes before it do not hide it ("👋 So you").
 _OPENER = re.compile(
-    r"(?:[^\w.!?\n]|_)*(?:"
+    r"(?:"
     rf"(?P<greeting>(?:{lx.GREETING})\b)"
     rf"|(?P<deference>(?:{lx.DEFERENCE_START})\b)"
     r"|(?P<please_start>(?:please|pls|plz)\b)"
@@ -54,8 +54,15 @@ _OPENER = re.compile(
     re.IGNORECASE,
 )
 _DIRECT_NEXT = re.compile(r"[\s,]+(?:you|your|why|what|when|how|where)\b", re.IGNORECASE)
-# A sentence: a run of text up to and including . ! ? or a line break.
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
+# Sentence ends: runs of . ! ? or line breaks.
+_END = re.compile(r"[.!?\n]+")
+# First words that can open one of the strategies above; only these try the opener pattern.
+_OPENER_FIRST = lx.wordset(
+    "hi hello hey hiya howdy greetings dear good hope great nice interesting cool excellent "
+    "awesome wonderful impressive fantastic congrats congratulations well please pls plz "
+    "so then and but or what why who how where when i my i'm i've i'd i'll you your you're "
+    "you've u ur"
+) | set(IMPERATIVE_VERBS)
 _SOFTENER = re.compile(
     rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
 )
@@ -74,20 +81,33 @@ class Strategies:
 
 def find_strategies(text: str) -> Strategies:
     out = Strategies()
-    words = words_of(text)
+    words, tokens, counts = lx.token_info(text)
     out.hits = hits = _PHRASES.find(text, words)
     n_sent = 0
-    for s in _SENTENCE.finditer(text):
+    ends = [m.end() for m in _END.finditer(text)]
+    ends.append(len(text) + 1)
+    j = 0
+    sent_end = ends[0]
+    for idx, (start, word) in enumerate(words):
+        if idx:
+            if start < sent_end:
+                continue  # not the first word of its sentence
+            while ends[j] <= start:
+                j += 1
+            sent_end = ends[j]
         n_sent += 1
-        om = _OPENER.match(text, s.start(), s.end())
+        if word not in _OPENER_FIRST:
+            continue
+        om = _OPENER.match(text, start)
         if om is None or om.lastgroup is None:
             continue
         kind = om.lastgroup
-        start, end = om.span(kind)
+        end = om.end()
         if kind == "imperative":
-            if s.group().rstrip().endswith("?"):  # "Delete it, or keep it?" asks, not orders
+            stop = min(sent_end, len(text))
+            if text[start:stop].rstrip().endswith("?"):  # "Delete it, or keep it?" asks
                 kind = "imperative_question"
-            elif _SOFTENER.search(text, s.start(), s.end()):
+            elif _SOFTENER.search(text, start, stop):
                 kind = "imperative_soft"
         if kind == "direct_start":
             # "So you ..." / "So why ..." read as a demand; keep the next word in the span.
@@ -111,9 +131,7 @@ def find_strategies(text: str) -> Strategies:
     if gush:
         feats["gush"] = min(gush, 3.0) / 3.0
 
-    tokens = [w for _, w in words]
     out.tokens = tokens
-    counts = lx.count_classes(tokens)
     for cls in ("negative", "positive"):
         if cls in counts:
             feats[cls] = float(min(counts[cls], 3))
