@@ -144,3 +144,16 @@ def test_vcard_escapes_are_reversible() -> None:
     c = Contact(name="A, B; C\\D", notes="x")
     card = next(vobject.readComponents(contacts_to_vcard([c])))
     assert card.fn.value == "A, B; C\\D"
+
+
+def test_reimporting_our_own_vcard_export_changes_nothing(tmp_path: Path) -> None:
+    with open_store() as store:
+        for p in (FIX / "linkedin", FIX / "linkedin_connections_2022.csv", FIX / "x_archive",
+                  FIX / "contacts_v4.vcf"):
+            apply_plan(store, plan_import(store, p))
+        before = [c.model_dump(mode="json") for c in store.list_contacts(limit=0)]
+        export_contacts(store.list_contacts(limit=0), tmp_path / "all.vcf")
+        plan = plan_import(store, tmp_path / "all.vcf")
+        # Even Ben Castillo (no handle at all) and both Danas are recognised by their coach id.
+        assert (len(plan.new), len(plan.merged), plan.unchanged) == (0, 0, len(before))
+        assert plan.duplicates == []

@@ -29,8 +29,11 @@ class Change:
 
 
 def identity(p: Person) -> set[str]:
-    """A person's keys; without any, the name within its source (so re-imports still match)."""
-    return p.keys or {f"name:{p.source}:{p.name.casefold()}"}
+    """A person's keys; without a lasting one, also the name within its source (so re-imports
+    still match). A coach id (from our own vCard export) only lasts in the home it came from."""
+    if any(not k.startswith("coach:") for k in p.keys):
+        return p.keys
+    return p.keys | {f"name:{p.source}:{p.name.casefold()}"}
 
 
 def group_people(persons: list[Person]) -> list[Person]:
@@ -102,7 +105,8 @@ def plan_changes(
     win?); the groups are reported so the person can merge them."""
     index: dict[str, Contact] = {}
     for c in sorted(existing, key=lambda c: c.created):
-        for key in contact_keys(c) | {f"name:{s}:{c.name.casefold()}" for s in c.sources}:
+        names = {f"name:{s}:{c.name.casefold()}" for s in c.sources}
+        for key in contact_keys(c) | names | {f"coach:{c.id}"}:
             index.setdefault(key, c)
     now = utcnow()  # one time for the whole import (and no clock call per contact)
     working: dict[str, Change] = {}  # stored contact id -> its change (two groups may hit one)

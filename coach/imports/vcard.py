@@ -33,6 +33,7 @@ _TEXT_PROPERTY = re.compile(
     r"^(?:[A-Za-z0-9-]+\.)?(?:NOTE|FN|TITLE|PRONOUNS|X-COACH-HOW-MET)(?:;[^:]*)?:",
     re.IGNORECASE)
 _BARE_COMMA = re.compile(r"(?<!\\),")
+_COACH_ID = re.compile(r"c[0-9a-f]{12}")
 
 
 def looks_like_vcard(head: str) -> bool:
@@ -128,6 +129,9 @@ def _card(card: Any, display: str, number: int) -> Person | None:
                 p.add_x_handle(value)
             else:
                 p.add_url(value)
+    uid = _text(props.get("UID", [None])[0])
+    if _COACH_ID.fullmatch(uid):  # our own export: the same contact, wherever it is now
+        p.keys.add("coach:" + uid)
     pronouns = _text(props.get("PRONOUNS", [None])[0])
     if pronouns:
         p.fields["pronouns"] = pronouns
