@@ -158,6 +158,10 @@ async def run_check(
             rec.timings["llm_ms"] = round((time.perf_counter() - started) * 1000, 1)
         else:
             merged = outcome.result
+            # The model may raise a rule the user muted; a mute holds for every engine.
+            kept = apply_mutes(merged.flags, mutes, rec.contact_id)
+            if len(kept) != len(merged.flags):
+                merged = merged.model_copy(update={"flags": kept})
             if merged.id is None and id is not None:
                 merged = merged.model_copy(update={"id": id})
             rec.result = merged

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from coach.check import MAX_ANALYSED_CHARS, check_offline, run_check
 from coach.errors import LLMError, UsageError
 from coach.llm.engine import LLMCoach, LLMOutcome
-from coach.models import CheckResult, Contact, Interaction, Mute
+from coach.models import CheckResult, Contact, Flag, Interaction, Mute
 from coach.store import Store
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -192,3 +192,32 @@ def test_any_text_gives_a_result_or_a_clear_usage_error(draft: str) -> None:
     assert r.verdict in ("ok", "revise", "hold")
     for f in r.flags:
         assert 0 <= f.start <= f.end <= len(draft)
+
+
+class RuleRaisingLLM(LLMCoach):
+    """A model that adds a flag for a rule the user has muted."""
+
+    model = "tiny"
+
+    async def coach(
+        self,
+        draft: str,
+        contact: Contact | None,
+        channel: str | None,
+        offline: CheckResult,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+    ) -> LLMOutcome:
+        extra = Flag(rule="endearment", severity="warn", start=0, end=5, message="Too familiar")
+        merged = offline.model_copy(
+            update={"engine": "llm:tiny", "flags": [*offline.flags, extra]}
+        )
+        return LLMOutcome(result=merged, model="tiny")
+
+
+async def test_a_muted_rule_stays_muted_when_the_llm_raises_it(tmp_path: Path) -> None:
+    with Store(tmp_path / "data") as store:
+        store.add_mute(Mute(rule="endearment", reason="we are old friends"))
+        rec = await run_check("Hello there", None, store=store, llm=RuleRaisingLLM())
+    assert rec.result.engine == "llm:tiny"
+    assert "endearment" not in {f.rule for f in rec.result.flags}
