@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Label, Markdown, OptionList, Select, Static
+from textual.widgets import Button, Header, Label, Markdown, OptionList, Select, Static
 from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
@@ -20,6 +20,7 @@ from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
 from screens.base import CoachScreen
 from screens.checking import full_check, offline_check
 from screens.widgets.draft_area import DraftArea
+from screens.widgets.footer import CoachFooter
 from screens.widgets.rewrite_diff import change_summary, word_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import FlagList, explain_flag, render_verdict
@@ -92,7 +93,7 @@ class ComposeScreen(CoachScreen):
                 yield Static("", id="coaching-live")
                 yield Markdown("", id="coaching")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#rewrite-box").display = False

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, Header, Input, Label, Select, Sparkline, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
 from screens.base import CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
+from screens.widgets.footer import CoachFooter
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import explain_flag, render_verdict
 
@@ -104,7 +105,7 @@ class HistoryScreen(CoachScreen):
                         yield Sparkline([], id="chart-pacing")
                     yield Static("", id="history-preview")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#history-chart").display = False

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from coach.models import Contact
 from screens.base import CoachScreen
 from screens.pace import pace_hint, stage_label
+from screens.widgets.footer import CoachFooter
 from screens.widgets.relationship import render_relationship
 from screens.widgets.status_line import StatusLine
 
@@ -61,7 +62,7 @@ class HomeScreen(CoachScreen):
             with VerticalScroll(id="relationship-pane"):
                 yield Static(EMPTY_TEXT, id="relationship")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).focus()

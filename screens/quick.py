@@ -20,12 +20,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from coach.models import Contact, Mute, utcnow
 from coach.store import Store, open_store
 from screens.base import CoachModal, report_worker
 from screens.checking import full_check, offline_check
+from screens.widgets.footer import CoachFooter
 from screens.widgets.verdict import SEVERITY_STYLE, flag_words, render_verdict
 
 LIVE_DELAY = 0.25  # seconds after the last key before the live verdict updates
@@ -208,7 +209,7 @@ class QuickScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield QuickCheckPanel(contact_id=self._contact,
                               escalate_label="Open in the full app  F4")
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
 
 class QuickApp(App[dict[str, Any] | None]):

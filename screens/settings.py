@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, Switch, TextArea
 
 from coach.config import EndpointConfig, Settings
 from coach.errors import CoachError
 from coach.paths import config_file
 from screens.base import CoachScreen
+from screens.widgets.footer import CoachFooter
 from screens.widgets.status_line import StatusLine
 
 ENDPOINT_NAME = "default"  # the endpoint this screen edits, in [endpoints.default]
@@ -88,7 +89,7 @@ class SettingsScreen(CoachScreen):
                 yield Static("", id="settings-error", classes="error-line")
                 yield Button("Save  ctrl+r", variant="primary", id="save")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#keymap", TextArea).styles.height = 6
