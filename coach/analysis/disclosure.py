@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.analysis.linear import get_model
+from coach.analysis.linear import get_model, top_signals
 from coach.analysis.personal import find_personal
 
 MAX_SCORED_CHARS = 20_000
@@ -29,8 +29,8 @@ def analyse_disclosure(text: str) -> DisclosureResult:
     emo_z, emo_sig = emo.explain_text(named, pf.stems)
     info_z, info_sig = info.explain_text(named, pf.stems)
     # The strongest few of each: enough to say why, without hundreds of tiny word weights.
-    signals = {f"emotional:{k}": v for k, v in list(emo_sig.items())[:8]}
-    signals.update({f"informational:{k}": v for k, v in list(info_sig.items())[:8]})
+    signals = {f"emotional:{k}": v for k, v in top_signals(emo_sig, 8)}
+    signals.update({f"informational:{k}": v for k, v in top_signals(info_sig, 8)})
     return DisclosureResult(
         emotional=round(emo.to_score(emo_z), 4),
         informational=round(info.to_score(info_z), 4),

@@ -129,22 +129,22 @@ def _split_pair(body: str) -> tuple[str, str]:
 
 
 def _readable(items: list[tuple[str, float]], small: float = 0.0) -> dict[str, float]:
-    """Contributions largest first; the many small word shares summed into one entry.
+    """Contributions in the order found (named strategies first, then words), with the many
+    small word shares summed into one entry. Not sorted: that costs more than the rest of the
+    explanation, and a display sorts the few it shows (`top_signals`).
 
     The values still add up to the score's log-odds (or raw sum) minus the bias.
     """
-    big: list[tuple[str, float]] = []
-    for kv in items:
-        c = kv[1]
-        if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
-            big.append(kv)
-        else:
-            small += c
-    big.sort(key=_abs_second, reverse=True)
-    out = dict(big)
+    out = {k: c for k, c in items if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR}
+    small += sum(c for _, c in items if -SIGNAL_FLOOR < c < SIGNAL_FLOOR)
     if small:
         out[OTHER_WORDS] = small
     return out
+
+
+def top_signals(signals: dict[str, float], n: int = 5) -> list[tuple[str, float]]:
+    """The `n` largest contributions by size, for a person to read."""
+    return sorted(signals.items(), key=_abs_second, reverse=True)[:n]
 
 
 def _abs_second(kv: tuple[str, float]) -> float:
