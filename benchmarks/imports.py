@@ -44,6 +44,30 @@ def make_connections(path: Path, rows: int, rng: random.Random) -> None:
                         f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {rng.randint(2010, 2026)}"])
 
 
+def make_messages(path: Path, messages: int, people: int, rng: random.Random) -> None:
+    """Messages with the first `people` connections of make_connections (same slugs)."""
+    rng2 = random.Random(7)  # replay make_connections' name choices to rebuild its slugs
+    slugs = []
+    for n in range(people):
+        first, last = rng2.choice(FIRST), rng2.choice(LAST)
+        rng2.choice(COMPANIES), rng2.randint(1, 28), rng2.choice(MONTHS), rng2.randint(2010, 2026)
+        slugs.append((f"{first} {last}", f"https://www.linkedin.com/in/{first.lower()}-"
+                      f"{last.lower()}-{n:06x}"))
+    me = ("Sam Owner", "https://www.linkedin.com/in/sam-owner")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
+                    "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER"])
+        for n in range(messages):
+            other = slugs[n % people]
+            a, b = (me, other) if n % 2 else (other, me)
+            w.writerow([f"conv-{n % people}", "", a[0], a[1], b[0], b[1],
+                        f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} "
+                        f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00 UTC", "",
+                        rng.choice(["Thanks!", "Coffee next week?", "Great to connect."]),
+                        "INBOX"])
+
+
 def make_x_archive(folder: Path, messages: int, rng: random.Random) -> None:
     data = folder / "data"
     data.mkdir(parents=True)
@@ -74,13 +98,14 @@ def make_x_archive(folder: Path, messages: int, rng: random.Random) -> None:
 
 def child(kind: str, path: str) -> None:
     """One measured import (or bare parse) in a fresh process; prints its JSON figures."""
+    # Load the code first: the figures are for importing, not for starting Python.
+    from coach.imports import apply_plan, plan_import
+    from coach.store import open_store
+
     t0 = time.perf_counter()
     c0 = time.process_time()
     out: dict[str, object] = {}
     if kind == "import" or kind == "reimport":
-        from coach.imports import apply_plan, plan_import
-        from coach.store import open_store
-
         with open_store() as store:
             plan = plan_import(store, path)
             t_plan = time.perf_counter()
@@ -136,6 +161,11 @@ def main() -> None:
         li = measure("import", conn, root / "home-li")
         li_again = measure("reimport", conn, root / "home-li")
         li_csv = measure("csv", conn, root / "home-csv")
+        msgs = root / "messages.csv"
+        make_messages(msgs, args.messages, 5000, rng)
+        li_msgs = measure("import", msgs, root / "home-li")  # merges into stored connections
+        print(f"LinkedIn messages into the stored connections: {li_msgs['seconds']:.2f} s "
+              f"({li_msgs['merged']} contacts merged, {li_msgs['interactions']} interactions)")
         print(f"LinkedIn: {args.rows / li['seconds']:,.0f} rows/s ({li['seconds']:.2f} s, plan "
               f"{li['plan_s']:.2f} s, peak {li['peak_mb']:.0f} MB); re-import "
               f"{li_again['seconds']:.2f} s (added {li_again['added']}, merged "
@@ -158,6 +188,8 @@ def main() -> None:
         "linkedin_reimport_changes": int(li_again["added"] + li_again["merged"]),
         "linkedin_csv_parse_s": round(li_csv["seconds"], 3),
         "linkedin_vs_csv_ratio": round(li["cpu_s"] / li_csv["cpu_s"], 1),
+        "linkedin_messages_merge_s": round(li_msgs["seconds"], 3),
+        "linkedin_messages_merged_contacts": int(li_msgs["merged"]),
         "x_messages": args.messages,
         "x_messages_per_s": round(args.messages / x["seconds"]),
         "x_s": round(x["seconds"], 3),
