@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
+from coach.analysis import topic_words as tw
 from coach.analysis.matcher import Hit, PhraseMatcher
 
 # Topics, endearments and impersonal subjects in one pass (one lookup per word).
 _TOPICS = PhraseMatcher(
-    [*lx.TOPIC_WORDS.items(), ("endearment", lx.ENDEARMENT), ("impersonal", lx.IMPERSONAL)]
+    [*tw.TOPIC_WORDS.items(), ("endearment", tw.ENDEARMENT), ("impersonal", tw.IMPERSONAL)]
 )
 # Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your")
 # and impersonal, factual ones ("what is the", "how does the", "is it possible").
