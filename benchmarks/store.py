@@ -367,6 +367,36 @@ def measure(kind: str, root: Path, db_path: Path, args: dict[str, Any]) -> dict[
         ).fetchall()
         [CheckRecord.model_validate(orjson.loads(r[0])) for r in rows]
         out["sqlite_contact_ms"] = _ms(t0)
+    elif kind == "fill":  # real use: the journal holds up to a compaction's worth of writes
+        store = Store(root)
+        journal = store.history.journal
+        rng = random.Random(11)
+        cap = journal.compact_max_bytes
+        n = 0
+        # Lines of 20 records through the journal path, stopping just short of compaction.
+        while journal.journal_path.stat().st_size < cap - 80_000:
+            docs = [_new_record(rng, 10**8 + n + i).model_dump(mode="json") for i in range(20)]
+            store.history.add_docs(docs, bulk_from=10**9)
+            n += 20
+        out["fill_records"] = n
+        out["journal_bytes"] = journal.journal_path.stat().st_size
+    elif kind == "full":  # cold reads that must first parse that whole journal
+        t0 = time.perf_counter()
+        store = Store(root)
+        got = store.list_checks(limit=50)
+        out["full_newest50_ms"] = _ms(t0)
+        t0 = time.perf_counter()
+        store.count_checks()
+        out["full_count_ms"] = _ms(t0)
+        assert len(got) == 50
+    elif kind == "compact":  # what one compaction costs, to amortise over the inserts it covers
+        store = Store(root)
+        journal = store.history.journal
+        size = journal.journal_path.stat().st_size
+        t0 = time.perf_counter()
+        journal.compact()
+        out["compact_ms"] = _ms(t0)
+        out["compact_journal_bytes"] = size
     elif kind == "insert":
         out.update(_inserts(root, db_path))
     elif kind == "update":
@@ -497,10 +527,13 @@ def bench(n: int, repeat: int) -> dict[str, Any]:
             "sqlite_reads",
             "insert",
             "update",
+            "fill",
+            "full",
+            "compact",
         ):
             # Cold reads are repeated in fresh processes and the median kept: this machine is
             # shared, and one unlucky scheduling should not decide a figure.
-            times = 1 if kind in ("insert", "update") else repeat
+            times = 1 if kind in ("insert", "update", "fill", "compact") else repeat
             runs = [run_child(kind, root, db_path, info) for _ in range(times)]
             peaks[kind] = max(x.pop("maxrss_mb") for x in runs)
             for key in runs[0]:
@@ -563,6 +596,13 @@ def show(r: dict[str, Any]) -> None:
         f"find by name {r['contact_find_name_ms']:.0f} ms; "
         f"durable update {r['contact_update_ms']:.1f} ms (SQLite get {r['sqlite_contact_get_ms']:.2f})"
     )
+    per_insert = r["compact_ms"] / max(1, r["compact_journal_bytes"] / (r["record_bytes"] + 120))
+    p(
+        f"  journal full ({r['journal_bytes'] / 1e6:.1f} MB, the cap): cold newest 50 "
+        f"{r['full_newest50_ms']:.1f} ms, count {r['full_count_ms']:.1f} ms; one compaction "
+        f"{r['compact_ms']:.0f} ms = {per_insert:.2f} ms per insert amortised"
+    )
+    r["insert_amortised_ms"] = r["insert_mean_ms"] + per_insert
     peaks = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_mb_by_measurement"].items())
     p(f"  peak RSS MB per process: {peaks}")
 

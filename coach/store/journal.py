@@ -66,7 +66,8 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         path: str | os.PathLike[str],
         *,
         summary_fields: tuple[str, ...] = (),
-        compact_min_bytes: int = 2 << 20,
+        compact_min_bytes: int = 1 << 20,
+        compact_max_bytes: int = 4 << 20,
         compact_ratio: float = 0.5,
         max_loaded: int = 64,
         max_loaded_bytes: int = 16 << 20,
@@ -75,6 +76,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self.journal_path = self.folder / JOURNAL
         self.summary_fields = summary_fields
         self.compact_min_bytes = compact_min_bytes
+        self.compact_max_bytes = compact_max_bytes
         self.compact_ratio = compact_ratio
         self.max_loaded = max_loaded
         self.max_loaded_bytes = max_loaded_bytes
@@ -280,10 +282,8 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
     def _record(self, op: Op, end: int) -> None:
         """Apply one committed op to what we know (and to the table, if it is in memory)."""
         kind, table, doc_id, doc = op
-        # The journal copy is kept encoded: nothing can mutate it in place (TinyDB updates live
-        # documents in place), and bytes are smaller than dicts.
-        raw = orjson.dumps(doc) if doc is not None else None
-        self._ops.setdefault(table, []).append((end, [kind, table, doc_id, raw]))
+        # Kept as decoded: read-only from here on. Tables TinyDB may change in place get copies.
+        self._ops.setdefault(table, []).append((end, op))
         if kind in ("i", "u"):
             if doc_id > self._max_id.get(table, 0):
                 self._max_id[table] = doc_id
@@ -296,15 +296,16 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
             self._headers.pop(table, None)
         loaded = self._loaded.get(table)
         if loaded is not None:
-            self._apply(loaded, op)
+            self._apply(loaded, op, copy=True)
         self._versions[table] = self._versions.get(table, 0) + 1
 
     @staticmethod
-    def _apply(docs: Docs, op: Op) -> None:
-        """Apply one op; its doc is a dict (staged or freshly decoded) or bytes (journal copy)."""
+    def _apply(docs: Docs, op: Op, *, copy: bool = False) -> None:
+        """Apply one op to a table's documents; `copy` when the table is live (TinyDB updates
+        documents in place, and the journal's copy must never change)."""
         kind, _table, doc_id, doc = op
         if kind in ("i", "u"):
-            docs[str(doc_id)] = orjson.loads(doc) if isinstance(doc, bytes) else doc
+            docs[str(doc_id)] = orjson.loads(orjson.dumps(doc)) if copy else doc
         elif kind == "d":
             docs.pop(str(doc_id), None)
         elif kind == "t":
@@ -352,7 +353,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
                 header, docs = got
                 self._headers.pop(table, None)
         for op in self._pending_ops(table, header):
-            self._apply(docs, op)
+            self._apply(docs, op, copy=True)
         return docs
 
     def _evict(self) -> None:

@@ -34,7 +34,14 @@ def open_people(root: Path) -> JournalDB:
 def open_history(root: Path) -> JournalDB:
     # Week tables are ~1 MB each at heavy use, index buckets ~100 KB: a byte budget keeps
     # all the small ones and a dozen weeks in memory (journal.py's default, 16 MB of JSON).
-    return JournalDB(root / HISTORY, summary_fields=HISTORY_SUMMARY)
+    # The journal is parsed whole on every cold start: cap it at 2 MB (~1,200 checks) so that
+    # `coach history list` stays fast; a compaction then rewrites the week and index buckets.
+    return JournalDB(
+        root / HISTORY,
+        summary_fields=HISTORY_SUMMARY,
+        compact_min_bytes=1 << 20,
+        compact_max_bytes=2 << 20,
+    )
 
 
 def as_utc(value: datetime) -> datetime:

@@ -44,7 +44,7 @@ class IndexedReads:
         raise NotImplementedError
 
     @staticmethod
-    def _apply(docs: Docs, op: Op) -> None:
+    def _apply(docs: Docs, op: Op, *, copy: bool = False) -> None:
         raise NotImplementedError
 
     def locate(self, field: str, value: Any) -> set[str]:

@@ -43,6 +43,7 @@ class Maintenance:
     journal_path: Path
     summary_fields: tuple[str, ...]
     compact_min_bytes: int
+    compact_max_bytes: int
     compact_ratio: float
     _loaded: OrderedDict[str, Docs]
     _headers: dict[str, Any]
@@ -124,7 +125,9 @@ class Maintenance:
         for table in self._tables_to_rewrite():
             with contextlib.suppress(FileNotFoundError):
                 rewrite += os.stat(self._snap_path(table)).st_size
-        if self._offset > self.compact_ratio * rewrite:
+        # Worth it once the journal is a fair share of what compaction rewrites, and always past
+        # the cap: every cold start parses the whole journal, so it must stay small.
+        if self._offset > self.compact_ratio * rewrite or self._offset > self.compact_max_bytes:
             self.compact()
         else:  # not worth it yet; look again after the journal grew by another slice
             self._recheck_at = self._offset + max(64 << 10, self._offset // 8)
