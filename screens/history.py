@@ -206,7 +206,9 @@ class HistoryScreen(CoachScreen):
         self.contact_name = name
         self.query_one("#history-chart").display = contact_id is not None
         if contact_id is None:
-            self.query_one("#history-contact", Button).label = "Contact: any"
+            button = self.query_one("#history-contact", Button)
+            button.label = "Contact: any"
+            button.refresh(layout=True)
         else:
             self._name_contact(contact_id)
         self.reload()
@@ -220,7 +222,9 @@ class HistoryScreen(CoachScreen):
 
     def _named(self, name: str) -> None:
         self.contact_name = name
-        self.query_one("#history-contact", Button).label = f"Contact: {name}"
+        button = self.query_one("#history-contact", Button)
+        button.label = f"Contact: {name}"
+        button.refresh(layout=True)  # a Button's label does not re-measure its width itself
 
     def action_clear_filters(self) -> None:
         self.query_one("#history-text", Input).value = ""

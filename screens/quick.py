@@ -117,7 +117,9 @@ class QuickCheckPanel(Vertical):
     def _contact_loaded(self, contact: Contact | None, mutes: list[Mute]) -> None:
         self.contact, self.mutes = contact, mutes
         who = f"{contact.name} ({contact.context})" if contact else "(no contact)"
-        self.query_one("#quick-to", Button).label = f"To: {who}  ctrl+o"
+        button = self.query_one("#quick-to", Button)
+        button.label = f"To: {who}  ctrl+o"
+        button.refresh(layout=True)  # a Button's label does not re-measure its width itself
         self.run_live()
 
     def on_worker_state_changed(self, event: Any) -> None:
