@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from coach.analysis.matcher import words_of
+from coach.analysis.matcher import words_and_tokens
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -267,6 +267,5 @@ def token_info(text: str) -> tuple[list[tuple[int, str]], list[str], dict[str, i
     Courtesy, intimacy and disclosure all read the same draft; this is computed once for it.
     Callers must not mutate what it returns.
     """
-    words = words_of(text)
-    tokens = [w for _, w in words]
+    words, tokens = words_and_tokens(text)
     return words, tokens, count_classes(tokens)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
@@ -162,23 +161,28 @@ class PhraseMatcher:
         return hits
 
 
-@lru_cache(maxsize=8)
-def words_of(text: str) -> list[tuple[int, str]]:
-    """(start, lower-cased word) for every word; the offsets index the original string.
+def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """(start, lower-cased word) for every word, and the words alone.
 
-    Cached for the last few texts: courtesy, intimacy and disclosure all read the same draft.
-    Callers must not mutate the list.
+    The offsets index the original string. Only the tokenizer's findall runs per character (in
+    C); str.find recovers each start: tokens cannot occur in the gaps between tokens, so the
+    search never lands early.
     """
     low = text.lower().replace("’", "'")
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
-        return [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
-    # findall runs in C; str.find then recovers each start (tokens cannot occur in the gaps
-    # between tokens, so the search never lands early). Faster than building match objects.
+        words = [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
+        return words, [w for _, w in words]
+    tokens: list[str] = _LOWER_WORD_RE.findall(low)
     out: list[tuple[int, str]] = []
     find = low.find
     pos = 0
-    for w in _LOWER_WORD_RE.findall(low):
+    for w in tokens:
         pos = find(w, pos)
         out.append((pos, w))
         pos += len(w)
-    return out
+    return out, tokens
+
+
+def words_of(text: str) -> list[tuple[int, str]]:
+    """(start, lower-cased word) for every word; the offsets index the original string."""
+    return words_and_tokens(text)[0]
