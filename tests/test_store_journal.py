@@ -113,3 +113,32 @@ def test_bad_table_name_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="Bad table name"):
         _db(tmp_path / "db").table("../escape").insert({"id": "x"})
+
+
+def test_bloom_has_no_false_negatives_and_few_false_positives() -> None:
+    from coach.store.snapshot import Bloom
+
+    present = [f"h{i:011x}" for i in range(2000)]
+    bloom = Bloom.of(present)
+    assert all(v in bloom for v in present)
+    absent = [f"x{i:011x}" for i in range(5000)]
+    false_positives = sum(v in bloom for v in absent)
+    assert false_positives < 150  # ~1% expected; 3% would mean a broken filter
+    again = Bloom(bloom.m, bloom.k, bloom.spec()["b"])  # survives the header round trip
+    assert all(v in again for v in present[:100])
+
+
+def test_locate_uses_header_blooms_and_journal(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    db = JournalDB(folder, summary_fields=("id",), bloom_fields=("id",))
+    for week in range(12):
+        db.table(f"t{week:02d}").insert_multiple({"id": f"w{week}-{i}"} for i in range(50))
+    db.journal.compact()
+    db.table("t05").insert({"id": "late"})
+    fresh = JournalDB(folder, summary_fields=("id",), bloom_fields=("id",)).journal
+    assert "t07" in fresh.locate("id", "w7-3")
+    assert fresh.locate("id", "late") >= {"t05"}
+    assert len(fresh.locate("id", "nowhere")) <= 1  # a false positive is allowed, rarely
+    assert "t07" not in fresh._headers or fresh._headers["t07"][1].rows is None, (
+        "locate must answer from the first line, not read the index"
+    )

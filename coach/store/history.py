@@ -1,37 +1,25 @@
-"""The check history: one TinyDB table per ISO week, plus small bucket tables that say where things are.
+"""The check history: one TinyDB table per ISO week ("w2026-48"), read newest week first.
 
-- `w2026-48`: the records of one week (a snapshot's index line lists id, contact and time per line).
-- `ixi-NN`: {"i": record id, "w": week}, bucketed by a hash of the id: finds a record by id.
-- `ixc-NN`: {"c": contact id, "w": week}, bucketed by the contact: finds a contact's weeks.
-A record and its two index entries are written in one journal line, so they never disagree.
-
-Listing the newest 50 reads the newest week's index, then only the 50 lines it needs; one contact's
-history reads one bucket, then only that contact's lines in the weeks it names; an unfiltered count
-adds up header counts. Filters on verdict or text stream week by week.
+Each week's snapshot has, in its first line, Bloom filters of its record ids and contact ids, and
+in its second an index (id, contact, time and place of every line). So listing the newest 50 reads
+the newest week's index and then only the 50 lines it needs; finding a record or one contact's
+history reads the first lines of all weeks, then only the lines of the weeks that match; the
+journal's own ops answer for what is not compacted yet. An unfiltered count adds up header
+counts. Filters on verdict or text stream week by week.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
-
-from tinydb import Query
 
 from coach.models import CheckRecord
 from coach.store import layout
 from coach.store.tables import JournalDB
 
 Doc = dict[str, Any]
-BUCKETS = 64
-BY_ID = "ixi-"
-BY_CONTACT = "ixc-"
-
-
-def _bucket(prefix: str, key: str) -> str:
-    return f"{prefix}{zlib.crc32(key.encode()) % BUCKETS:02d}"
 
 
 def _when(value: str) -> datetime:
@@ -54,46 +42,29 @@ class History:
         self.db.close()
 
     # -- writes ------------------------------------------------------------------------------
-    def _index(self, week: str, doc: Doc) -> None:
-        self.db.table(_bucket(BY_ID, doc["id"])).insert({"i": doc["id"], "w": week})
-        contact = doc.get("contact_id")
-        if contact:
-            self.db.table(_bucket(BY_CONTACT, contact)).insert({"c": contact, "w": week})
-
     def add(self, record: CheckRecord) -> None:
         doc = _to_doc(record)
-        week = layout.shard_name(record.created)
-        with self.db.transaction():  # the record and its index entries: one journal line
-            self.db.table(week).insert(doc)
-            self._index(week, doc)
+        self.db.table(layout.shard_name(record.created)).insert(doc)
 
     def add_many(self, records: Iterable[CheckRecord]) -> int:
         return self.add_docs(_to_doc(r) for r in records)
 
     @staticmethod
-    def _tables_for(docs: Iterable[Doc]) -> dict[str, list[Doc]]:
-        """Week tables and index entries for many documents."""
-        tables: dict[str, list[Doc]] = defaultdict(list)
+    def _weeks_for(docs: Iterable[Doc]) -> dict[str, list[Doc]]:
+        weeks: dict[str, list[Doc]] = defaultdict(list)
         for doc in docs:
-            week = layout.shard_name(_when(doc["created"]))
-            tables[week].append(doc)
-            tables[_bucket(BY_ID, doc["id"])].append({"i": doc["id"], "w": week})
-            if doc.get("contact_id"):
-                tables[_bucket(BY_CONTACT, doc["contact_id"])].append(
-                    {"c": doc["contact_id"], "w": week}
-                )
-        return tables
+            weeks[layout.shard_name(_when(doc["created"]))].append(doc)
+        return weeks
 
     def add_docs(self, docs: Iterable[Doc], *, bulk_from: int = 2000) -> int:
         """Many records at once (imports, benchmarks).
 
         Up to `bulk_from` records: one journal line, all or nothing. More: one snapshot write
-        per touched table, index buckets first ("ix" sorts before "w"), so a crash midway can
-        leave index entries without their record (harmless) but never a record nobody finds."""
-        tables = self._tables_for(docs)
-        n = sum(len(v) for k, v in tables.items() if layout.is_shard(k))
+        per week, each week whole; a crash midway keeps the weeks already written."""
+        weeks = self._weeks_for(docs)
+        n = sum(len(v) for v in weeks.values())
         with self.db.transaction():
-            for name, batch in sorted(tables.items()):
+            for name, batch in sorted(weeks.items()):
                 if n >= bulk_from:
                     self.journal.bulk_insert(name, batch)
                 else:
@@ -103,23 +74,16 @@ class History:
     def replace_all(self, docs: Iterable[Doc]) -> int:
         """Make the history exactly `docs` (upgrades): whole tables replaced, so re-running
         after a crash gives the same result."""
-        tables = self._tables_for(docs)
+        weeks = self._weeks_for(docs)
         with self.db.transaction():
-            for name in sorted(self.journal.table_names() - set(tables)):
+            for name in sorted(self.journal.table_names() - set(weeks)):
                 self.journal.replace_table(name, {})
-            for name, batch in sorted(tables.items()):
+            for name, batch in sorted(weeks.items()):
                 self.journal.replace_table(name, {str(i): d for i, d in enumerate(batch, 1)})
-        return sum(len(v) for k, v in tables.items() if layout.is_shard(k))
-
-    def _weeks_of(self, prefix: str, field: str, key: str) -> set[str]:
-        docs = self.journal.docs(_bucket(prefix, key))
-        return {d["w"] for d in docs.values() if d.get(field) == key}
+        return sum(len(v) for v in weeks.values())
 
     def _find(self, check_id: str) -> tuple[str, int, Doc] | None:
-        weeks = self._weeks_of(BY_ID, "i", check_id)
-        if not weeks:  # not indexed (e.g. a hand-repaired file): look through every week
-            weeks = self.journal.locate("id", check_id)
-        for week in sorted(weeks, reverse=True):
+        for week in sorted(self.journal.locate("id", check_id), reverse=True):
             for key, doc in self.journal.lookup(week, "id", check_id).items():
                 return week, int(key), doc
         return None
@@ -129,11 +93,6 @@ class History:
             found = self._find(check_id)
             return found[2] if found else None
 
-    def _unindex(self, check_id: str, week: str) -> None:
-        # The contact's week entry may stay: it only makes that week a candidate, never a result.
-        q = Query()
-        self.db.table(_bucket(BY_ID, check_id)).remove((q.i == check_id) & (q.w == week))
-
     def update(self, record: CheckRecord) -> bool:
         doc = _to_doc(record)
         week = layout.shard_name(record.created)
@@ -141,18 +100,12 @@ class History:
             found = self._find(record.id)
             if found is None:
                 return False
-            old_week, doc_id, old = found
+            old_week, doc_id, _old = found
             if old_week == week:
                 self.db.table(week).replace_document(doc_id, doc)
-                if doc.get("contact_id") and doc.get("contact_id") != old.get("contact_id"):
-                    self.db.table(_bucket(BY_CONTACT, doc["contact_id"])).insert(
-                        {"c": doc["contact_id"], "w": week}
-                    )
             else:  # its time changed: move it, in the same journal line
                 self.db.table(old_week).remove_document(doc_id)
-                self._unindex(record.id, old_week)
                 self.db.table(week).insert(doc)
-                self._index(week, doc)
         return True
 
     def delete(self, check_id: str) -> bool:
@@ -160,22 +113,17 @@ class History:
             found = self._find(check_id)
             if found is None:
                 return False
-            week, doc_id, _doc = found
-            self.db.table(week).remove_document(doc_id)
-            self._unindex(check_id, week)
+            self.db.table(found[0]).remove_document(found[1])
         return True
 
     def delete_for_contact(self, contact_id: str) -> int:
-        """Forget one person's history, index entries included."""
+        """Forget one person's history."""
         removed = 0
-        q = Query()
         with self.db.transaction():
-            for week in self._weeks_of(BY_CONTACT, "c", contact_id):
-                for key, doc in self.journal.lookup(week, "contact_id", contact_id).items():
+            for week in self.journal.locate("contact_id", contact_id):
+                for key in self.journal.lookup(week, "contact_id", contact_id):
                     self.db.table(week).remove_document(int(key))
-                    self.db.table(_bucket(BY_ID, doc["id"])).remove(q.i == doc["id"])
                     removed += 1
-            self.db.table(_bucket(BY_CONTACT, contact_id)).remove(q.c == contact_id)
         return removed
 
     # -- reads -------------------------------------------------------------------------------
@@ -184,7 +132,7 @@ class History:
     ) -> list[str]:
         """Week tables that can hold matches, newest first."""
         if contact_id is not None:
-            names = self._weeks_of(BY_CONTACT, "c", contact_id)
+            names = {n for n in self.journal.locate("contact_id", contact_id) if layout.is_shard(n)}
         else:
             names = {n for n in self.journal.table_names() if layout.is_shard(n)}
         if since or until:

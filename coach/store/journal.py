@@ -66,6 +66,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         path: str | os.PathLike[str],
         *,
         summary_fields: tuple[str, ...] = (),
+        bloom_fields: tuple[str, ...] = (),
         compact_min_bytes: int = 1 << 20,
         compact_max_bytes: int = 4 << 20,
         compact_ratio: float = 0.5,
@@ -75,6 +76,9 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self.folder = ensure_private_dir(Path(path))
         self.journal_path = self.folder / JOURNAL
         self.summary_fields = summary_fields
+        self.bloom_fields = bloom_fields
+        # Values of these fields in journal ops, for locate() (snapshots answer via blooms).
+        self._jkey_fields = bloom_fields or summary_fields
         self.compact_min_bytes = compact_min_bytes
         self.compact_max_bytes = compact_max_bytes
         self.compact_ratio = compact_ratio
@@ -91,7 +95,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self._lines = 0
         self._ops: dict[str, list[tuple[int, Op]]] = {}  # table -> (end offset, op)
         self._max_id: dict[str, int] = {}
-        self._jkeys: dict[str, dict[Any, set[str]]] = {f: {} for f in summary_fields}
+        self._jkeys: dict[str, dict[Any, set[str]]] = {f: {} for f in self._jkey_fields}
         self._loaded: OrderedDict[str, Docs] = OrderedDict()
         self._headers: dict[str, tuple[tuple[int, int, int] | None, snap.Header | None]] = {}
         self._versions: dict[str, int] = {}
@@ -207,7 +211,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self._lines = 0
         self._ops = {}
         self._max_id = {}
-        self._jkeys = {f: {} for f in self.summary_fields}
+        self._jkeys = {f: {} for f in self._jkey_fields}
         self._loaded.clear()
         self._epoch += 1
 

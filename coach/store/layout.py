@@ -39,6 +39,7 @@ def open_history(root: Path) -> JournalDB:
     return JournalDB(
         root / HISTORY,
         summary_fields=HISTORY_SUMMARY,
+        bloom_fields=("id", "contact_id"),
         compact_min_bytes=1 << 20,
         compact_max_bytes=2 << 20,
     )

@@ -48,14 +48,24 @@ class IndexedReads:
         raise NotImplementedError
 
     def locate(self, field: str, value: Any) -> set[str]:
-        """Tables that may hold a document with `field == value` (a superset; never misses)."""
+        """Tables that may hold a document with `field == value` (a superset; never misses).
+
+        Snapshots answer from the Bloom filter in their first line when they have one for
+        `field`, else from their index line; the journal's own ops answer for the rest."""
         with self.shared():
             found = set(self._jkeys.get(field, {}).get(value, ()))
             for name in self.table_names():
                 if name in found:
                     continue
-                header = self._header(name, with_index=True)
-                if header is not None and header.rows_where(field, value):
+                header = self._header(name)
+                if header is None:
+                    continue
+                if field in header.blooms:
+                    if header.might_hold(field, value):
+                        found.add(name)
+                    continue
+                indexed = self._header(name, with_index=True)
+                if indexed is not None and indexed.rows_where(field, value):
                     found.add(name)
             return found
 

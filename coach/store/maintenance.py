@@ -42,6 +42,7 @@ class Maintenance:
     folder: Path
     journal_path: Path
     summary_fields: tuple[str, ...]
+    bloom_fields: tuple[str, ...]
     compact_min_bytes: int
     compact_max_bytes: int
     compact_ratio: float
@@ -94,7 +95,14 @@ class Maintenance:
         self._ensure_journal()
         next_id = max(self.next_id(table), self._tx_next.get(table, 0))
         snap.write_snapshot(
-            self.folder, table, docs, next_id, self.summary_fields, self._jid, self._offset
+            self.folder,
+            table,
+            docs,
+            next_id,
+            self.summary_fields,
+            self._jid,
+            self._offset,
+            self.bloom_fields,
         )
         fsync_dir(self.folder)
         self._headers.pop(table, None)
@@ -151,6 +159,7 @@ class Maintenance:
                     self.summary_fields,
                     self._jid,
                     self._offset,
+                    self.bloom_fields,
                 )
             fsync_dir(self.folder)
             keep = dict(self._loaded)
