@@ -94,6 +94,13 @@ def test_gushing_needs_stacked_superlatives() -> None:
     assert "gushing" not in rules("Your talk was amazing, thanks for sharing the slides.")
 
 
+def test_negative_words_span_the_harsh_stretch() -> None:
+    text = "Hi. This is stupid and the whole thing is useless. Why?"
+    flag = next(f for f in analyse_courtesy(text).flags if f.rule == "negative-words")
+    assert text[flag.start : flag.end] == "stupid and the whole thing is useless"
+    assert "'stupid'" in flag.evidence and "'useless'" in flag.evidence
+
+
 def test_a_polite_message_raises_no_flags_and_shows_its_markers() -> None:
     text = "Hi Dana, thanks for the talk! Could you maybe share the slides when you have a moment?"
     result = analyse_courtesy(text)

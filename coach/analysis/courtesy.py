@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.analysis.features import Span
-from coach.analysis.lexicon import wordset
+from coach.analysis.lexicon import token_info, wordset
 from coach.analysis.linear import get_model
 from coach.analysis.politeness_strategies import Hit, Strategies, find_strategies
 from coach.models import Flag, Severity
@@ -179,16 +179,17 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                 "warn" if len(gush_hits) + boost >= 4 else "info",
             )
         )
-    neg = [t for t in st.tokens if t in _NEG_FLAG]
-    if len(neg) >= 2 and score < 0.35:
+    if score < 0.35 and sum(1 for t in st.tokens if t in _NEG_FLAG) >= 2:
+        # From the first to the last of them: the stretch that reads harsh.
+        neg = [(pos, w) for pos, w in token_info(text)[0] if w in _NEG_FLAG]
         flags.append(
             Flag.model_construct(
                 rule="negative-words",
                 severity="info",
-                start=0,
-                end=len(text),
+                start=neg[0][0],
+                end=neg[-1][0] + len(neg[-1][1]),
                 message="Several negative words together make the message read harsh.",
-                evidence="words: " + ", ".join(f"'{w}'" for w in neg[:6]),
+                evidence="words: " + ", ".join(f"'{w}'" for _, w in neg[:6]),
                 source=DNM,
             )
         )
