@@ -3,6 +3,13 @@
 The score is a logistic model over the strategies of Danescu-Niculescu-Mizil et al. (2013) plus a
 small word vocabulary, fitted on human ratings (see `calibrate.py`); `signals` are each feature's
 share of the log-odds, so the score decomposes into what a person sees.
+
+Flag rules (stable ids): `rude-phrase` (warn: "who the hell", "did you even read"),
+`rude-opener` (warn "So you...", info "So why..."; "You never/should..." with no softener),
+`bald-imperative` (info: a sentence opening with a bare command, nothing softening the message),
+`actually` (info: "actually", "in fact", "obviously" aimed at them), `gushing` (info/warn:
+stacked superlatives, "!!!", hearts, capitals), `negative-words` (info: two or more harsh words
+in a message that already scores low).
 """
 
 from __future__ import annotations
