@@ -26,6 +26,18 @@ def _when(value: str) -> datetime:
     return layout.as_utc(datetime.fromisoformat(value))
 
 
+def _sort_key(value: str) -> str:
+    """A string that sorts like the instant: "YYYY-MM-DDTHH:MM:SS.ffffff" in UTC.
+
+    Stored times are UTC with a "Z" (see _to_doc), so this is string slicing, not parsing,
+    except for records written some other way."""
+    if len(value) == 20 and value[19] == "Z":
+        return value[:19] + ".000000"
+    if len(value) == 27 and value[26] == "Z" and value[19] == ".":
+        return value[:26]
+    return _when(value).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
 def _to_doc(record: CheckRecord) -> Doc:
     # Stored in UTC so that a record's week, and the order of records, never depend on the zone.
     record.created = layout.as_utc(record.created)
@@ -169,7 +181,7 @@ class History:
 
     @staticmethod
     def _sorted(docs: dict[str, Doc]) -> list[str]:
-        return sorted(docs, key=lambda k: (_when(docs[k]["created"]), int(k)), reverse=True)
+        return sorted(docs, key=lambda k: (_sort_key(docs[k]["created"]), int(k)), reverse=True)
 
     def _order(self, week: str) -> list[str]:
         """Doc ids of a week, newest first, from its index; kept until the week changes."""
@@ -178,7 +190,7 @@ class History:
         if cached is not None and cached[0] == version:
             return cached[1]
         times = self.journal.field_values(week, "created")
-        order = sorted(times, key=lambda k: (_when(times[k]), int(k)), reverse=True)
+        order = sorted(times, key=lambda k: (_sort_key(times[k]), int(k)), reverse=True)
         self._orders[week] = (version, order)
         return order
 

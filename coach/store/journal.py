@@ -96,6 +96,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self._ops: dict[str, list[tuple[int, Op]]] = {}  # table -> (end offset, op)
         self._max_id: dict[str, int] = {}
         self._jkeys: dict[str, dict[Any, set[str]]] = {f: {} for f in self._jkey_fields}
+        self._jkeys_stale = False
         self._loaded: OrderedDict[str, Docs] = OrderedDict()
         self._headers: dict[str, tuple[tuple[int, int, int] | None, snap.Header | None]] = {}
         self._versions: dict[str, int] = {}
@@ -212,6 +213,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         self._ops = {}
         self._max_id = {}
         self._jkeys = {f: {} for f in self._jkey_fields}
+        self._jkeys_stale = False
         self._loaded.clear()
         self._epoch += 1
 
@@ -285,16 +287,13 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
 
     def _record(self, op: Op, end: int) -> None:
         """Apply one committed op to what we know (and to the table, if it is in memory)."""
-        kind, table, doc_id, doc = op
+        kind, table, doc_id, _doc = op
         # Kept as decoded: read-only from here on. Tables TinyDB may change in place get copies.
         self._ops.setdefault(table, []).append((end, op))
         if kind in ("i", "u"):
             if doc_id > self._max_id.get(table, 0):
                 self._max_id[table] = doc_id
-            for f, index in self._jkeys.items():
-                value = doc.get(f)
-                if value is not None:
-                    index.setdefault(value, set()).add(table)
+            self._jkeys_stale = True  # rebuilt on demand: most cold starts never need it
         elif kind == "s":
             self._loaded.pop(table, None)
             self._headers.pop(table, None)
@@ -302,6 +301,21 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
         if loaded is not None:
             self._apply(loaded, op, copy=True)
         self._versions[table] = self._versions.get(table, 0) + 1
+
+    def _journal_keys(self) -> dict[str, dict[Any, set[str]]]:
+        """{field: {value: tables}} over the journal's ops, for locate()."""
+        if self._jkeys_stale:
+            keys: dict[str, dict[Any, set[str]]] = {f: {} for f in self._jkey_fields}
+            for table, ops in self._ops.items():
+                for _end, (kind, _t, _id, doc) in ops:
+                    if kind in ("i", "u"):
+                        for f, index in keys.items():
+                            value = doc.get(f)
+                            if value is not None:
+                                index.setdefault(value, set()).add(table)
+            self._jkeys = keys
+            self._jkeys_stale = False
+        return self._jkeys
 
     @staticmethod
     def _apply(docs: Docs, op: Op, *, copy: bool = False) -> None:

@@ -24,7 +24,6 @@ class IndexedReads:
     _loaded: OrderedDict[str, Docs]
     _epoch: int
     _versions: dict[str, int]
-    _jkeys: dict[str, dict[Any, set[str]]]
     _change_cache: dict[str, tuple[tuple[int, int, int], bool, Docs]]
     _values_cache: dict[tuple[str, str], tuple[tuple[int, int, int], dict[str, Any]]]
 
@@ -40,6 +39,9 @@ class IndexedReads:
     def _header(self, table: str, *, with_index: bool = False) -> snap.Header | None:
         raise NotImplementedError
 
+    def _journal_keys(self) -> dict[str, dict[Any, set[str]]]:
+        raise NotImplementedError
+
     def _pending_ops(self, table: str, header: snap.Header | None) -> list[Op]:
         raise NotImplementedError
 
@@ -53,7 +55,7 @@ class IndexedReads:
         Snapshots answer from the Bloom filter in their first line when they have one for
         `field`, else from their index line; the journal's own ops answer for the rest."""
         with self.shared():
-            found = set(self._jkeys.get(field, {}).get(value, ()))
+            found = set(self._journal_keys().get(field, {}).get(value, ()))
             for name in self.table_names():
                 if name in found:
                     continue
