@@ -330,7 +330,6 @@ class ComposeScreen(CoachScreen):
                                       mutes=self.mutes, now=self.capp.now())
         finally:
             await self._end_stream()
-        self.record = record
         if draft == self.query_one("#draft", DraftArea).text:
             self.show_result(record.result)
         if llm is not None:
@@ -346,12 +345,15 @@ class ComposeScreen(CoachScreen):
         if record.result.llm_error:
             self.notify(f"{record.result.llm_error} The offline verdict stands.",
                         title="LLM coaching failed", severity="warning", timeout=8)
+        self.record = record  # last: "checked and shown" (mark-as-sent uses it)
 
     def _on_delta(self, text: str) -> None:
         self._pending.append(text)
         self._tokens += 1
 
     def _flush_stream(self) -> None:
+        if self._tick is None:
+            return  # a tick queued before the stream ended: the final status stands
         elapsed = monotonic() - self._stream_started
         self.query_one("#stream-status", Static).update(
             f"streaming · {self._tokens} chunks · {elapsed:.1f} s · Esc stops", layout=False)

@@ -140,7 +140,7 @@ class FakeStreamingCoach(LLMCoach):
                           template="check-v1", model="fake-model")
 
 
-async def wait_for(pilot: object, predicate: Callable[[], object], timeout: float = 10.0) -> None:
+async def wait_for(pilot: object, predicate: Callable[[], object], timeout: float = 30.0) -> None:
     """Let workers finish: pause until `predicate()` is true (fails the test after `timeout`)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
