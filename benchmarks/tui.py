@@ -290,6 +290,8 @@ async def session(peaks: dict[str, float]) -> None:
         # Then jump to the oldest record: the store reads every week before it to reach that
         # offset, which is the store's cost, reported apart.
         await app.switch_mode("history")
+        await pilot.pause(0.5)
+        await _wait(pilot, lambda: not screen.workers and listing.total > 0)  # reloaded on return
         await pilot.press("end")
         await _wait(pilot, lambda: listing.current is not None
                     and listing.cursor == listing.total - 1, timeout=120)

@@ -6,14 +6,27 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import (
+    Button,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    Switch,
+    TextArea,
+)
+from textual.widgets.option_list import Option
 
 from coach.config import EndpointConfig, Settings
 from coach.errors import CoachError
+from coach.models import Mute
 from coach.paths import config_file
 from screens.base import CoachScreen
 from screens.widgets.footer import CoachFooter
@@ -49,7 +62,12 @@ class SettingsScreen(CoachScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "save", "Save", id="settings_save", priority=True),
         Binding("ctrl+t", "test", "Test connection", id="settings_test", priority=True),
+        Binding("delete", "unmute", "Unmute", id="settings_unmute", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mutes: list[Mute] = []
 
     def compose(self) -> ComposeResult:
         s = self.capp.settings
@@ -88,11 +106,62 @@ class SettingsScreen(CoachScreen):
                 yield TextArea(format_keymap(s.keymap), id="keymap", classes="keymap")
                 yield Static("", id="settings-error", classes="error-line")
                 yield Button("Save  ctrl+r", variant="primary", id="save")
+                yield Label("Muted rules (Del unmutes the highlighted one)")
+                yield OptionList(id="mutes")
         yield StatusLine()
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#keymap", TextArea).styles.height = 6
+        self._load_mutes()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._load_mutes()  # mutes added in compose since
+
+    # -- mutes -----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="settings-mutes", exit_on_error=False,
+          description="reading the mutes")
+    def _load_mutes(self) -> None:
+        store = self.capp.store
+        lister = getattr(store, "list_all_mutes", None)
+        mutes: list[Mute] = lister() if lister is not None else store.list_mutes(None)
+        names: dict[str, str] = {}
+        for mute in mutes:
+            if mute.contact_id and mute.contact_id not in names:
+                contact = store.get_contact(mute.contact_id)
+                names[mute.contact_id] = contact.name if contact else mute.contact_id
+        self.app.call_from_thread(self._show_mutes, mutes, names)
+
+    def _show_mutes(self, mutes: list[Mute], names: dict[str, str]) -> None:
+        self.mutes = mutes
+        listing = self.query_one("#mutes", OptionList)
+        listing.clear_options()
+        if not mutes:
+            listing.add_option(Option(Text("No rule is muted. Press m on a flag in compose to "
+                                           "mute it for that contact.", style="dim"),
+                                      disabled=True))
+            return
+        for mute in mutes:
+            who = names.get(mute.contact_id or "", "everyone")
+            line = Text.assemble((mute.rule, "bold"), f" · {who}")
+            if mute.reason:
+                line.append(f" · {mute.reason}", style="italic dim")
+            listing.add_option(Option(line))
+
+    def action_unmute(self) -> None:
+        listing = self.query_one("#mutes", OptionList)
+        if listing.highlighted is None or not self.mutes or not listing.has_focus:
+            return
+        mute = self.mutes[listing.highlighted]
+        self._unmute(mute)
+
+    @work(thread=True, exclusive=True, group="settings-mutes", exit_on_error=False,
+          description="removing a mute")
+    def _unmute(self, mute: Mute) -> None:
+        self.capp.store.remove_mute(mute.rule, mute.contact_id)
+        self.app.call_from_thread(self.notify, f"'{mute.rule}' speaks again.", timeout=3)
+        self.app.call_from_thread(self._load_mutes)
 
     # -- reading the form ------------------------------------------------------------------
     def form_settings(self) -> Settings:

@@ -111,3 +111,27 @@ async def test_f1_explains_the_focused_widget_and_lists_binding_ids() -> None:
         assert "Your contacts" in body and "quick_check" in body and "new_contact" in body
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+async def test_mutes_listed_with_reason_and_unmuted_with_delete() -> None:
+    from textual.widgets import OptionList
+
+    from coach.models import Mute
+    from coach.store import open_store
+
+    seed_store()
+    with open_store() as store:
+        store.add_mute(Mute(rule="personal-question", contact_id="c-mika", reason="we talk family"))
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _settings(app, pilot)
+        await wait_for(pilot, lambda: len(screen.mutes) == 1)
+        listing = screen.query_one("#mutes", OptionList)
+        shown = str(listing.get_option_at_index(0).prompt)
+        assert "personal-question" in shown and "Mika Virtanen" in shown and "we talk family" in shown
+        listing.focus()
+        listing.highlighted = 0
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: not screen.mutes)
+    with open_store() as store:
+        assert store.list_mutes("c-mika") == []
