@@ -253,6 +253,14 @@ async def history_open() -> tuple[float, float]:
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process. VmHWM, not ru_maxrss: on Linux ru_maxrss survives
+    exec, so a child started by the (big, data-building) parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
