@@ -86,18 +86,21 @@ class HomeScreen(CoachScreen):
         found = store.list_contacts(limit=ROW_LIMIT, search=search.strip() or None)
         total = store.count_contacts()
         offer_demo = total == 0 and not self.capp.settings.demo_offered and not self.capp.demo
-        self.app.call_from_thread(self._show, found, total, search)
+        # The row text too (the computed stage reads the whole history): off the UI thread.
+        now = self.capp.now()
+        rows = [(c.name, c.context, stage_label(c), pace_hint(c, now)) for c in found]
+        self.app.call_from_thread(self._show, found, rows, total, search)
         if offer_demo:
             self.app.call_from_thread(self._offer_demo)
 
-    def _show(self, found: list[Contact], total: int, search: str) -> None:
+    def _show(self, found: list[Contact], rows: list[tuple[str, str, str, str]], total: int,
+              search: str) -> None:
         table = self.query_one("#contacts", DataTable)
         previous = self._select_after_load or self._current_id()
         table.clear()
         self.contacts = {c.id: c for c in found}
-        now = self.capp.now()
-        for c in found:
-            table.add_row(c.name, c.context, stage_label(c), pace_hint(c, now), key=c.id)
+        for c, row in zip(found, rows, strict=True):
+            table.add_row(*row, key=c.id)
         if search and not found:
             count = f"No contact matches '{search}'. Press n to add one."
         elif len(found) < total and not search:
