@@ -204,3 +204,12 @@ def test_highlight_marks_spans_in_colour_only_when_asked() -> None:
     assert (
         coloured.replace("\x1b[33m", "").replace("\x1b[1;31m", "").replace("\x1b[0m", "") == draft
     )
+
+
+def test_human_output_never_passes_control_characters_to_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "hi\x00\x07 there \x1b[31m red", "--offline", "--no-history"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
+    assert "\u241b[31m red" in out  # shown as a visible symbol, the rest kept

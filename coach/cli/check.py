@@ -192,7 +192,8 @@ def _resolve_contact(ref: str | None, store: Store) -> Contact | None:
         except ValidationError as exc:
             raise UsageError(
                 f"--contact is not a valid contact ({validation_message(exc)}).",
-                "See CONTRACT.md for the fields.",
+                "Give name, context and the relationship fields; see the README's "
+                "batch input format.",
             ) from exc
     return store.find_contact(ref)
 
@@ -238,6 +239,15 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+_CONTROL = {c: chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\n\t"}
+_CONTROL.update({0x7F: "\u2421", **{c: "\ufffd" for c in range(0x80, 0xA0)}})
+
+
+def printable(text: str) -> str:
+    """Control characters shown as visible symbols, so a draft cannot drive the terminal."""
+    return text.translate(_CONTROL)
+
+
 def highlight(draft: str, result: CheckResult, colour: bool) -> str:
     """The draft with flagged spans marked: ANSI colour on a terminal, [[brackets]] otherwise."""
     spans = sorted((f for f in result.flags if f.end > f.start), key=lambda f: (f.start, -f.end))
@@ -246,11 +256,11 @@ def highlight(draft: str, result: CheckResult, colour: bool) -> str:
     for f in spans:
         if f.start < pos:
             continue  # nested or overlapping: the outer span is already marked
-        out.append(draft[pos : f.start])
-        piece = draft[f.start : f.end]
+        out.append(printable(draft[pos : f.start]))
+        piece = printable(draft[f.start : f.end])
         out.append(f"{_COLOURS[f.severity]}{piece}{_RESET}" if colour else f"[[{piece}]]")
         pos = f.end
-    out.append(draft[pos:])
+    out.append(printable(draft[pos:]))
     return "".join(out)
 
 
@@ -260,7 +270,7 @@ def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     print()
     for f in r.flags:
         label = f"{_COLOURS[f.severity]}{f.severity}{_RESET}" if colour else f.severity
-        words = f' "{draft[f.start : f.end]}"' if f.end > f.start and f.end - f.start <= 60 else ""
+        words = f' "{printable(draft[f.start : f.end])}"' if f.end > f.start and f.end - f.start <= 60 else ""
         fact = (
             f" ({f.evidence}; {f.source})" if f.evidence else f" ({f.source})" if f.source else ""
         )
@@ -273,10 +283,10 @@ def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     if r.advice:
         print(f"Advice: {r.advice}")
     if r.rewrite:
-        print(f"Rewrite: {r.rewrite}")
+        print(f"Rewrite: {printable(r.rewrite)}")
     if rec.coaching:
         print()
-        print(rec.coaching.strip())
+        print(printable(rec.coaching.strip()))
     if r.llm_error:
         print(f"(LLM not used: {r.llm_error})")
 
