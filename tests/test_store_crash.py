@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coach.models import CheckRecord, CheckResult, Contact, Flag
-from coach.store import Store
+from coach.store import Store, snapshot
 
 KILLS = 240
 MODES = ("insert", "update", "delete")
@@ -145,6 +145,9 @@ def test_sigkill_at_random_moments_never_loses_or_corrupts(coach_home: Path) -> 
                 # Never older than acknowledged; newer only by writes that were attempted.
                 assert v <= got <= tried[rid], f"kill {kill}: {rid} has update {got}, acked {v}"
             assert s.count_checks() == len(docs)
+            # Every snapshot parses whole (header count, index line, each document line).
+            for snap_file in root.rglob("*" + snapshot.SUFFIX):
+                assert snapshot.read_snapshot(snap_file) is not None
             people = {c.id: c for c in s.list_contacts(limit=0)}
             assert contacts <= people.keys(), f"kill {kill}: lost contacts"
             for cid, v in contact_versions.items():

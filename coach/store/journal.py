@@ -362,7 +362,9 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
             return [op for end, op in ops if end > header.journal_upto]
         return [op for _end, op in ops]
 
-    def _load(self, table: str) -> Docs:
+    def _load(self, table: str, *, live: bool = True) -> Docs:
+        """Snapshot plus journal. `live`: TinyDB may change these documents in place, so the
+        journal's copies are copied (compaction only writes them out, and skips that)."""
         header = self._header(table)
         docs: Docs = {}
         if header is not None:
@@ -371,7 +373,7 @@ class JournalStorage(IndexedReads, Maintenance, Storage):
                 header, docs = got
                 self._headers.pop(table, None)
         for op in self._pending_ops(table, header):
-            self._apply(docs, op, copy=True)
+            self._apply(docs, op, copy=live)
         return docs
 
     def _evict(self) -> None:

@@ -32,16 +32,17 @@ def open_people(root: Path) -> JournalDB:
 
 
 def open_history(root: Path) -> JournalDB:
-    # Week tables are ~1 MB each at heavy use, index buckets ~100 KB: a byte budget keeps
-    # all the small ones and a dozen weeks in memory (journal.py's default, 16 MB of JSON).
-    # The journal is parsed whole on every cold start: cap it at 2 MB (~1,200 checks) so that
-    # `coach history list` stays fast; a compaction then rewrites the week and index buckets.
+    # Week tables are ~1 MB each at heavy use: a byte budget keeps about a dozen in memory
+    # (journal.py's default, 16 MB of JSON).
+    # The journal is parsed whole on every cold start: cap it at 1 MB (~600 checks) so that
+    # `coach history list` stays fast; a compaction then rewrites the current week (~1 MB at
+    # heavy use), which costs tens of milliseconds once per ~600 checks.
     return JournalDB(
         root / HISTORY,
         summary_fields=HISTORY_SUMMARY,
         bloom_fields=("id", "contact_id"),
-        compact_min_bytes=1 << 20,
-        compact_max_bytes=2 << 20,
+        compact_min_bytes=512 << 10,
+        compact_max_bytes=1 << 20,
     )
 
 

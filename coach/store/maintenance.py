@@ -69,7 +69,7 @@ class Maintenance:
     def _ensure_journal(self) -> None:
         raise NotImplementedError
 
-    def _load(self, table: str) -> Docs:
+    def _load(self, table: str, *, live: bool = True) -> Docs:
         raise NotImplementedError
 
     def _snap_path(self, table: str) -> str:
@@ -112,7 +112,7 @@ class Maintenance:
     def bulk_insert(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Insert many documents with one snapshot write instead of one journal line each."""
         with self.transaction():
-            current = dict(self._load(table))
+            current = dict(self._load(table, live=False))
             first = self.next_id(table)
             ids = list(range(first, first + len(docs)))
             for doc_id, doc in zip(ids, docs, strict=True):
@@ -150,7 +150,7 @@ class Maintenance:
             for table in self._tables_to_rewrite():
                 docs = self._loaded.get(table)
                 if docs is None:
-                    docs = self._load(table)
+                    docs = self._load(table, live=False)
                 snap.write_snapshot(
                     self.folder,
                     table,
