@@ -258,7 +258,9 @@ class ComposeScreen(CoachScreen):
         box = self.query_one("#rewrite-box")
         if result.rewrite and result.rewrite != draft:
             diff = word_diff(draft, result.rewrite)
-            diff.append(f"\n({change_summary(draft, result.rewrite)})", style="dim")
+            diff.append(f"\n({change_summary(draft, result.rewrite)}; reads:)", style="dim")
+            # The plain result too: the struck-through words vanish on terminals without styles.
+            diff.append(f"\n{result.rewrite}", style="italic")
             self.query_one("#rewrite-diff", Static).update(diff)
             box.display = True
         else:

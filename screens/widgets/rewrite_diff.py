@@ -28,8 +28,8 @@ def word_diff(before: str, after: str) -> Text:
 
 def change_summary(before: str, after: str) -> str:
     """'removes 7 words, adds 1' -- rewrites should mostly remove."""
-    a = [t for t in _TOKENS.findall(before) if t.strip()]
-    b = [t for t in _TOKENS.findall(after) if t.strip()]
+    a = [t for t in _TOKENS.findall(before) if t[0].isalnum() or t[0] == "_"]  # words only
+    b = [t for t in _TOKENS.findall(after) if t[0].isalnum() or t[0] == "_"]
     removed = added = 0
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op in ("delete", "replace"):
