@@ -80,6 +80,7 @@ class HistoryScreen(CoachScreen):
         self.contact_name: str | None = None
         self._search_timer: Timer | None = None
         self._resumed_once = False
+        self._applied: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,10 +139,14 @@ class HistoryScreen(CoachScreen):
         return _filters(self.contact_id, None if verdict is Select.NULL else str(verdict),
                         since, until, text)
 
-    def reload(self) -> None:
+    def reload(self, *, force: bool = True) -> None:
+        """Count and show the checks for the current filters (again, unless `force` is False
+        and they are the ones shown: a Select announces its first value on mount)."""
         filters = self.current_filters()
-        if filters is not None:
-            self._count(filters)
+        if filters is None or (not force and filters == self._applied):
+            return
+        self._applied = filters
+        self._count(filters)
 
     @work(thread=True, exclusive=True, group="history-count", exit_on_error=False,
           description="counting the history")
@@ -175,14 +180,14 @@ class HistoryScreen(CoachScreen):
     def _text_changed(self) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self.reload)
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.reload(force=False))
 
     @on(Input.Submitted, "#history-since")
     @on(Input.Submitted, "#history-until")
     @on(Input.Submitted, "#history-text")
     @on(Select.Changed, "#history-verdict")
     def _filter_changed(self) -> None:
-        self.reload()
+        self.reload(force=False)
 
     def action_focus_search(self) -> None:
         self.query_one("#history-text", Input).focus()
