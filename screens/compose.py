@@ -3,22 +3,21 @@ at once, the LLM's coaching streamed below; flags explained and mutable; the rew
 
 from __future__ import annotations
 
-from time import monotonic
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Label, Markdown, OptionList, Select, Static
+from textual.widgets import Button, Header, Label, OptionList, Select, Static
 from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
 from screens.base import CoachScreen
 from screens.checking import full_check, offline_check
+from screens.widgets.coaching_view import CoachingView
 from screens.widgets.draft_area import DraftArea
 from screens.widgets.footer import CoachFooter
 from screens.widgets.rewrite_diff import change_summary, word_diff
@@ -27,8 +26,6 @@ from screens.widgets.verdict import FlagList, explain_flag, render_verdict
 
 DRAFT_SLOT = "compose"
 SAVE_DELAY = 0.6  # seconds of quiet before the draft is saved: saves on pauses, not per key
-STREAM_TICK = 1 / 8  # how often streamed text is pushed to the screen (chunks coalesced)
-LIVE_LINES = 9  # the streamed text is shown as its last lines in a fixed-size box
 
 
 class ComposeScreen(CoachScreen):
@@ -54,11 +51,6 @@ class ComposeScreen(CoachScreen):
         self.record: CheckRecord | None = None
         self.checked_text = ""
         self._save_timer: Timer | None = None
-        self._streamed = ""
-        self._pending: list[str] = []
-        self._tokens = 0
-        self._stream_started = 0.0
-        self._tick: Timer | None = None
         self._coach_worker: Worker[Any] | None = None
         self._restoring = False
 
@@ -88,10 +80,7 @@ class ComposeScreen(CoachScreen):
                         yield Button("Apply  ctrl+t", id="apply-rewrite", variant="success")
                         yield Button("Copy  ctrl+b", id="copy-rewrite")
                         yield Button("Keep mine", id="keep-mine")
-                yield Label("Coaching", classes="section-title", id="coaching-title")
-                yield Static("", id="stream-status", classes="muted")
-                yield Static("", id="coaching-live")
-                yield Markdown("", id="coaching")
+                yield CoachingView()
         yield StatusLine()
         yield CoachFooter(compact=True)
 
@@ -99,8 +88,6 @@ class ComposeScreen(CoachScreen):
         self.query_one("#rewrite-box").display = False
         self.query_one("#flags-title").display = False
         self.query_one("#flags").display = False
-        self.query_one("#coaching-title").display = False
-        self.query_one("#coaching-live").display = False
         self.query_one("#draft", DraftArea).focus()
         if not self.consume_request():
             self._restore_draft()
@@ -275,10 +262,7 @@ class ComposeScreen(CoachScreen):
         self.query_one("#flags-title").display = False
         self.query_one("#flag-detail", Static).update("")
         self.query_one("#rewrite-box").display = False
-        self.query_one("#stream-status", Static).update("")
-        self.query_one("#coaching-title").display = False
-        self.query_one("#coaching-live").display = False
-        self.query_one("#coaching", Markdown).update("")
+        self.query_one(CoachingView).clear()
         self.query_one("#draft", DraftArea).clear_flags()
 
     def _mark_stale(self) -> None:
@@ -305,74 +289,28 @@ class ComposeScreen(CoachScreen):
     # -- streamed coaching -------------------------------------------------------------------
     def _run_coaching(self, draft: str, channel: str) -> None:
         llm = self.capp.llm
+        view = self.query_one(CoachingView)
         if llm is not None:
-            self.query_one("#coaching-title").display = True
-            self.query_one("#stream-status", Static).update("asking the model… (Esc stops)")
-            self.query_one("#coaching", Markdown).update("")
+            view.start()
         self._coach_worker = self._coach(draft, self.contact, channel, llm)
 
     @work(exclusive=True, group="coach", exit_on_error=False, description="coaching the draft")
     async def _coach(self, draft: str, contact: Contact | None, channel: str, llm: Any) -> None:
-        markdown = self.query_one("#coaching", Markdown)
-        self._pending = []
-        self._streamed = ""
-        self._tokens = 0
-        self._stream_started = monotonic()
-        if llm is not None:
-            # While it streams, the text goes to a fixed-size box repainted in place (no layout
-            # pass per chunk, so typing stays quick); the Markdown is rendered once at the end.
-            markdown.display = False
-            live = self.query_one("#coaching-live", Static)
-            live.update("")
-            live.display = True
-            self._tick = self.set_interval(STREAM_TICK, self._flush_stream)
+        view = self.query_one(CoachingView)
         try:
             record = await full_check(draft, contact, channel, store=self.capp.store, llm=llm,
-                                      on_delta=self._on_delta if llm is not None else None,
+                                      on_delta=view.on_delta if llm is not None else None,
                                       mutes=self.mutes, now=self.capp.now())
         finally:
-            await self._end_stream()
+            view.stop()
         if draft == self.query_one("#draft", DraftArea).text:
             self.show_result(record.result)
         if llm is not None:
-            # One full render at the end: the streamed pieces may have split Markdown blocks.
-            self.query_one("#coaching-live").display = False
-            markdown.display = True
-            await markdown.update(record.coaching or "_The model gave no coaching text._")
-            elapsed = monotonic() - self._stream_started
-            tokens = record.tokens.get("completion")
-            count = f"{tokens} tokens" if tokens else f"{self._tokens} chunks"
-            self.query_one("#stream-status", Static).update(
-                f"{count} · {elapsed:.1f} s · {record.engine}")
+            await view.finish(record)
         if record.result.llm_error:
             self.notify(f"{record.result.llm_error} The offline verdict stands.",
                         title="LLM coaching failed", severity="warning", timeout=8)
         self.record = record  # last: "checked and shown" (mark-as-sent uses it)
-
-    def _on_delta(self, text: str) -> None:
-        self._pending.append(text)
-        self._tokens += 1
-
-    def _flush_stream(self) -> None:
-        if self._tick is None:
-            return  # a tick queued before the stream ended: the final status stands
-        elapsed = monotonic() - self._stream_started
-        self.query_one("#stream-status", Static).update(
-            f"streaming · {self._tokens} chunks · {elapsed:.1f} s · Esc stops", layout=False)
-        if not self._pending:
-            return
-        self._streamed += "".join(self._pending)
-        self._pending.clear()
-        live = self.query_one("#coaching-live", Static)
-        width = max(10, live.content_region.width)
-        lines = Text(self._streamed[-4000:]).wrap(self.app.console, width)
-        tail = Text("\n").join(lines[-LIVE_LINES:])
-        live.update(tail, layout=False)  # fixed height: a repaint, not a layout pass
-
-    async def _end_stream(self) -> None:
-        if self._tick is not None:
-            self._tick.stop()
-            self._tick = None
 
     def action_cancel_coaching(self) -> None:
         worker = self._coach_worker
@@ -382,13 +320,7 @@ class ComposeScreen(CoachScreen):
         self.call_later(self._cancelled)
 
     async def _cancelled(self) -> None:
-        await self._end_stream()
-        self._streamed = ""
-        self.query_one("#coaching-live", Static).update("")
-        self.query_one("#coaching-live").display = False
-        await self.query_one("#coaching", Markdown).update("")
-        self.query_one("#stream-status", Static).update(
-            "Coaching stopped. Your draft is as you left it; ctrl+r asks again.")
+        await self.query_one(CoachingView).cancelled()
         self.query_one("#draft", DraftArea).focus()
 
     # -- mutes --------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -
 
 @pytest.fixture(autouse=True)
 def _stable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("screens.compose.monotonic", lambda: 100.0)
+    monkeypatch.setattr("screens.widgets.coaching_view.monotonic", lambda: 100.0)
     monkeypatch.setattr("screens.settings.config_file",
                         lambda: Path("/home/you/.config/coach/config.toml"))
     monkeypatch.setattr("screens.compose.offline_check", _fixed_offline)
