@@ -56,8 +56,8 @@ class FormModal(CoachModal[Any]):
             yield from self.compose_fields()
             yield Static("", id="form-error", classes="error-line")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save  ctrl+r", variant="primary", id="save")
+                yield Button("Cancel  esc", id="cancel")
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)
@@ -92,11 +92,11 @@ class ContactForm(FormModal):
     def compose_fields(self) -> ComposeResult:
         c = self.contact
         yield Label("Name")
-        yield Input(c.name if c else "", placeholder="Dana Reyes", id="name")
+        yield Input(c.name if c else "", placeholder="e.g. Dana Reyes", id="name")
         with Horizontal(classes="row"):
             with Vertical():
                 yield Label("Name they use")
-                yield Input(c.preferred_name if c else "", placeholder="Dana", id="preferred")
+                yield Input(c.preferred_name if c else "", placeholder="e.g. Dana, or Dr. Reyes", id="preferred")
             with Vertical():
                 yield Label("Pronouns (only if stated)")
                 yield Input(c.pronouns if c else "", placeholder="", id="pronouns")
@@ -110,7 +110,7 @@ class ContactForm(FormModal):
                 yield Select(_options(STAGES), value=(c.stage if c and c.stage else Select.NULL),
                              prompt="from the evidence", id="stage")
         yield Label("How you met")
-        yield Input(c.how_met if c else "", placeholder="replied to our launch post", id="how-met")
+        yield Input(c.how_met if c else "", placeholder="e.g. replied to our launch post", id="how-met")
         yield Label("Notes")
         yield Input(c.notes if c else "", id="notes")
 
