@@ -49,6 +49,7 @@ class History:
         self.db = db
         self.journal = db.journal
         self._orders: dict[str, tuple[tuple[int, int], list[str]]] = {}
+        self._seen: dict[str, str] = {}  # record id -> week it was last found in
 
     def close(self) -> None:
         self.db.close()
@@ -95,8 +96,17 @@ class History:
         return sum(len(v) for v in weeks.values())
 
     def _find(self, check_id: str) -> tuple[str, int, Doc] | None:
+        # get_check then update_check (mark_sent, the UI) look up the same id twice: try the
+        # week it was last found in before asking every week's filter.
+        hint = self._seen.get(check_id)
+        if hint is not None:
+            for key, doc in self.journal.lookup(hint, "id", check_id).items():
+                return hint, int(key), doc
         for week in sorted(self.journal.locate("id", check_id), reverse=True):
             for key, doc in self.journal.lookup(week, "id", check_id).items():
+                if len(self._seen) > 256:
+                    self._seen.clear()
+                self._seen[check_id] = week
                 return week, int(key), doc
         return None
 

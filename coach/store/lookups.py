@@ -56,6 +56,7 @@ class IndexedReads:
         `field`, else from their index line; the journal's own ops answer for the rest."""
         with self.shared():
             found = set(self._journal_keys().get(field, {}).get(value, ()))
+            hashes = snap.Bloom.hashes(value)
             for name in self.table_names():
                 if name in found:
                     continue
@@ -63,7 +64,7 @@ class IndexedReads:
                 if header is None:
                     continue
                 if field in header.blooms:
-                    if header.might_hold(field, value):
+                    if header.might_hold(field, value, hashes):
                         found.add(name)
                     continue
                 indexed = self._header(name, with_index=True)

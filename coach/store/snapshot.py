@@ -12,7 +12,7 @@ import base64
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,15 +44,16 @@ class Header:
     _by: dict[str, dict[Any, list[Row]]] = field(default_factory=dict)
     _by_id: dict[str, Row] | None = None
 
-    def might_hold(self, name: str, value: Any) -> bool:
-        """False only when this snapshot certainly has no document with `name == value`."""
+    def might_hold(self, name: str, value: Any, hashes: tuple[int, int] | None = None) -> bool:
+        """False only when this snapshot certainly has no document with `name == value`.
+        `hashes`: Bloom.hashes(value), when checking one value against many snapshots."""
         spec = self.blooms.get(name)
         if spec is None:
             return True
         bloom = spec.get("_bloom")
         if bloom is None:
             bloom = spec["_bloom"] = Bloom(int(spec["m"]), int(spec["k"]), spec["b"])
-        return value in bloom
+        return bloom.has_hashes(*(hashes or Bloom.hashes(value)))
 
     def row_by_id(self) -> dict[str, Row]:
         """Index rows by str(doc_id) (the index must have been read)."""
@@ -91,18 +92,28 @@ class Bloom:
             bloom.add(v)
         return bloom
 
-    def _positions(self, value: Any) -> Iterator[int]:
+    @staticmethod
+    def hashes(value: Any) -> tuple[int, int]:
+        """The two base hashes of a value (computed once, checked against many filters)."""
         digest = hashlib.blake2b(str(value).encode(), digest_size=16).digest()
-        h1 = int.from_bytes(digest[:8], "little")
-        h2 = int.from_bytes(digest[8:], "little") | 1
-        return ((h1 + i * h2) % self.m for i in range(self.k))
+        return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
 
     def add(self, value: Any) -> None:
-        for p in self._positions(value):
+        h1, h2 = self.hashes(value)
+        for i in range(self.k):
+            p = (h1 + i * h2) % self.m
             self.bits[p >> 3] |= 1 << (p & 7)
 
+    def has_hashes(self, h1: int, h2: int) -> bool:
+        bits, m = self.bits, self.m
+        for i in range(self.k):
+            p = (h1 + i * h2) % m
+            if not bits[p >> 3] & (1 << (p & 7)):
+                return False
+        return True
+
     def __contains__(self, value: object) -> bool:
-        return all(self.bits[p >> 3] & (1 << (p & 7)) for p in self._positions(value))
+        return self.has_hashes(*self.hashes(value))
 
     def spec(self) -> dict[str, Any]:
         return {"m": self.m, "k": self.k, "b": base64.b64encode(bytes(self.bits)).decode()}
