@@ -222,3 +222,22 @@ async def test_quick_check_escalation_over_a_draft_keeps_it_one_undo_away() -> N
         area.focus()
         await pilot.press("ctrl+z")
         assert area.text == "My first draft"
+
+
+async def test_copy_rewrite_uses_osc52_and_a_private_fallback_file(monkeypatch: object) -> None:
+    import screens.clipboard as clipboard
+    from coach.paths import data_dir
+
+    monkeypatch.setattr(clipboard, "system_copy", lambda _text: False)  # type: ignore[attr-defined]
+    seed_store()
+    app = CoachApp(llm=FakeStreamingCoach(rewrite="Hi Dana, thanks."), now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "Hi Dana, thanks. How are the kids?", "c-dana")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.record is not None)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.clipboard == "Hi Dana, thanks."  # what OSC 52 sent to the terminal
+    saved = data_dir() / "copied.txt"
+    assert saved.read_text(encoding="utf-8") == "Hi Dana, thanks."
+    assert saved.stat().st_mode & 0o077 == 0
