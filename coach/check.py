@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from coach.analysis.construct import trusted
 from coach.analysis.evidence import flag
 from coach.analysis.pacing import assess_pacing
 from coach.analysis.stage import RelationshipFacts, relationship_facts
@@ -85,19 +86,25 @@ def check_offline(
             )
         )
     decision = decide(draft, flags, pacing, tf.courtesy, facts, contact)
-    result = CheckResult.model_construct(
-        id=id,
-        verdict=decision.verdict,
-        scores=Scores.model_construct(
-            courtesy=_unit(tf.courtesy), intimacy=_unit(tf.intimacy), pacing=decision.pacing
-        ),
-        stage=facts.stage,
-        flags=flags,
-        advice=decision.advice,
-        rewrite=decision.rewrite,
-        engine="offline",
-        elapsed_ms=0.0,
-        llm_error=None,
+    scores = {
+        "courtesy": _unit(tf.courtesy),
+        "intimacy": _unit(tf.intimacy),
+        "pacing": decision.pacing,
+    }
+    result = trusted(
+        CheckResult,
+        {
+            "id": id,
+            "verdict": decision.verdict,
+            "scores": trusted(Scores, scores),
+            "stage": facts.stage,
+            "flags": flags,
+            "advice": decision.advice,
+            "rewrite": decision.rewrite,
+            "engine": "offline",
+            "elapsed_ms": 0.0,
+            "llm_error": None,
+        },
     )
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
     return result

@@ -18,6 +18,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from coach.analysis.construct import trusted
 from coach.analysis.features import Span
 from coach.analysis.lexicon import token_info, wordset
 from coach.analysis.linear import get_model
@@ -80,14 +81,17 @@ def analyse_courtesy(text: str) -> CourtesyResult:
 def _flag(
     rule: str, hit: Hit, message: str, evidence: str, source: str, sev: Severity = "info"
 ) -> Flag:
-    return Flag.model_construct(
-        rule=rule,
-        severity=sev,
-        start=hit.start,
-        end=hit.end,
-        message=message,
-        evidence=evidence[:500],
-        source=source,
+    return trusted(
+        Flag,
+        {
+            "rule": rule,
+            "severity": sev,
+            "start": hit.start,
+            "end": hit.end,
+            "message": message,
+            "evidence": evidence[:500],
+            "source": source,
+        },
     )
 
 

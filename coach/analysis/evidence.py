@@ -3,6 +3,7 @@ and the flag itself."""
 
 from __future__ import annotations
 
+from coach.analysis.construct import trusted
 from coach.analysis.stage import RelationshipFacts
 from coach.models import Flag, Severity
 
@@ -68,14 +69,17 @@ def flag(
     rule: str, severity: Severity, start: int, end: int, message: str, evidence: str, source: str
 ) -> Flag:
     # Built without validation: this is the hot path and every field is made here.
-    return Flag.model_construct(
-        rule=rule,
-        severity=severity,
-        start=start,
-        end=end,
-        message=message[:300],
-        evidence=evidence[:500],
-        source=source,
+    return trusted(
+        Flag,
+        {
+            "rule": rule,
+            "severity": severity,
+            "start": start,
+            "end": end,
+            "message": message[:300],
+            "evidence": evidence[:500],
+            "source": source,
+        },
     )
 
 

@@ -164,24 +164,30 @@ class Lexicon:
             for cat, items in fallback.items()
         }
         self.categories = tuple(categories)
+        # One dict lookup per word of the text (most words are in neither table).
+        self._table: dict[
+            str, tuple[list[tuple[str, re.Pattern[str]]] | None, list[tuple[str, str]] | None]
+        ] = {w: (self.phrases.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
 
     def find(self, text: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
-        words, phrases = self.words, self.phrases
+        words, table = self.words, self._table
         cursor = 0
         # findall (strings only) is several times cheaper than finditer's match objects; the
         # position is looked up only for the few words that hit.
         for word in _TOKEN_RE.findall(text):
-            rxs = phrases.get(word)
-            options = words.get(word)
-            size = len(word)
-            if options is None and rxs is None:
-                if word[-2:] not in ("'s", "’s"):
+            entry = table.get(word)
+            if entry is None:
+                if word[-1] != "s" or word[-2:] not in ("'s", "’s"):
                     continue
                 options = words.get(word[:-2])  # "daughter's" is about a daughter
                 if options is None:
                     continue
-                size -= 2
+                rxs = None
+                size = len(word) - 2
+            else:
+                rxs, options = entry
+                size = len(word)
             start = _locate(text, word, cursor)
             cursor = start + len(word)
             done: tuple[str, ...] = ()

@@ -86,24 +86,25 @@ class LinearModel:
                     items.append((k, c))
                 else:
                     small += c
-        words = self._words
-        for tok in set(tokens):
-            wk = words.get(tok)
-            if wk is not None:
-                z += wk
-                if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
-                    items.append(("w:" + tok, wk))
-                else:
-                    small += wk
+        # Comprehensions find the few known words and pairs (C-speed filtering); the sums then
+        # run in the same order as a plain loop would, so every float comes out the same.
+        word_w = self._words.get
+        for tok, wk in [(t, w) for t in set(tokens) if (w := word_w(t)) is not None]:
+            z += wk
+            if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
+                items.append(("w:" + tok, wk))
+            else:
+                small += wk
         if pairs and self._pairs:
             pair_w = self._pairs.get
-            seen: set[tuple[str, str]] = set()
-            for pair in pairwise(tokens):  # tuples made in C
-                wk = pair_w(pair)
-                if wk is not None and pair not in seen:
-                    seen.add(pair)
-                    z += wk
-                    items.append((f"b:{pair[0]}_{pair[1]}", wk))
+            found = [(p, w) for p in pairwise(tokens) if (w := pair_w(p)) is not None]
+            if found:
+                seen: set[tuple[str, str]] = set()
+                for pair, wk in found:
+                    if pair not in seen:
+                        seen.add(pair)
+                        z += wk
+                        items.append((f"b:{pair[0]}_{pair[1]}", wk))
         if not signals:
             return z, {}
         return z, _readable(items, small)
