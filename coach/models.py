@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -47,33 +47,11 @@ PreferenceKind = Literal[
     "other",
 ]
 
-STAGES: tuple[Stage, ...] = ("stranger", "introduced", "acquaintance", "friend", "close")
-CHANNELS: tuple[Channel, ...] = (
-    "public_reply",
-    "mention",
-    "comment",
-    "dm",
-    "email",
-    "sms",
-    "call",
-    "meeting",
-    "in_person",
-)
+STAGES: tuple[Stage, ...] = get_args(Stage)
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
 PUBLIC_CHANNELS: frozenset[str] = frozenset({"public_reply", "mention", "comment"})
-TOPICS: tuple[Topic, ...] = (
-    "work",
-    "location",
-    "hobbies",
-    "opinions",
-    "family",
-    "relationships",
-    "health",
-    "money",
-    "beliefs",
-    "emotions",
-    "sexuality",
-)
-CONTEXTS: tuple[Context, ...] = ("personal", "professional", "customer")
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+CONTEXTS: tuple[Context, ...] = get_args(Context)
 
 
 def new_id(prefix: str = "") -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from coach.analysis.verdict import PACING_RULES
 from coach.batch import run_batch, validation_message
 from coach.check import run_check
 from coach.cli.output import add_json_flag, print_json, print_json_line, print_table
@@ -20,25 +21,7 @@ from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
 from coach.store import Store, open_store
 
 STRICT_EXIT = {"ok": 0, "revise": 1, "hold": 3}
-KNOWN_RULES = (
-    "depth-jump",
-    "disclosure-asymmetry",
-    "personal-question",
-    "endearment",
-    "presumed-closeness",
-    "big-ask",
-    "chasing",
-    "one-sided",
-    "channel-escalation",
-    "private-reshare",
-    "researched-fact",
-    "preference-name",
-    "preference-pronouns",
-    "preference-topic",
-    "preference-channel",
-    "quiet-hours",
-    "stage-mismatch",
-)
+KNOWN_RULES = tuple(sorted(PACING_RULES))
 _COLOURS = {"stop": "\x1b[1;31m", "warn": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 
