@@ -40,6 +40,8 @@ def analyse_intimacy(text: str) -> IntimacyResult:
 # topic in general ("what's your salary?" vs "how do salaries work?"); telling about them in
 # *your* life ("my therapist", "my divorce") is a disclosure.
 _SENSITIVE = ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
+_YOUR_SENSITIVE = tuple("your:" + t for t in _SENSITIVE)
+_MY_SENSITIVE = tuple("my:" + t for t in _SENSITIVE)
 
 
 def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, float]) -> float:
@@ -51,12 +53,12 @@ def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, fl
         signals["prior:endearment"] = priors.get("endearment", 0.0)
     feats = pf.features
     if feats.get("question") and (
-        feats.get("topic:location") or any(feats.get("your:" + t) for t in _SENSITIVE)
+        feats.get("topic:location") or any(feats.get(k) for k in _YOUR_SENSITIVE)
     ):
         share = priors.get("sensitive_question", 0.0)
         extra += share
         signals["prior:sensitive_question"] = share
-    if any(feats.get("my:" + t) for t in _SENSITIVE):
+    if any(feats.get(k) for k in _MY_SENSITIVE):
         share = priors.get("sensitive_disclosure", 0.0)
         extra += share
         signals["prior:sensitive_disclosure"] = share

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 _TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
 _MAX_EXPANSIONS = 4096
 _DIGIT_RE = re.compile(r"\d")
+_POSS = frozenset(("'s", "’s"))
 
 
 def lower_same_length(text: str) -> str:
@@ -175,11 +176,13 @@ class Lexicon:
         cursor = 0
         # findall (strings only) is several times cheaper than finditer's match objects; the
         # position is looked up only for the few words that hit.
-        for word in _TOKEN_RE.findall(text):
+        # Only words in a table, or possessives of one, can hit; a comprehension drops the rest.
+        candidates = [
+            w for w in _TOKEN_RE.findall(text) if w in table or (w[-1] == "s" and w[-2:] in _POSS)
+        ]
+        for word in candidates:
             entry = table.get(word)
             if entry is None:
-                if word[-1] != "s" or word[-2:] not in ("'s", "’s"):
-                    continue
                 options = words.get(word[:-2])  # "daughter's" is about a daughter
                 if options is None:
                     continue

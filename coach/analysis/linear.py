@@ -88,21 +88,23 @@ class LinearModel:
                     small += c
         # Comprehensions find the few known words and pairs (C-speed filtering); the sums then
         # run in the same order as a plain loop would, so every float comes out the same.
-        word_w = self._words.get
-        for tok, wk in [(t, w) for t in set(tokens) if (w := word_w(t)) is not None]:
+        words = self._words
+        for tok in [t for t in set(tokens) if t in words]:
+            wk = words[tok]
             z += wk
             if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
                 items.append(("w:" + tok, wk))
             else:
                 small += wk
         if pairs and self._pairs:
-            pair_w = self._pairs.get
-            found = [(p, w) for p in pairwise(tokens) if (w := pair_w(p)) is not None]
+            pair_w = self._pairs
+            found = [p for p in pairwise(tokens) if p in pair_w]
             if found:
                 seen: set[tuple[str, str]] = set()
-                for pair, wk in found:
+                for pair in found:
                     if pair not in seen:
                         seen.add(pair)
+                        wk = pair_w[pair]
                         z += wk
                         items.append((f"b:{pair[0]}_{pair[1]}", wk))
         if not signals:
@@ -172,8 +174,10 @@ def load_models(path: Path = WEIGHTS_PATH) -> dict[str, LinearModel]:
     return {name: model_from_dict(name, spec) for name, spec in _load_doc(path)["models"].items()}
 
 
+@cache
 def load_priors(path: Path = WEIGHTS_PATH) -> dict[str, float]:
-    """Hand-set weights for what the rated data cannot teach (see the file's "priors" note)."""
+    """Hand-set weights for what the rated data cannot teach (see the file's "priors" note).
+    Read once; callers must not change the dict."""
     priors = _load_doc(path).get("priors", {})
     return {k: float(v) for k, v in priors.items() if k != "note"}
 

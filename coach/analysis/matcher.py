@@ -108,7 +108,10 @@ class PhraseMatcher:
                         raise ValueError(f"phrase without a literal start in {kind}: {alt!r}")
                     self._by_prefix.setdefault(prefix, []).append((kind, alt))
                     self._maxlen = max(self._maxlen, len(prefix))
-        self._cache: dict[str, re.Pattern[str] | None] = {}
+        # Words seen before: the pattern of the phrases they can start, or in `_none` when
+        # they start none (most words; a set test is the cheapest way to skip them).
+        self._cache: dict[str, re.Pattern[str]] = {}
+        self._none: set[str] = set()
         self._by_longest: dict[str, re.Pattern[str]] = {}
 
     def _pattern_for(self, word: str) -> re.Pattern[str] | None:
@@ -122,9 +125,13 @@ class PhraseMatcher:
         pat = self._by_longest.get(longest, _MISSING) if longest else None
         if pat is _MISSING:
             pat = self._by_longest[longest] = self._compile(longest)
-        if len(self._cache) > _CACHE_LIMIT:  # a pasted novel must not grow memory forever
+        if len(self._cache) + len(self._none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
             self._cache.clear()
-        self._cache[word] = pat
+            self._none.clear()
+        if pat is None:
+            self._none.add(word)
+        else:
+            self._cache[word] = pat
         return pat
 
     def _compile(self, longest: str) -> re.Pattern[str]:
@@ -145,14 +152,17 @@ class PhraseMatcher:
         hits: list[Hit] = []
         last_end = 0
         cached = self._cache.get
-        for start, word in words:
+        none = self._none
+        # Most words start no phrase: a comprehension drops them at C speed and the loop below
+        # sees only the few candidates, in text order.
+        for start, word in [sw for sw in words if sw[1] not in none]:
             if start < last_end:
                 continue
-            pat = cached(word, _MISSING)
-            if pat is _MISSING:
-                pat = self._pattern_for(word)
+            pat = cached(word)
             if pat is None:
-                continue
+                pat = self._pattern_for(word)
+                if pat is None:
+                    continue
             m = pat.match(text, start)
             if m is not None:
                 end = m.end()

@@ -7,6 +7,7 @@ both the feature vector the courtesy model scores and the spans the flags and ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
@@ -86,15 +87,17 @@ def find_strategies(text: str) -> Strategies:
     n_sent = 0
     ends = [m.end() for m in _END.finditer(text)]
     ends.append(len(text) + 1)
-    j = 0
+    word_starts = [w[0] for w in words]
+    n_words = len(words)
+    # The first word opens a sentence; each later opener is the first word at or after the end
+    # of the current sentence (found by bisection: a few sentences, many words).
+    idx = 0
     sent_end = ends[0]
-    for idx, (start, word) in enumerate(words):
+    while idx < n_words:
+        start, word = words[idx]
         if idx:
-            if start < sent_end:
-                continue  # not the first word of its sentence
-            while ends[j] <= start:
-                j += 1
-            sent_end = ends[j]
+            sent_end = ends[bisect_right(ends, start)]
+        idx = bisect_left(word_starts, sent_end, idx + 1)
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue

@@ -114,10 +114,11 @@ def _pronouns(
     names_re = _names_re(frozenset(known))
     if names_re is None:
         return
+    stated_words = re.split(r"\W+", stated)
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
         for key, rx in _PRONOUN_SETS.items():
-            if key in re.split(r"\W+", stated):
+            if key in stated_words:
                 continue
             hit = rx.search(text, m.end(), window_end)
             if hit:
