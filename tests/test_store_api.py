@@ -290,3 +290,19 @@ def test_bulk_paths_are_found_by_id_contact_and_count(coach_home: Path) -> None:
         assert s.count_checks(contact_id="c1") == 10
         assert s.find_contact("p2").id == "c2"
         assert s.count_contacts() == 3
+
+
+def test_deep_pages_match_the_full_listing_across_weeks(store: Store) -> None:
+    base = datetime(2026, 1, 5, tzinfo=UTC)
+    records = [
+        record(f"draft {n}", verdict="hold" if n % 3 == 0 else "ok", at=base + timedelta(hours=9 * n))
+        for n in range(400)  # about three weeks apart at each end: many week tables
+    ]
+    store.add_checks(records)
+    everything = [r.id for r in store.list_checks(limit=0)]
+    assert len(everything) == 400
+    for offset in (0, 1, 49, 50, 123, 395, 399, 400, 450):
+        page = [r.id for r in store.list_checks(limit=7, offset=offset)]
+        assert page == everything[offset : offset + 7]
+    holds = [r.id for r in store.list_checks(limit=0, verdict="hold")]
+    assert [r.id for r in store.list_checks(limit=5, offset=60, verdict="hold")] == holds[60:65]

@@ -243,13 +243,42 @@ class History:
                     yield doc
 
     def newest(self, limit: int = 50, offset: int = 0, **filters: Any) -> list[Doc]:
+        """One page, newest first. Skipped records are counted, never kept: a deep page of a
+        long history (the end of a scrolled list) costs its own records, not all before it."""
+        if not any(filters.values()):
+            return self._page(limit, offset)
         out: list[Doc] = []
-        want = offset + limit if limit else None
+        skip = offset
         for doc in self.iter_newest(**filters):
+            if skip:
+                skip -= 1
+                continue
             out.append(doc)
-            if want is not None and len(out) >= want:
+            if limit and len(out) >= limit:
                 break  # weeks are disjoint in time: older weeks cannot hold newer records
-        return out[offset:]
+        return out
+
+    def _page(self, limit: int, offset: int) -> list[Doc]:
+        """An unfiltered page: whole weeks are skipped by their index alone."""
+        out: list[Doc] = []
+        skip = offset
+        for week in self._weeks(None, None, None):
+            with self.journal.shared():
+                order = self._order(week)
+            if skip >= len(order):
+                skip -= len(order)
+                continue
+            order = order[skip:]
+            skip = 0
+            for start in range(0, len(order), 50):
+                chunk = order[start : start + 50]
+                docs = self.journal.fetch(week, chunk)
+                for k in chunk:
+                    if k in docs:
+                        out.append(docs[k])
+                        if limit and len(out) >= limit:
+                            return out
+        return out
 
     def count(self, **filters: Any) -> int:
         if not any(filters.values()):
