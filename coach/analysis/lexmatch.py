@@ -17,6 +17,8 @@ _TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
 _MAX_EXPANSIONS = 4096
 _DIGIT_RE = re.compile(r"\d")
 _POSS = frozenset(("'s", "’s"))
+# Characters that end a token whatever comes next ("" is the end of the text).
+_ENDS_TOKEN = frozenset(("", " ", ".", ",", "!", "?", ";", ":", "\n", "\t", ")", '"'))
 
 
 def lower_same_length(text: str) -> str:
@@ -238,6 +240,12 @@ def _locate(text: str, word: str, cursor: int) -> int:
     """Where the next token `word` starts at or after `cursor` (it is there: findall saw it)."""
     pos = text.find(word, cursor)
     while pos != -1:
+        # The usual case, decided without a regex: after a space or the start, before a space,
+        # punctuation or the end (no token can go on past any of those).
+        if (pos == 0 or text[pos - 1] == " ") and text[
+            pos + len(word) : pos + len(word) + 1
+        ] in _ENDS_TOKEN:
+            return pos
         if not _in_token(text, pos):
             m = _TOKEN_RE.match(text, pos)
             if m is not None and m.end() - pos == len(word):

@@ -70,6 +70,11 @@ _SOFTENER = re.compile(
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
+def _may_have_emoticon(text: str) -> bool:
+    """Every emoticon starts with one of these; `in` scans are far cheaper than the regex."""
+    return ":" in text or ";" in text or "=" in text or "<" in text
+
+
 @dataclass(slots=True)
 class Strategies:
     """Strategy hits (with spans), the features they make, and the tokens for vocabulary features."""
@@ -148,7 +153,7 @@ def find_strategies(text: str) -> Strategies:
             feats["questions_many"] = 1.0
     if "!" in text:
         feats["exclaim_many" if "!!" in text else "exclaim"] = 1.0
-    if "laugh" in counts or _EMOTICON.search(text):
+    if "laugh" in counts or (_may_have_emoticon(text) and _EMOTICON.search(text)):
         feats["emoticon"] = 1.0
     if n_sent > 2:
         feats["long"] = 1.0

@@ -114,6 +114,12 @@ def _pronouns(
     names_re = _names_re(frozenset(known))
     if names_re is None:
         return
+    if text.isascii() and all(n.isascii() for n in known):
+        # ASCII only: a case-insensitive match of a name is a substring of the lowercased text,
+        # so a text that holds none of the names needs no regex scan.
+        low = text.lower()
+        if not any(n in low for n in known if len(n) >= 2):
+            return
     stated_words = re.split(r"\W+", stated)
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
