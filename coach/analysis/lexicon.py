@@ -252,11 +252,9 @@ for _cls, _words in (
 def count_classes(tokens: list[str]) -> dict[str, int]:
     """How many words of each class (negative, positive, first_person...) the tokens hold."""
     counts: dict[str, int] = {}
-    get = WORD_CLASS.get
-    for t in tokens:
-        c = get(t)
-        if c is not None:
-            counts[c] = counts.get(c, 0) + 1
+    classes = WORD_CLASS
+    for c in [classes[t] for t in tokens if t in classes]:  # most words have no class
+        counts[c] = counts.get(c, 0) + 1
     return counts
 
 

@@ -73,43 +73,68 @@ class LinearModel:
         does not know (most of them): the hot path of every check. `signals=False` skips the
         explanation when only the number is needed.
         """
+        # The sums run in a fixed order (named, then words in set order, then pairs in text
+        # order), so every float is the same however the explanation is built.
         get = self.weights.get
-        items: list[tuple[str, float]] = []
-        small = 0.0
+        words = self._words
+        # Comprehensions find the few known words and pairs (C-speed filtering).
+        known = [t for t in set(tokens) if t in words]
+        found: list[tuple[str, str]] = []
+        if pairs and self._pairs:
+            pair_w = self._pairs
+            found = [p for p in pairwise(tokens) if p in pair_w]
         z = self.bias
+        if not signals:
+            for k, v in named.items():
+                wk = get(k)
+                if wk is not None:
+                    z += wk * v
+            for tok in known:
+                z += words[tok]
+            if found:
+                seen_: set[tuple[str, str]] = set()
+                for pair in found:
+                    if pair not in seen_:
+                        seen_.add(pair)
+                        z += pair_w[pair]
+            return z, {}
+        # The explanation: shares of at least SIGNAL_FLOOR by name, in the order found; the
+        # many small ones summed into one "other words" entry (see `_readable`).
+        out: dict[str, float] = {}
+        small = 0.0
         for k, v in named.items():
             wk = get(k)
             if wk is not None:
                 c = wk * v
                 z += c
                 if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
-                    items.append((k, c))
+                    out[k] = c
                 else:
                     small += c
-        # Comprehensions find the few known words and pairs (C-speed filtering); the sums then
-        # run in the same order as a plain loop would, so every float comes out the same.
-        words = self._words
-        for tok in [t for t in set(tokens) if t in words]:
+        for tok in known:
             wk = words[tok]
             z += wk
             if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
-                items.append(("w:" + tok, wk))
+                out["w:" + tok] = wk
             else:
                 small += wk
-        if pairs and self._pairs:
-            pair_w = self._pairs
-            found = [p for p in pairwise(tokens) if p in pair_w]
-            if found:
-                seen: set[tuple[str, str]] = set()
-                for pair in found:
-                    if pair not in seen:
-                        seen.add(pair)
-                        wk = pair_w[pair]
-                        z += wk
-                        items.append((f"b:{pair[0]}_{pair[1]}", wk))
-        if not signals:
-            return z, {}
-        return z, _readable(items, small)
+        if found:
+            small_pairs: list[float] = []
+            seen: set[tuple[str, str]] = set()
+            for pair in found:
+                if pair not in seen:
+                    seen.add(pair)
+                    wk = pair_w[pair]
+                    z += wk
+                    if wk >= SIGNAL_FLOOR or wk <= -SIGNAL_FLOOR:
+                        out[f"b:{pair[0]}_{pair[1]}"] = wk
+                    else:
+                        small_pairs.append(wk)
+            if small_pairs:
+                small += sum(small_pairs)
+        if small:
+            out[OTHER_WORDS] = small
+        return z, out
 
     def __post_init__(self) -> None:
         self._words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}

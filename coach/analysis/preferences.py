@@ -120,7 +120,7 @@ def _pronouns(
         low = text.lower()
         if not any(n in low for n in known if len(n) >= 2):
             return
-    stated_words = re.split(r"\W+", stated)
+    stated_words = _NON_WORDS_RE.split(stated)
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
         for key, rx in _PRONOUN_SETS.items():
@@ -244,7 +244,8 @@ def check_preferences(
                         STATED,
                     )
                 )
-            if window:
+            # Every clock time has a digit: one fast C scan spares the regex on most drafts.
+            if window and _DIGIT_RE.search(tf.text):
                 # A call or meeting proposed for inside their quiet hours breaks it just the same.
                 for m in _CLOCK_RE.finditer(tf.text):
                     at = _clock(m)
@@ -264,6 +265,8 @@ def check_preferences(
                         break
 
 
+_DIGIT_RE = re.compile(r"\d")
+_NON_WORDS_RE = re.compile(r"\W+")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
     re.IGNORECASE,

@@ -240,10 +240,10 @@ def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str |
     out = draft
     for s, e, r in reversed(merged):
         out = out[:s] + r + out[e:]
-    out = re.sub(r"[ \t]{2,}", " ", out)
-    out = re.sub(r" +([,.!?])", r"\1", out).strip()
+    out = _SPACES_RE.sub(" ", out)
+    out = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", out).strip()
     out = _capitalise_sentences(out)
-    if not out or out == draft.strip() or not re.search(r"\w", _strip_greeting(out)):
+    if not out or out == draft.strip() or not _WORD_CHAR_RE.search(_strip_greeting(out)):
         return None
     return out
 
@@ -304,4 +304,11 @@ def _capitalise_sentences(text: str) -> str:
 
 
 def _strip_greeting(text: str) -> str:
-    return re.sub(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,\n]*[,\n]?", "", text, flags=re.IGNORECASE)
+    return _GREETING_RE.sub("", text)
+
+
+# Compiled once (a module-level `re.sub(pattern, ...)` looks its pattern up on every call).
+_SPACES_RE = re.compile(r"[ \t]{2,}")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,.!?])")
+_WORD_CHAR_RE = re.compile(r"\w")
+_GREETING_RE = re.compile(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,\n]*[,\n]?", re.IGNORECASE)
