@@ -174,7 +174,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         boost = (
             ("exclaim_many" in st.features)
             + (len(_HEART.findall(text)) >= 2)
-            + (_CAPS_PRAISE.search(text) is not None)
+            + (_has_caps_praise(text))
         )
     if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and boost) or (gush_hits and boost >= 2):
         first, last = gush_hits[0], gush_hits[-1]
@@ -228,7 +228,14 @@ def _first_word(text: str) -> int:
 
 _WORD_START = re.compile(r"[^\W_]")
 _HEART = re.compile("[\u2764\u2665\U0001f493-\U0001f49f\U0001f60d\U0001f618\U0001f970\U0001f929]")
-_CAPS_PRAISE = re.compile(r"\b(?:BEST|AMAZING|AWESOME|LOVE|EVER|GREATEST|INCREDIBLE|PERFECT)\b")
+_CAPS_WORDS = ("BEST", "AMAZING", "AWESOME", "LOVE", "EVER", "GREATEST", "INCREDIBLE", "PERFECT")
+_CAPS_PRAISE = re.compile(rf"\b(?:{'|'.join(_CAPS_WORDS)})\b")
+
+
+def _has_caps_praise(text: str) -> bool:
+    # Substring tests first: on most texts none of the words is there and the word-boundary
+    # scan of the whole text is skipped.
+    return any(w in text for w in _CAPS_WORDS) and _CAPS_PRAISE.search(text) is not None
 
 
 # After an opening "You", verbs that make it an accusation ("You never...", "You should...").

@@ -7,6 +7,7 @@ text is about (I / you / we) and how it asks. One combined pattern, one pass.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
@@ -130,13 +131,18 @@ _YOURS = frozenset({"you", "your", "yours", "you're", "ur", "u", "yourself"})
 _MINE = frozenset({"i", "my", "me", "mine", "i'm", "i've", "our", "myself", "im"})
 
 
+def _start_of(word: tuple[int, str]) -> int:
+    return word[0]
+
+
 def _owners(
     topics: list[Hit], words: list[tuple[int, str]], tokens: list[str], feats: dict[str, float]
 ) -> None:
-    index = {start: i for i, (start, _) in enumerate(words)}
+    n = len(words)
     for h in topics:
-        i = index.get(h.start)
-        if i is None:
+        # The word starting where the topic does (words are in text order: bisect, no index).
+        i = bisect_left(words, h.start, key=_start_of)
+        if i == n or words[i][0] != h.start:
             continue
         before = tokens[max(0, i - _OWNER_WINDOW) : i]
         if any(t in _YOURS for t in before):

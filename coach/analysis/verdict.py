@@ -284,7 +284,7 @@ def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, 
     before = draft[: f.start]
     # Swap in their name only where a name belongs and it is not already there.
     if wanted and (
-        f.rule == "preference-name" or (_GREETING_BEFORE_RE.search(before) and wanted not in draft)
+        f.rule == "preference-name" or (_greeting_before(before) and wanted not in draft)
     ):
         return (f.start, f.end, wanted)
     s, e = f.start, f.end
@@ -295,6 +295,24 @@ def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, 
     elif s >= 1 and draft[s - 1] == " ":
         s -= 1
     return (s, e, "")
+
+
+_GREETINGS = ("hi", "hey", "hello", "hiya", "dear", "thanks", "thank you", "morning")
+
+
+def _greeting_before(before: str) -> bool:
+    """`_GREETING_BEFORE_RE.search(before)`, read from the end instead of tried at every
+    position of a long draft: a greeting, blanks, one optional comma, blanks, then the end
+    (or a final newline, as `$` allows). Non-ASCII tails go to the regex itself (its
+    case-insensitive matching treats a few non-ASCII letters as ASCII ones)."""
+    body = before[:-1] if before.endswith("\n") else before
+    body = body.rstrip(" \t")
+    if body.endswith(","):
+        body = body[:-1].rstrip(" \t")
+    tail = body[-9:]  # the longest greeting, "thank you"
+    if not tail.isascii():
+        return _GREETING_BEFORE_RE.search(before) is not None
+    return tail.lower().endswith(_GREETINGS)
 
 
 def _capitalise_sentences(text: str) -> str:
