@@ -24,6 +24,7 @@ from coach.models import utcnow
 from coach.store import Store, open_store
 from screens.base import report_worker
 from screens.commands import CoachCommands
+from screens.stylesheet import ReusingStylesheet
 
 
 def _screen(module: str, name: str) -> Screen[Any]:
@@ -88,6 +89,7 @@ class CoachApp(App[int]):
         # What the compose screen should open with next (set by home, quick check, history).
         self.compose_request: dict[str, Any] | None = None
         super().__init__()
+        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
         )
