@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 _TOKEN_RE = re.compile(r"[\w$@]+(?:['’\-][\w]+)*")
 _MAX_EXPANSIONS = 4096
@@ -275,5 +276,7 @@ def _safe(label: str) -> str:
     return label.replace("-", "__")
 
 
+@cache
 def _label(group: str) -> str:
+    # Cached: a handful of group names recur on every check.
     return group.split("_", 1)[1].replace("__", "-")

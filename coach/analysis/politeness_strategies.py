@@ -85,6 +85,10 @@ class Strategies:
     sentences: int = 0
 
 
+def _start_of(word: tuple[int, str]) -> int:
+    return word[0]
+
+
 def find_strategies(text: str) -> Strategies:
     out = Strategies()
     words, tokens, counts = lx.token_info(text)
@@ -92,7 +96,6 @@ def find_strategies(text: str) -> Strategies:
     n_sent = 0
     ends = [m.end() for m in _END.finditer(text)]
     ends.append(len(text) + 1)
-    word_starts = [w[0] for w in words]
     n_words = len(words)
     # The first word opens a sentence; each later opener is the first word at or after the end
     # of the current sentence (found by bisection: a few sentences, many words).
@@ -102,7 +105,7 @@ def find_strategies(text: str) -> Strategies:
         start, word = words[idx]
         if idx:
             sent_end = ends[bisect_right(ends, start)]
-        idx = bisect_left(word_starts, sent_end, idx + 1)
+        idx = bisect_left(words, sent_end, idx + 1, key=_start_of)
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue

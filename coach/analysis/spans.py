@@ -366,16 +366,17 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
     return out
 
 
-def find_address(text: str) -> tuple[Span | None, list[Span]]:
+def find_address(text: str, low: str | None = None) -> tuple[Span | None, list[Span]]:
     """The greeting (if any) and every name the draft addresses the reader by (case matters:
-    run on the draft as written)."""
+    run on the draft as written). `low`: `lower_same_length(text)`, when the caller has it."""
     greeting: Span | None = None
     names: list[Span] = []
     starts = [0]
     if "\n" in text:
         starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
     matches = [m for p in starts if (m := _LINE_ADDRESS_RE.match(text, p))]
-    low = lower_same_length(text)
+    if low is None:
+        low = lower_same_length(text)
     for word in ("thank", "cheers", "bye", "see you"):
         # str.find is far faster than a regex scan; the pattern is then tried where it can match.
         pos = low.find(word)

@@ -29,7 +29,7 @@ def analyse_text(draft: str) -> TextFeatures:
     low = lower_same_length(draft)
     bounds = sentence_bounds(low)
     hits = text_lexicon().find(low)
-    greeting, address = sp.find_address(draft)
+    greeting, address = sp.find_address(draft, low)
     features = TextFeatures(
         text=draft,
         courtesy=courtesy.score,
