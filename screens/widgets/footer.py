@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class CoachFooter(Footer):
@@ -18,6 +20,15 @@ class CoachFooter(Footer):
         super().__init__(**kwargs)
         self._shown: tuple[Any, ...] | None = None
         self._pending = False
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                # Its `compact` watcher adds this class as the key mounts, which restyles the key
+                # a second time (a dozen keys per screen); with the class already there it is a
+                # no-op. The key's look is the same either way.
+                widget.add_class("-compact", update=False)
+            yield widget
 
     def _signature(self) -> tuple[Any, ...]:
         return tuple(
