@@ -61,7 +61,8 @@ def check_offline(
     # Quiet hours are read on this clock: the caller's aware time as given, else local time.
     moment = now if now is not None and now.tzinfo else (now or datetime.now()).astimezone()
 
-    tf = analyse_text(analysed)
+    # The result carries scores, not their decomposition: skip building the signal dicts.
+    tf = analyse_text(analysed, explain=False)
     facts = relationship_facts(contact) if contact is not None else _introduced()
     pacing_flags = assess_pacing(tf, facts, contact, channel, moment)
     contact_id = contact.id if contact is not None else None

@@ -59,13 +59,17 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
     return feats
 
 
-def analyse_courtesy(text: str) -> CourtesyResult:
+def analyse_courtesy(text: str, explain: bool = True) -> CourtesyResult:
+    """`explain=False` leaves `signals` empty (same score, flags and markers): for callers
+    that never show the decomposition."""
     text = text[:MAX_SCORED_CHARS]
     strategies = find_strategies(text)
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
-    z, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
+    z, signals = model.explain_text(
+        strategies.features, strategies.tokens, pairs=True, signals=explain
+    )
     score = model.to_score(z)
     markers = [
         Span(h.start, h.end, h.kind, h.text) for h in strategies.hits if h.kind in MARKER_KINDS

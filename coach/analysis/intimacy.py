@@ -27,13 +27,14 @@ def intimacy_raw(text: str) -> float:
     return get_model("intimacy").explain_text(pf.named(), pf.stems, signals=False)[0]
 
 
-def analyse_intimacy(text: str) -> IntimacyResult:
+def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
+    """`explain=False` leaves `signals` empty (same score)."""
     pf = find_personal(text[:MAX_SCORED_CHARS])
     model = get_model("intimacy")
     named = pf.named()
-    z, signals = model.explain_text(named, pf.stems)
+    z, signals = model.explain_text(named, pf.stems, signals=explain)
     z += _priors(pf, named, signals)
-    return IntimacyResult(score=round(model.to_score(z), 4), signals=signals)
+    return IntimacyResult(score=round(model.to_score(z), 4), signals=signals if explain else {})
 
 
 # Asking about these in *their* life is personal whatever the Reddit ratings say about the

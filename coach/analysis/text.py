@@ -20,10 +20,11 @@ def text_lexicon() -> Lexicon:
     return Lexicon({**sp.CATEGORIES, "topic": TOPIC_ENTRIES})
 
 
-def analyse_text(draft: str) -> TextFeatures:
-    """Every offset indexes `draft` itself (the caller blanks control characters in place)."""
-    courtesy = analyse_courtesy(draft)
-    intimacy = analyse_intimacy(draft)
+def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
+    """Every offset indexes `draft` itself (the caller blanks control characters in place).
+    `explain=False` leaves `signals` empty: every score, span and flag is the same."""
+    courtesy = analyse_courtesy(draft, explain)
+    intimacy = analyse_intimacy(draft, explain)
     # The lexicons are lowercase patterns matched on the lowercased draft (several times faster
     # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
     low = lower_same_length(draft)
@@ -46,7 +47,9 @@ def analyse_text(draft: str) -> TextFeatures:
         address=address,
         greeting=greeting,
         sentences=bounds,
-        signals={**courtesy.signals, **{f"intimacy:{k}": v for k, v in intimacy.signals.items()}},
+        signals={**courtesy.signals, **{f"intimacy:{k}": v for k, v in intimacy.signals.items()}}
+        if explain
+        else {},
     )
     for group in (
         features.topics,
