@@ -148,12 +148,19 @@ def avoided_topics(contact: Contact) -> dict[str, str]:
     for p in contact.preferences:
         if p.kind != "topic_avoid":
             continue
-        value = p.value.strip().lower()
-        topics = {value} if value in TOPIC_NAMES else set()
-        topics |= topics_in(value) or topics_in(p.quote.lower())
-        for t in topics:
+        for t in _avoided(p.value, p.quote):
             out[t] = p.quote
     return out
+
+
+@lru_cache(maxsize=1024)
+def _avoided(value: str, quote: str) -> tuple[str, ...]:
+    # Cached: the same preference is read on every check of that contact, and each read
+    # runs the topic lexicon over its words.
+    value = value.strip().lower()
+    topics = {value} if value in TOPIC_NAMES else set()
+    topics |= topics_in(value) or topics_in(quote.lower())
+    return tuple(topics)
 
 
 def check_preferences(
