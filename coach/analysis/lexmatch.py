@@ -22,6 +22,15 @@ _POSS = frozenset(("'s", "’s"))
 _ENDS_TOKEN = frozenset(("", " ", ".", ",", "!", "?", ";", ":", "\n", "\t", ")", '"'))
 
 
+def has_digit(text: str) -> bool:
+    """Whether `\\d` would find anything in `text`. ASCII text: ten substring tests (memchr,
+    far cheaper than a regex looking up every character's category); otherwise the regex,
+    which also knows the digits of other scripts."""
+    if text.isascii():
+        return any(d in text for d in "0123456789")
+    return _DIGIT_RE.search(text) is not None
+
+
 def lower_same_length(text: str) -> str:
     """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
     so every index into the result is an index into `text`."""
@@ -207,12 +216,12 @@ class Lexicon:
                 for cat, label in options:
                     if cat not in done:
                         hits[cat].append((start, start + size, label))
-        has_digit: bool | None = None
+        digits: bool | None = None
         for cat, rx in self.fallback.items():
             if self.needs_digit[cat]:
-                if has_digit is None:
-                    has_digit = _DIGIT_RE.search(text) is not None
-                if not has_digit:
+                if digits is None:
+                    digits = has_digit(text)
+                if not digits:
                     continue
             extra = [(f.start(), f.end(), _label(f.lastgroup or "")) for f in rx.finditer(text)]
             if extra:

@@ -6,15 +6,14 @@ text is about (I / you / we) and how it asks. One combined pattern, one pass.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
+from coach.analysis.lexmatch import has_digit
 from coach.analysis.matcher import Hit, PhraseMatcher
 
-_DIGIT_RE = re.compile(r"\d")
 # Topics, endearments and impersonal subjects in one pass (one lookup per word).
 _TOPICS = PhraseMatcher(
     [*tw.TOPIC_WORDS.items(), ("endearment", tw.ENDEARMENT), ("impersonal", tw.IMPERSONAL)]
@@ -98,7 +97,7 @@ def find_personal(text: str) -> PersonalFeatures:
     if n_imp:
         feats["impersonal"] = float(min(n_imp, 3))
     # A number needs a digit: one fast C scan spares the word-boundary regex on most texts.
-    if _DIGIT_RE.search(text) and lx.NUMBER_RE.search(text):
+    if has_digit(text) and lx.NUMBER_RE.search(text):
         feats["number"] = 1.0
     n = len(tokens)
     feats["len_short"] = 1.0 if n <= 6 else 0.0

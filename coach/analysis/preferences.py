@@ -16,6 +16,7 @@ from coach.analysis.evidence import (
     flag,
 )
 from coach.analysis.features import TextFeatures
+from coach.analysis.lexmatch import has_digit
 from coach.analysis.stage import (
     RelationshipFacts,
 )
@@ -252,7 +253,7 @@ def check_preferences(
                     )
                 )
             # Every clock time has a digit: one fast C scan spares the regex on most drafts.
-            if window and _DIGIT_RE.search(tf.text):
+            if window and has_digit(tf.text):
                 # A call or meeting proposed for inside their quiet hours breaks it just the same.
                 for m in _CLOCK_RE.finditer(tf.text):
                     at = _clock(m)
@@ -272,7 +273,6 @@ def check_preferences(
                         break
 
 
-_DIGIT_RE = re.compile(r"\d")
 _NON_WORDS_RE = re.compile(r"\W+")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
