@@ -256,6 +256,14 @@ def test_rewrites_remove_rather_than_add() -> None:
     assert r.rewrite == "Thanks, Dana!"  # the endearment swapped for the name they use
 
 
+def test_removing_a_vocative_keeps_the_sentence_punctuated() -> None:
+    c = stranger_dana()
+    r = check_offline("Thanks so much hun, your notes on the export were great.", c, "dm", now=NOW)
+    assert r.rewrite == "Thanks so much, your notes on the export were great."
+    r = check_offline("Hun, can you look at the export?", c, "dm", now=NOW)
+    assert r.rewrite == "Can you look at the export?"
+
+
 def test_a_held_chase_gets_no_rewrite() -> None:
     c = Contact(
         name="Lars",

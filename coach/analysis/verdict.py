@@ -290,6 +290,8 @@ def _swap_name(draft: str, f: Flag, contact: Contact | None) -> tuple[int, int, 
     s, e = f.start, f.end
     if s >= 2 and draft[s - 2 : s] == ", ":
         s -= 2
+    elif draft[e : e + 1] == "," and s >= 1 and draft[s - 1] == " ":
+        s -= 1  # a vocative mid-sentence: its comma still ends the clause before it
     elif draft[e : e + 2] == ", ":
         e += 2
     elif s >= 1 and draft[s - 1] == " ":
