@@ -73,12 +73,12 @@ class LinearModel:
         does not know (most of them): the hot path of every check. `signals=False` skips the
         explanation when only the number is needed.
         """
-        # The sums run in a fixed order (named, then words in set order, then pairs in text
+        # The sums run in a fixed order (named, then words in text order, then pairs in text
         # order), so every float is the same however the explanation is built.
         get = self.weights.get
         words = self._words
         # Comprehensions find the few known words and pairs (C-speed filtering).
-        known = [t for t in set(tokens) if t in words]
+        known = [t for t in dict.fromkeys(tokens) if t in words]
         found: list[tuple[str, str]] = []
         if pairs and self._pairs:
             pair_w = self._pairs
