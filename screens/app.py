@@ -163,6 +163,10 @@ class CoachApp(App[int]):
         self._prebuilt["history"] = screen
         # What App._get_screen does for a screen that is not running yet: start it.
         self._register(self, screen)
+        # Styled as it mounts, by the stylesheet as it is now: without this Textual would
+        # restyle every node of the app twice on the first F5 (App.refresh_css, ~20 ms each).
+        # A theme change after this bumps the app's count, and the refresh happens then.
+        screen._css_update_count = self._css_update_count
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

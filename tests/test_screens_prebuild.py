@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from screens_support import fixed_records, frozen_now, seed_store, wait_for
 
 from coach.store import open_store
@@ -47,3 +50,31 @@ async def test_history_opens_as_before_when_not_prebuilt() -> None:
         app.call_later(app._prebuild_history)
         await pilot.pause()
         assert app._prebuilt == {}
+
+
+async def _history_picture(prebuild: bool, theme: str | None = None) -> str:
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if prebuild:
+            app.call_later(app._prebuild_history)
+            await wait_for(pilot, lambda: "history" in app._prebuilt)
+            await pilot.pause()
+        if theme:  # changed after the screen was built: it must be restyled when shown
+            app.theme = theme
+            await pilot.pause()
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        listing = app.screen.query_one(CheckList)
+        await wait_for(pilot, lambda: listing.total == 4 and not app.screen.workers)
+        await pilot.press("down")
+        await pilot.pause()
+        for widget in app.screen.query("Input"):
+            widget.cursor_blink = False
+        await pilot.pause()
+        return re.sub(r"terminal-\d+-", "", app.export_screenshot())
+
+
+@pytest.mark.parametrize("theme", [None, "nord"])
+async def test_prebuilt_history_looks_the_same(theme: str | None) -> None:
+    seed_store(records=4)
+    assert await _history_picture(True, theme) == await _history_picture(False, theme)
