@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from coach.errors import StoreError
+
 APP_NAME = "coach"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,7 +50,13 @@ def user_prompts_dir() -> Path:
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents we create) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the folder {path}: {exc.strerror or exc}.",
+            "Choose another folder with --home or COACH_HOME, or fix its permissions.",
+        ) from exc
     with contextlib.suppress(OSError):
         path.chmod(0o700)
     return path

@@ -46,3 +46,12 @@ def test_unknown_contact_is_a_clear_error(capsys: pytest.CaptureFixture[str]) ->
     assert main(["contacts", "show", "Nobody"]) == 4
     err = capsys.readouterr().err
     assert "No contact named 'Nobody'" in err
+
+
+def test_a_home_that_cannot_be_created_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = run("contacts", "list", home=blocker / "home")
+    assert out.returncode == 4
+    assert "Traceback" not in out.stderr
+    assert "Cannot create the folder" in out.stderr and "--home" in out.stderr

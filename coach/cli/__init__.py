@@ -65,6 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"coach: {exc.strerror or exc}{where}. Nothing was changed; check the path and its "
+            "permissions.",
+            file=sys.stderr,
+        )
+        return 4
 
 
 if __name__ == "__main__":
