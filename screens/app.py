@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -30,10 +29,6 @@ from screens.stylesheet import ReusingStylesheet
 
 def _screen(module: str, name: str) -> Screen[Any]:
     """Import a mode's screen on first use: startup only pays for the first screen."""
-    app = active_app.get(None)
-    ready = app._prebuilt.pop(module, None) if isinstance(app, CoachApp) else None
-    if ready is not None:
-        return ready
     mod = importlib.import_module(f"screens.{module}")
     screen: Screen[Any] = getattr(mod, name)()
     return screen
@@ -93,8 +88,6 @@ class CoachApp(App[int]):
         self._resolve_llm = llm is RESOLVE
         # What the compose screen should open with next (set by home, quick check, history).
         self.compose_request: dict[str, Any] | None = None
-        # Screens built (composed and mounted, off screen) while the app idles, by mode.
-        self._prebuilt: dict[str, Screen[Any]] = {}
         super().__init__()
         self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
@@ -145,28 +138,6 @@ class CoachApp(App[int]):
         # And the other screens' modules, so the first F4 / F5 / F2 switches at once.
         for module in ("compose", "history", "quick", "settings", "picker"):
             importlib.import_module(f"screens.{module}")
-        self.call_from_thread(self._prebuild_history)
-
-    def _prebuild_history(self) -> None:
-        """Build the history screen now, off screen, so the first F5 only has to show it.
-
-        Its compose and mount (~60 widgets, styled one by one) cost more than the rest of the
-        switch; done here, once the first screen is up and idle, the user does not wait for them.
-        It reloads when first shown, so checks made in between are there.
-        """
-        if "history" in self._screen_stacks or "history" in self._prebuilt or not self.is_running:
-            return
-        from screens.history import HistoryScreen
-
-        screen = HistoryScreen()
-        screen.reload_on_first_resume()
-        self._prebuilt["history"] = screen
-        # What App._get_screen does for a screen that is not running yet: start it.
-        self._register(self, screen)
-        # Styled as it mounts, by the stylesheet as it is now: without this Textual would
-        # restyle every node of the app twice on the first F5 (App.refresh_css, ~20 ms each).
-        # A theme change after this bumps the app's count, and the refresh happens then.
-        screen._css_update_count = self._css_update_count
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

@@ -81,6 +81,7 @@ class HistoryScreen(CoachScreen):
         self._search_timer: Timer | None = None
         self._resumed_once = False
         self._applied: dict[str, Any] | None = None
+        self._shown: dict[str, Any] | None = None  # the filters of the rows in the list
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,10 +113,6 @@ class HistoryScreen(CoachScreen):
         self.query_one("#history-chart").display = False
         self.query_one("#history-list", CheckList).focus()
         self.reload()
-
-    def reload_on_first_resume(self) -> None:
-        """Built ahead of time (see CoachApp): the first showing must read the store again."""
-        self._resumed_once = True
 
     def on_screen_resume(self) -> None:
         # Checks made elsewhere (compose, quick check, `coach check`) appear on return; the
@@ -162,8 +159,17 @@ class HistoryScreen(CoachScreen):
 
     def _counted(self, filters: dict[str, Any], total: int, first: list[CheckRecord]) -> None:
         store = self.capp.store
+        listing = self.query_one("#history-list", CheckList)
+        if filters == self._shown and listing.shows(total, first):
+            # Reloaded on return (Textual resumes a new screen twice, so also on the first
+            # showing) and nothing changed: a reset would redraw the same rows at the cost of a
+            # full re-layout.
+            if self.contact_id:
+                self._chart(self.contact_id)
+            return
+        self._shown = filters
         fetch = partial(self._fetch, store, filters)
-        self.query_one("#history-list", CheckList).reset(total, fetch, first)
+        listing.reset(total, fetch, first)
         active = [k for k, v in filters.items() if v]
         if total == 0 and not active:
             msg = "No checks yet. Write a draft (F4) or press F2 for a quick check."

@@ -89,6 +89,12 @@ class CheckList(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
+    def shows(self, total: int, first_page: list[CheckRecord]) -> bool:
+        """Would `reset(total, ..., first_page)` redraw exactly what is on screen now? (Same
+        records, cursor and scroll at the top.)"""
+        return (total == self.total and self.cursor == 0 and self.scroll_offset.y == 0
+                and self._pages.get(0) == first_page)
+
     def record_at(self, index: int) -> CheckRecord | None:
         page = self._pages.get(index // PAGE)
         if page is None:
