@@ -82,6 +82,7 @@ class HistoryScreen(CoachScreen):
         self._resumed_once = False
         self._applied: dict[str, Any] | None = None
         self._shown: dict[str, Any] | None = None  # the filters of the rows in the list
+        self._cursor_when_asked = 0  # where the cursor was when the last reload was asked for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,6 +148,7 @@ class HistoryScreen(CoachScreen):
         if filters is None or (not force and filters == self._applied):
             return
         self._applied = filters
+        self._cursor_when_asked = self.query_one("#history-list", CheckList).cursor
         self._count(filters)
 
     @work(thread=True, exclusive=True, group="history-count", exit_on_error=False,
@@ -160,10 +162,14 @@ class HistoryScreen(CoachScreen):
     def _counted(self, filters: dict[str, Any], total: int, first: list[CheckRecord]) -> None:
         store = self.capp.store
         listing = self.query_one("#history-list", CheckList)
-        if filters == self._shown and listing.shows(total, first):
+        moved_since = listing.cursor != self._cursor_when_asked
+        if filters == self._shown and (
+            listing.shows(total, first) or (moved_since and listing.holds(total, first))
+        ):
             # Reloaded on return (Textual resumes a new screen twice, so also on the first
             # showing) and nothing changed: a reset would redraw the same rows at the cost of a
-            # full re-layout.
+            # full re-layout. Nor is one made when the reader moved while it was read: it
+            # would throw them back to the top for a list that did not change.
             if self.contact_id:
                 self._chart(self.contact_id)
             return

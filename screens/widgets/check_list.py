@@ -95,6 +95,10 @@ class CheckList(ScrollView, can_focus=True):
         return (total == self.total and self.cursor == 0 and self.scroll_offset.y == 0
                 and self._pages.get(0) == first_page)
 
+    def holds(self, total: int, first_page: list[CheckRecord]) -> bool:
+        """Is this the content already loaded (wherever the cursor is)?"""
+        return total == self.total and self._pages.get(0) == first_page
+
     def record_at(self, index: int) -> CheckRecord | None:
         page = self._pages.get(index // PAGE)
         if page is None:
