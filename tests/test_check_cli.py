@@ -213,3 +213,13 @@ def test_human_output_never_passes_control_characters_to_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
     assert "\u241b[31m red" in out  # shown as a visible symbol, the rest kept
+
+
+def test_the_offline_reason_is_quiet_unless_an_llm_was_asked_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "Thanks for the quick reply!", "--no-history"]) == 0
+    assert "(offline coach:" not in capsys.readouterr().out
+    assert main(["check", "Thanks!", "--no-history", "--endpoint", "http://example.com/v1"]) == 0
+    out = capsys.readouterr().out
+    assert "(offline coach:" in out and "not on this machine" in out

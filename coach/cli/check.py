@@ -109,7 +109,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print_human(draft, rec, colour=_use_colour())
-        if llm is None and not args.offline and why:
+        if llm is None and not args.offline and why and _llm_asked_for(args):
+            # Quiet by default: the reason is shown only to someone who set an LLM up.
             print(f"(offline coach: {why})")
     return STRICT_EXIT[result.verdict] if args.strict else 0
 
@@ -124,6 +125,17 @@ def _history_enabled(args: argparse.Namespace) -> bool:
         if args.offline:
             return True  # a broken config must not stop an offline check; --offline needs none
         raise
+
+
+def _llm_asked_for(args: argparse.Namespace) -> bool:
+    """Did the user name an endpoint or model (flags, environment or config)?"""
+    if args.endpoint or args.model or os.environ.get("COACH_ENDPOINT") or os.environ.get(
+        "COACH_MODEL"
+    ):
+        return True
+    from coach.config import load_settings
+
+    return bool(load_settings().endpoint)
 
 
 def _resolve_llm(args: argparse.Namespace) -> tuple[LLMCoach | None, str]:
