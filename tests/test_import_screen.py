@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.widgets import Button, Input, Static
@@ -13,6 +15,16 @@ from coach.store import Store, open_store
 from screens.transfer import ExportScreen, ImportScreen
 
 FIX = Path(__file__).parent / "fixtures" / "imports"
+
+
+async def _until(pilot: Any, done: Callable[[], bool], timeout: float = 20.0) -> None:
+    """The click starts a worker a moment later: wait for its outcome, not for the workers
+    that happen to be running when we look."""
+    for _ in range(int(timeout / 0.02)):
+        if done():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the screen did not show the outcome in time")
 
 
 class _Host(App[None]):
@@ -39,16 +51,14 @@ async def test_preview_then_import() -> None:
         async with app.run_test(size=(100, 40)) as pilot:
             screen.query_one("#path", Input).value = str(FIX / "linkedin")
             await pilot.click("#preview-btn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _until(pilot, lambda: "contact(s)" in _text(screen, "#preview"))
             preview = _text(screen, "#preview")
             assert "add 4 contact(s), merge into 0, skip 1" in preview
             assert "Dana Reyes" in preview
             assert store.count_contacts() == 0  # a preview writes nothing
             assert not screen.query_one("#import-btn", Button).disabled
             await pilot.click("#import-btn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _until(pilot, lambda: app.result != "not dismissed")
         assert isinstance(app.result, ImportPlan) and app.result.applied
         assert store.count_contacts() == 4
 
@@ -61,8 +71,7 @@ async def test_bad_file_shows_the_error_and_writes_nothing(tmp_path: Path) -> No
         app = _Host(screen)
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.click("#preview-btn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _until(pilot, lambda: _text(screen, "#error") != "")
             error = _text(screen, "#error")
             assert "Connections.csv, line 8: not valid UTF-8" in error
             assert screen.query_one("#import-btn", Button).disabled
@@ -79,13 +88,13 @@ async def test_export_screen_writes_a_private_file(tmp_path: Path) -> None:
         async with app.run_test(size=(100, 40)) as pilot:
             assert screen.query_one("#path", Input).value == str(tmp_path / "coach-contacts.vcf")
             await pilot.click("#export-btn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _until(pilot, lambda: "Wrote" in _text(screen, "#result"))
             assert "Wrote 0 contact(s)" in _text(screen, "#result")
-            screen.query_one("#path", Input).value = str(tmp_path / "missing" / "x.vcf")
-            await pilot.click("#export-btn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            path = screen.query_one("#path", Input)
+            path.value = str(tmp_path / "missing" / "x.vcf")
+            path.focus()
+            await pilot.press("enter")  # Enter in the path field exports too
+            await _until(pilot, lambda: _text(screen, "#error") != "")
             assert "does not exist" in _text(screen, "#error")
             await pilot.press("escape")
         assert app.result == str(tmp_path / "coach-contacts.vcf")
