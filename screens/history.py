@@ -162,6 +162,8 @@ class HistoryScreen(CoachScreen):
     def _counted(self, filters: dict[str, Any], total: int, first: list[CheckRecord]) -> None:
         store = self.capp.store
         listing = self.query_one("#history-list", CheckList)
+        if filters != self._applied:
+            return  # a slower read for filters that have since changed: the newer one wins
         moved_since = listing.cursor != self._cursor_when_asked
         if filters == self._shown and (
             listing.shows(total, first) or (moved_since and listing.holds(total, first))

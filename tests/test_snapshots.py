@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from screens_support import FakeStreamingCoach, frozen_now, seed_store
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from coach.llm import LLMOutcome
 from coach.models import CheckResult, Contact, Flag, Scores
@@ -62,6 +62,12 @@ async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -
             break
         await pilot.pause(0.02)
     await pilot.pause(0.1)
+    # A DataTable sizes its columns when idle; a loaded machine can take a while to get there.
+    for _ in range(500):
+        tables = [t for sc in pilot.app.screen_stack for t in sc.query(DataTable)]
+        if not any(t._require_update_dimensions for t in tables):
+            break
+        await pilot.pause(0.02)
     for widget in pilot.app.screen.query(TextArea):
         widget.cursor_blink = False
     for widget in pilot.app.screen.query(Input):
