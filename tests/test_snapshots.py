@@ -55,6 +55,14 @@ def _fixed_offline(*_args: Any, **_kwargs: Any) -> CheckResult:
     return FIXED.model_copy(update={"engine": "offline", "rewrite": None})
 
 
+def _first_column_unsized(table: DataTable[Any]) -> bool:
+    """Rows are in but the first column is still as narrow as its label (names are longer)."""
+    if not table.row_count or not table.columns:
+        return False
+    first = next(iter(table.columns.values()))
+    return first.content_width <= len(str(first.label))
+
+
 async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -> None:
     """Wait for the workers, then stop cursors blinking so the picture is stable."""
     for _ in range(1500):  # up to 30 s: a loaded machine is slow, not wrong
@@ -65,7 +73,7 @@ async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -
     # A DataTable sizes its columns when idle; a loaded machine can take a while to get there.
     for _ in range(500):
         tables = [t for sc in pilot.app.screen_stack for t in sc.query(DataTable)]
-        if not any(t._require_update_dimensions for t in tables):
+        if not any(t._require_update_dimensions or _first_column_unsized(t) for t in tables):
             break
         await pilot.pause(0.02)
     for widget in pilot.app.screen.query(TextArea):
@@ -84,6 +92,9 @@ def _stable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("screens.quick.offline_check", _fixed_offline)
 
 
+# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
+# its columns are sized. Rerun rather than accept a wrong picture.
+@pytest.mark.flaky(reruns=2)
 def test_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
@@ -118,6 +129,9 @@ def test_compose_after_check(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
+# its columns are sized. Rerun rather than accept a wrong picture.
+@pytest.mark.flaky(reruns=2)
 def test_quick_check_over_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
@@ -132,6 +146,9 @@ def test_quick_check_over_home(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
+# its columns are sized. Rerun rather than accept a wrong picture.
+@pytest.mark.flaky(reruns=2)
 def test_history_with_contact_chart(snap_compare: Any) -> None:
     seed_store(records=12)
     app = CoachApp(llm=None, now=frozen_now)
@@ -157,6 +174,9 @@ def test_settings(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
+# its columns are sized. Rerun rather than accept a wrong picture.
+@pytest.mark.flaky(reruns=2)
 def test_help_on_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
