@@ -23,8 +23,8 @@ ROW_LIMIT = 100
 
 EMPTY_TEXT = (
     "No contacts yet.\n\n"
-    "coach checks a draft against what has passed between you and the person you write to.\n"
-    "Press n to add someone, or d to load the demo data (sample people and their history)\n"
+    "coach checks a draft against what has passed between you and the person you write to.\n\n"
+    "Press n to add someone, or d to load the demo data (sample people and their history) "
     "and try a check with F4. F2 checks a draft quickly from anywhere; F1 is help."
 )
 

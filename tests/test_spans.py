@@ -60,6 +60,22 @@ def test_requests_size_and_bald_on_record() -> None:
     assert analyse_text("Please send the logs when you have a moment.").requests[0].bald is False
 
 
+@pytest.mark.parametrize(
+    "draft",
+    ["Can you intro me to your partners?", "Intro me to your investors.", "Any chance of an intro?"],
+)
+def test_the_short_form_intro_is_an_introduction(draft: str) -> None:
+    (req,) = analyse_text(draft).requests
+    assert (req.size, req.kind) == ("large", "intro")
+
+
+def test_a_deadline_raises_the_size_of_an_ask() -> None:
+    plain = analyse_text("Could you look at this?").requests[0]
+    rushed = analyse_text("Could you look at this asap?").requests[0]
+    assert (plain.size, rushed.size) == ("medium", "large")
+    assert analyse_text("Can you send the link by tomorrow?").requests[0].size == "medium"
+
+
 def test_address_is_found_with_its_exact_span() -> None:
     draft = "Hey Dani hun! Thanks so much."
     tf = analyse_text(draft)

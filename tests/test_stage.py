@@ -47,6 +47,18 @@ def test_their_deep_disclosure_makes_a_friend() -> None:
     assert f.their_depth == {"family": 2} and f.their_max_depth == 2
 
 
+def test_meetings_without_anything_personal_stay_an_acquaintance() -> None:
+    its = _contact("oioioi", channel="email").interactions
+    its.append(Interaction(direction="in", at=NOW, channel="meeting", text="Good meeting."))
+    plain = compute_facts(Contact(name="Ana Kovačević", interactions=its))
+    assert plain.computed == "acquaintance"
+    shared = Contact(
+        name="Ana Kovačević",
+        interactions=its,
+        disclosures=[Disclosure(who="them", topic="work", depth=1)],
+    )
+    assert compute_facts(shared).computed == "friend"
+
 def test_unanswered_streak_and_reply_time() -> None:
     f = compute_facts(_contact("oioioo"))
     assert f.unanswered == 2 and f.unanswered_asks == 2

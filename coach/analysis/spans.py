@@ -119,22 +119,29 @@ EVENT_TOPICS: dict[str, str] = {
 _SOFT_REQUEST = (
     r"(?:could|would|can|will) you(?: please| possibly| maybe| kindly)?|would you mind|"
     r"i was wondering if|i wonder if|if you (?:could|have (?:a moment|time)|get a chance)|"
-    r"would it be possible|any chance you|is there any chance|do you think you could|"
+    r"would it be possible|any chance (?:you|of|for)|is there any chance|do you think you could|"
     r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if"
 )
 _BALD_VERBS = (
-    r"send|give|call|email|introduce|review|share|check out|sign up|buy|tell|let me know|reply|"
+    r"send|give|call|email|introduce|intro|review|share|check out|sign up|buy|tell|let me know|reply|"
     r"fill out|fill in|pay|lend|donate|vote|follow|subscribe|help|meet|join|connect|forward|"
     r"retweet|read|look at|transfer|venmo|book|schedule|refer|recommend|approve|fix|answer|"
     r"respond|invest|hire|put me in touch|get back to me|dm|text|repost|download|try|order|sponsor"
 )
+# "intro me to", "an intro", "intros to": the short form people type for an introduction.
+_INTRO = r"intros? (?:(?:me|us|him|her|them) )?to|an intro"
+# A deadline on an ask raises its imposition one step (Brown & Levinson: the rank of the imposition).
+_URGENT = (
+    r"asap|a\.s\.a\.p|as soon as possible|urgent(?:ly)?|right away|immediately|"
+    r"by (?:tomorrow|tonight|today|eod|end of (?:the )?(?:day|week))"
+)
 _NEED_YOU = r"(?:i )?need you to|you need to|you must|you have to|i want you to|you should"
 _LARGE = (
     r"money|loan|lend|invest(?:ment|or|ing)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
-    r"transfer|sponsor|introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|"
+    r"transfer|sponsor|introduc(?:e|tion)|" + _INTRO + r"|refer(?:ral)?|put (?:me )?in touch|"
     r"good word|recommendation letter|reference|hire|job|position|interview|an hour|a few hours|"
     r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase)|"
-    r"your (?:contacts|network|investors|boss|ceo|vp)|\d+[- ]page"
+    r"your (?:contacts|network|investors|partners|clients|boss|ceo|vp)|\d+[- ]page"
 )
 _MEDIUM = (
     r"call|meet(?:ing)?|coffee|lunch|dinner|chat|zoom|feedback|review|read|look at|share|"
@@ -144,8 +151,8 @@ _MEDIUM = (
 _KIND_WORDS = {
     "money": r"money|loan|lend|invest(?:ment|or|ing)?|donat(?:e|ion)|fund(?:ing|s)?|venmo|paypal|"
     r"transfer|sponsor",
-    "intro": r"introduc(?:e|tion)|intro to|refer(?:ral)?|put (?:me )?in touch|good word|"
-    r"recommend(?:ation)?|your (?:contacts|network)",
+    "intro": r"introduc(?:e|tion)|" + _INTRO + r"|refer(?:ral)?|put (?:me )?in touch|good word|"
+    r"recommend(?:ation)?|your (?:contacts|network|investors|partners|clients)",
     "pitch": r"buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out",
     "meeting": r"meet(?:ing)?|coffee|lunch|dinner",
     "call": r"call|zoom",
@@ -241,6 +248,7 @@ CATEGORIES: dict[str, dict[str, str]] = {
     "bald": {"verb": _BALD_VERBS, "need": _NEED_YOU},
     "hedge": {"hedge": _HEDGE},
     "size": {"large": _LARGE, "medium": _MEDIUM},
+    "urgent": {"urgent": _URGENT},
     "kind": _KIND_WORDS,
 }
 Hits = dict[str, list[Hit]]
@@ -357,6 +365,8 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
         if "$" in sentence and _MONEY_RE.search(sentence):
             sizes.add("large")
         size = "large" if "large" in sizes else "medium" if "medium" in sizes else "small"
+        if _within(hits["urgent"], s_start, s_end):
+            size = "large" if size != "small" else "medium"
         kinds = {label for _, _, label in _within(hits["kind"], s_start, s_end)}
         if "$" in sentence and _MONEY_RE.search(sentence):
             kinds.add("money")

@@ -207,7 +207,11 @@ def compute_stage(f: RelationshipFacts) -> Stage:
         return "close"
     # One chat after a talk is not "real time spent together"; repeated meetings are.
     together = f.time_together >= 2 or (f.time_together >= 1 and f.exchanges >= 4)
-    if f.exchanges >= 2 and (f.their_max_depth >= 2 or f.they_informal or together):
+    # Meetings alone make colleagues, not friends: time together counts once they have shared
+    # something of their own (a business meeting and seven emails is still an acquaintance).
+    if f.exchanges >= 2 and (
+        f.their_max_depth >= 2 or f.they_informal or (together and f.their_max_depth >= 1)
+    ):
         return "friend"
     if f.exchanges >= 4 or (f.exchanges >= 2 and f.their_max_privacy >= 1):
         return "acquaintance"
