@@ -3,6 +3,7 @@ at once, the LLM's coaching streamed below; flags explained and mutable; the rew
 
 from __future__ import annotations
 
+import threading
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -24,7 +25,13 @@ from screens.widgets.rewrite_diff import change_summary, word_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import FlagList, explain_flag, render_verdict
 
-DRAFT_SLOT = "compose"
+DRAFT_SLOT = "compose"  # the draft to nobody in particular; a contact's own is "compose:<id>"
+
+
+def draft_slot(contact_id: str | None) -> str:
+    """One saved draft per contact: opening compose for Ana never overwrites the one to Lars."""
+    return f"{DRAFT_SLOT}:{contact_id}" if contact_id else DRAFT_SLOT
+
 SAVE_DELAY = 0.6  # seconds of quiet before the draft is saved: saves on pauses, not per key
 
 
@@ -53,6 +60,11 @@ class ComposeScreen(CoachScreen):
         self._save_timer: Timer | None = None
         self._coach_worker: Worker[Any] | None = None
         self._restoring = False
+        self._contact_id: str | None = None  # set at once; `contact` follows from a worker
+        # What the draft's slot holds as far as we know: text put there by code (a restore)
+        # is not saved again, and an empty editor only deletes a slot that held something.
+        self._stored_text = ""
+        self._save_lock = threading.Lock()
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -90,7 +102,7 @@ class ComposeScreen(CoachScreen):
         self.query_one("#flags").display = False
         self.query_one("#draft", DraftArea).focus()
         if not self.consume_request():
-            self._restore_draft()
+            self._restore_draft(None)
 
     def on_screen_resume(self) -> None:
         self.consume_request()
@@ -101,30 +113,69 @@ class ComposeScreen(CoachScreen):
         if request is None:
             return False
         self.capp.compose_request = None
-        self._restoring = True
         area = self.query_one("#draft", DraftArea)
         new_text = request.get("draft") or ""
-        if new_text and area.text.strip() and new_text != area.text:
+        contact_id = request.get("contact_id")
+        switching = contact_id != self._contact_id
+        if not new_text and switching:
+            # Another contact's draft is open: it stays in its own slot, theirs comes up.
+            self._flush_save()
+        self._restoring = True
+        if new_text and area.text.strip() and new_text != area.text and not switching:
             # Never lose a draft: replace() is one undo step, so ctrl+z brings the old one back.
             area.replace(new_text, area.document.start, area.document.end)
             self.notify("Your previous draft is one ctrl+z away.", timeout=5)
-        elif new_text or not area.text:
+        elif new_text or switching or not area.text:
             area.load_text(new_text)
         area.move_cursor(area.document.end)  # carry on typing where the text ends
         if request.get("channel"):
             self.query_one("#channel", Select).value = request["channel"]
         self._clear_result()
-        self._set_contact_id(request.get("contact_id"))
+        self._set_contact_id(contact_id)
         area.focus()
         self._restoring = False
+        if new_text:
+            self._stored_text = "\0"  # unknown: whatever the slot held, this text gets saved
+            if switching:
+                self._keep_displaced(contact_id, new_text)  # saves once it has looked
+            else:
+                self._schedule_save()
+        elif switching:
+            self._stored_text = ""
+            self._restore_draft(contact_id or "")
         return True
 
     @work(thread=True, exclusive=True, group="draft-restore", exit_on_error=False,
           description="restoring the saved draft")
-    def _restore_draft(self) -> None:
-        saved = self.capp.store.get_draft(DRAFT_SLOT)
+    def _restore_draft(self, contact_id: str | None) -> None:
+        """`contact_id` None: the newest draft of any contact (a fresh start); "": no contact's."""
+        store = self.capp.store
+        if contact_id is None:
+            mine = [d for d in store.list_drafts() if str(d.get("slot", "")).startswith(DRAFT_SLOT)]
+            saved = max(mine, key=lambda d: str(d.get("saved", "")), default=None)
+        else:
+            saved = store.get_draft(draft_slot(contact_id or None))
         if saved and saved.get("text"):
             self.app.call_from_thread(self._restored, saved)
+
+    @work(thread=True, exclusive=True, group="draft-restore", exit_on_error=False,
+          description="keeping the draft this one replaces")
+    def _keep_displaced(self, contact_id: str | None, new_text: str) -> None:
+        saved = self.capp.store.get_draft(draft_slot(contact_id))
+        old = str(saved.get("text", "")) if saved else ""
+        self.app.call_from_thread(self._displaced, old, new_text)
+
+    def _displaced(self, old: str, new_text: str) -> None:
+        """The contact had an unsent draft: it stays one ctrl+z away under the reopened text."""
+        area = self.query_one("#draft", DraftArea)
+        if old.strip() and old != new_text and area.text == new_text:
+            self._restoring = True
+            area.load_text(old)
+            area.replace(new_text, area.document.start, area.document.end)
+            area.move_cursor(area.document.end)
+            self._restoring = False
+            self.notify("Your unsent draft to this contact is one ctrl+z away.", timeout=5)
+        self._schedule_save()
 
     def _restored(self, saved: dict[str, Any]) -> None:
         area = self.query_one("#draft", DraftArea)
@@ -137,7 +188,11 @@ class ComposeScreen(CoachScreen):
         if meta.get("channel") in CHANNELS:
             self.query_one("#channel", Select).value = meta["channel"]
         self._restoring = False
-        self._set_contact_id(meta.get("contact_id"))
+        self._stored_text = saved["text"]
+        slot = str(saved.get("slot", DRAFT_SLOT))
+        contact_id = slot.partition(":")[2] or meta.get("contact_id") or None
+        if contact_id != self._contact_id:
+            self._set_contact_id(contact_id)
         self.query_one("#draft-status", Static).update("Restored your unsent draft.")
 
     # -- contact -----------------------------------------------------------------------------
@@ -147,8 +202,13 @@ class ComposeScreen(CoachScreen):
         def picked(contact_id: str | None) -> None:
             if contact_id is None:
                 return
+            old = self._contact_id
             self._set_contact_id(None if contact_id == NO_CONTACT else contact_id)
-            self._schedule_save()
+            if old != self._contact_id and self.current_draft().strip():
+                # The draft is re-addressed: it moves to the new contact's slot.
+                self._stored_text = "\0"
+                self._save_draft(self.current_draft(), self._contact_id,
+                                 str(self.query_one("#channel", Select).value), draft_slot(old))
 
         self.app.push_screen(ContactPicker(), picked)
 
@@ -157,6 +217,7 @@ class ComposeScreen(CoachScreen):
         self.action_pick_contact()
 
     def _set_contact_id(self, contact_id: str | None) -> None:
+        self._contact_id = contact_id
         if contact_id is None:
             self._contact_loaded(None, [])
         else:
@@ -185,7 +246,7 @@ class ComposeScreen(CoachScreen):
         if self.result is not None and area.text != self.checked_text:
             area.clear_flags()
             self._mark_stale()
-        if not self._restoring:
+        if not self._restoring and area.text != self._stored_text:
             self._schedule_save()
 
     def _schedule_save(self) -> None:
@@ -194,19 +255,39 @@ class ComposeScreen(CoachScreen):
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_now)
 
     def _save_now(self) -> None:
+        self._save_timer = None
         area = self.query_one("#draft", DraftArea)
-        self._save_draft(area.text, self.contact.id if self.contact else None,
+        if area.text == self._stored_text:
+            return
+        self._stored_text = area.text
+        self._save_draft(area.text, self._contact_id,
                          str(self.query_one("#channel", Select).value))
 
-    @work(thread=True, exclusive=True, group="draft-save", exit_on_error=False,
+    def _flush_save(self) -> None:
+        """Save a pending draft now (before the editor shows another contact's)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_now()  # also text whose Changed event has not arrived yet (a paste)
+
+    @work(thread=True, exclusive=False, group="draft-save", exit_on_error=False,
           description="saving the draft")
-    def _save_draft(self, text: str, contact_id: str | None, channel: str) -> None:
+    def _save_draft(self, text: str, contact_id: str | None, channel: str,
+                    drop_slot: str | None = None) -> None:
         store = self.capp.store
-        if text.strip():
-            store.save_draft(DRAFT_SLOT, text, contact_id=contact_id, channel=channel)
-        else:
-            store.delete_draft(DRAFT_SLOT)
+        slot = draft_slot(contact_id)
+        with self._save_lock:  # saves land in the order they were made
+            self._write_draft(store, slot, text, contact_id, channel, drop_slot)
         self.app.call_from_thread(self._saved, len(text))
+
+    @staticmethod
+    def _write_draft(store: Any, slot: str, text: str, contact_id: str | None, channel: str,
+                     drop_slot: str | None) -> None:
+        if text.strip():
+            store.save_draft(slot, text, contact_id=contact_id, channel=channel)
+        else:
+            store.delete_draft(slot)
+        if drop_slot is not None and drop_slot != slot:
+            store.delete_draft(drop_slot)
 
     def _saved(self, chars: int) -> None:
         self.query_one("#draft-status", Static).update(
@@ -240,7 +321,7 @@ class ComposeScreen(CoachScreen):
         flags.display = has_flags
         self.query_one("#flags-title").display = has_flags
         self.query_one("#flag-detail", Static).update(
-            explain_flag(result.flags[0], draft) if has_flags else "")
+            explain_flag(flags.flags[0], draft) if has_flags else "")
         self.query_one("#draft", DraftArea).show_flags(result.flags)
         box = self.query_one("#rewrite-box")
         if result.rewrite and result.rewrite != draft:
@@ -412,7 +493,7 @@ class ComposeScreen(CoachScreen):
             # Sent without (re)checking: record an offline check so the history stays complete.
             record = await full_check(draft, contact, channel, store=store, llm=None)
         store.mark_sent(record.id, at=self.capp.now())
-        store.delete_draft(DRAFT_SLOT)
+        store.delete_draft(draft_slot(contact.id if contact else None))
         who = contact.name if contact else "no contact"
         self.notify(f"Logged as sent ({who}). The check is in the history.", timeout=4)
         self.action_new_draft()

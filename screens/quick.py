@@ -27,7 +27,12 @@ from coach.store import Store, open_store
 from screens.base import CoachModal, report_worker
 from screens.checking import full_check, offline_check
 from screens.widgets.footer import CoachFooter
-from screens.widgets.verdict import SEVERITY_STYLE, flag_words, render_verdict
+from screens.widgets.verdict import (
+    SEVERITY_STYLE,
+    flag_words,
+    most_severe_first,
+    render_verdict,
+)
 
 LIVE_DELAY = 0.25  # seconds after the last key before the live verdict updates
 QUICK_CHANNEL = "dm"
@@ -144,7 +149,7 @@ class QuickCheckPanel(Vertical):
         self.last_verdict = result.verdict
         self.query_one("#quick-verdict", Static).update(render_verdict(result))
         lines = Text()
-        for flag in result.flags[:6]:
+        for flag in most_severe_first(result.flags)[:6]:
             lines.append("● ", style=SEVERITY_STYLE.get(flag.severity, ""))
             lines.append(flag.rule, style="bold")
             words = flag_words(flag, draft)

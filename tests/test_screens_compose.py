@@ -7,7 +7,7 @@ from textual.widgets import Markdown, Static
 
 from coach.store import open_store
 from screens.app import CoachApp
-from screens.compose import DRAFT_SLOT, ComposeScreen
+from screens.compose import ComposeScreen, draft_slot
 from screens.widgets.draft_area import DraftArea
 from screens.widgets.verdict import FlagList
 
@@ -152,7 +152,7 @@ async def test_draft_saved_while_typing_is_restored_by_the_next_app() -> None:
         area.insert("Hello Lars, one more")  # a paste
         await pilot.press(*" thing")
         with open_store() as store:
-            await wait_for(pilot, lambda: (store.get_draft(DRAFT_SLOT) or {}).get("text")
+            await wait_for(pilot, lambda: (store.get_draft(draft_slot("c-lars")) or {}).get("text")
                            == "Hello Lars, one more thing")
     # A new app (the terminal was closed): the draft and its contact come back.
     app = CoachApp(llm=None, now=frozen_now)
@@ -162,6 +162,43 @@ async def test_draft_saved_while_typing_is_restored_by_the_next_app() -> None:
         assert isinstance(screen, ComposeScreen)
         await wait_for(pilot, lambda: screen.current_draft() == "Hello Lars, one more thing")
         await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-lars")
+
+
+async def test_each_contact_keeps_its_own_draft() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "", "c-lars")
+        screen.query_one("#draft", DraftArea).insert("Hello Lars, about Tuesday")
+        # Straight to another contact (home's "c"), before the pause that saves the draft.
+        await app.open_compose(contact_id="c-dana")
+        await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-dana")
+        assert screen.current_draft() == ""
+        screen.query_one("#draft", DraftArea).insert("Thanks, Dana")
+        with open_store() as store:
+            await wait_for(pilot, lambda: (store.get_draft(draft_slot("c-dana")) or {}).get("text")
+                           == "Thanks, Dana")
+            assert store.get_draft(draft_slot("c-lars"))["text"] == "Hello Lars, about Tuesday"
+        await app.open_compose(contact_id="c-lars")
+        await wait_for(pilot, lambda: screen.current_draft() == "Hello Lars, about Tuesday")
+        with open_store() as store:
+            assert store.get_draft(draft_slot("c-dana"))["text"] == "Thanks, Dana"
+
+
+async def test_reopening_a_check_keeps_that_contacts_unsent_draft_one_undo_away() -> None:
+    seed_store()
+    with open_store() as store:
+        store.save_draft(draft_slot("c-lars"), "Unsent words to Lars", contact_id="c-lars")
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_compose(app, pilot, "", "c-dana")
+        await app.open_compose(draft="An old check, reopened", contact_id="c-lars")
+        area = screen.query_one("#draft", DraftArea)
+        await wait_for(pilot, lambda: screen.contact is not None and screen.contact.id == "c-lars")
+        await wait_for(pilot, lambda: area.history.undo_stack != [])
+        assert area.text == "An old check, reopened"
+        area.undo()
+        assert area.text == "Unsent words to Lars"
 
 
 class FailingCoach(FakeStreamingCoach):

@@ -18,6 +18,12 @@ VERDICT_WORDS = {
     "hold": ("HOLD", "not now", "bold red"),
 }
 SEVERITY_STYLE = {"info": "cyan", "warn": "yellow", "stop": "red"}
+_SEVERITY_RANK = {"stop": 0, "warn": 1, "info": 2}
+
+
+def most_severe_first(flags: list[Flag]) -> list[Flag]:
+    """Stops, then warnings, then notes; in draft order within each (the result keeps draft order)."""
+    return sorted(flags, key=lambda f: _SEVERITY_RANK.get(f.severity, 3))
 
 
 def render_verdict(result: CheckResult, *, stale: bool = False) -> Text:
@@ -79,7 +85,7 @@ class FlagList(OptionList):
         self.flags: list[Flag] = []
 
     def show(self, flags: list[Flag], draft: str) -> None:
-        self.flags = list(flags)
+        self.flags = most_severe_first(flags)
         self.clear_options()
         for flag in self.flags:
             line = Text.assemble(("● ", SEVERITY_STYLE.get(flag.severity, "")), (flag.rule, "bold"))
