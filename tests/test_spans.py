@@ -62,7 +62,12 @@ def test_requests_size_and_bald_on_record() -> None:
 
 @pytest.mark.parametrize(
     "draft",
-    ["Can you intro me to your partners?", "Intro me to your investors.", "Any chance of an intro?"],
+    [
+        "Can you intro me to your partners?",
+        "Intro me to your investors.",
+        "Any chance of an intro?",
+        "Hi Ana. Can you intro me to your partners asap",
+    ],
 )
 def test_the_short_form_intro_is_an_introduction(draft: str) -> None:
     (req,) = analyse_text(draft).requests

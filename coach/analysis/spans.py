@@ -356,6 +356,7 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
             and "mind" not in words
             and "wonder" not in words
             and " if" not in words
+            and not (words.startswith(("can you", "will you")) and _opens_clause(text, start))
         ):
             # "you could also try X." is a suggestion, not a request.
             continue
