@@ -67,6 +67,7 @@ def test_requests_size_and_bald_on_record() -> None:
         "Intro me to your investors.",
         "Any chance of an intro?",
         "Hi Ana. Can you intro me to your partners asap",
+        "Great talk! Also can you intro me to your partners asap",
     ],
 )
 def test_the_short_form_intro_is_an_introduction(draft: str) -> None:

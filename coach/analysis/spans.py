@@ -326,7 +326,16 @@ def _opens_clause(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     if before.endswith("please"):
         before = before[:-6].rstrip()
+    # "Also, send…", "And can you…": a connective word does not stop a clause opening.
+    word = before[before.rfind(" ", max(0, len(before) - 12)) + 1 :].lower()
+    if word in _CONNECTIVES and len(word) < len(before):
+        before = before[: -len(word)].rstrip()
+    elif word in _CONNECTIVES:
+        before = ""
     return not before or before[-1] in ".!?\n,:;"
+
+
+_CONNECTIVES = frozenset({"also", "and", "so", "but", "oh", "btw", "plus", "then", "ok", "okay"})
 
 
 def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[RequestSpan]:
