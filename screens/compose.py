@@ -93,7 +93,10 @@ class ComposeScreen(CoachScreen):
             self._restore_draft()
 
     def on_screen_resume(self) -> None:
-        self.consume_request()
+        if not self.consume_request() and self.contact is not None:
+            # Back from home or a form: the relationship may have changed (a new preference,
+            # a logged message); the next check must weigh it.
+            self._load_contact(self.contact.id)
 
     # -- opening with a draft (home, quick check, history) ---------------------------------
     def consume_request(self) -> bool:
@@ -171,11 +174,12 @@ class ComposeScreen(CoachScreen):
         self.app.call_from_thread(self._contact_loaded, contact, mutes)
 
     def _contact_loaded(self, contact: Contact | None, mutes: list[Mute]) -> None:
+        changed = contact != self.contact or mutes != self.mutes
         self.contact = contact
         self.mutes = mutes
         label = f"To: {contact.name} ({contact.context})" if contact else "To: (no contact)"
         self.query_one("#to", Button).label = label
-        if self.result is not None:
+        if self.result is not None and changed:
             self._mark_stale()
 
     # -- typing and saving ------------------------------------------------------------------
