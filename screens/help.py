@@ -21,7 +21,7 @@ HELP_TEXTS: dict[str, str] = {
                 "n adds someone, e edits, l logs a message or meeting, a adds a disclosure, a "
                 "stated preference or a request; f (or Tab) moves to those entries to edit them.",
     "search": "Search as you type: name, the name they use, or a handle.",
-    "facts": "What the checks weigh besides the messages: what each of you shared (disclosures), "
+    "relationship-entries": "What the checks weigh besides the messages: what each of you shared (disclosures), "
              "the preferences they stated, and requests made either way. Enter edits the "
              "highlighted entry, x removes it (after a question); a adds one, or s / p / r "
              "directly. A check right after a change weighs it.",

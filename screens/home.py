@@ -74,7 +74,7 @@ class HomeScreen(CoachScreen):
                 yield Static("", id="contacts-count", classes="muted")
             with VerticalScroll(id="relationship-pane"):
                 yield Static(EMPTY_TEXT, id="relationship")
-                yield FactList(id="facts")
+                yield FactList(id="relationship-entries")
         yield StatusLine()
         yield CoachFooter(compact=True)
 
@@ -159,7 +159,7 @@ class HomeScreen(CoachScreen):
             self._show_facts(contact)
 
     def _show_facts(self, contact: Contact | None) -> None:
-        facts = self.query_one("#facts", FactList)
+        facts = self.query_one("#relationship-entries", FactList)
         facts.show(contact)
         facts.display = contact is not None
 
@@ -235,16 +235,16 @@ class HomeScreen(CoachScreen):
         open_entry_form(self.app, kind, contact)
 
     def action_focus_facts(self) -> None:
-        facts = self.query_one("#facts", FactList)
+        facts = self.query_one("#relationship-entries", FactList)
         if facts.display:
             facts.focus()
 
-    @on(FactList.OptionSelected, "#facts")
+    @on(FactList.OptionSelected, "#relationship-entries")
     def _edit_entry(self, event: FactList.OptionSelected) -> None:
         from screens.relationship_edit import open_entry_form
 
         contact = self.current_contact()
-        current = self.query_one("#facts", FactList).current
+        current = self.query_one("#relationship-entries", FactList).current
         if contact is not None and current is not None:
             open_entry_form(self.app, current[0], contact, current[1])
 

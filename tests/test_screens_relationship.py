@@ -31,13 +31,13 @@ async def _select(app: CoachApp, pilot: Pilot[int], contact_id: str) -> HomeScre
     await wait_for(pilot, lambda: contact_id in home.contacts)
     table = home.query_one("#contacts", DataTable)
     table.move_cursor(row=table.get_row_index(contact_id))
-    facts = home.query_one("#facts", FactList)
+    facts = home.query_one("#relationship-entries", FactList)
     await wait_for(pilot, lambda: facts.contact_id == contact_id)
     return home
 
 
 def _facts(app: CoachApp) -> list[str]:
-    facts = _home(app).query_one("#facts", FactList)
+    facts = _home(app).query_one("#relationship-entries", FactList)
     return [str(facts.get_option_at_index(i).prompt) for i in range(facts.option_count)]
 
 
@@ -54,7 +54,7 @@ def _stored(contact_id: str):  # type: ignore[no-untyped-def]
 
 
 async def _highlight(pilot: Pilot[int], app: CoachApp, text: str) -> FactList:
-    facts = _home(app).query_one("#facts", FactList)
+    facts = _home(app).query_one("#relationship-entries", FactList)
     facts.focus()
     index = next(i for i, line in enumerate(_facts(app)) if text in line)
     facts.highlighted = index

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -52,12 +53,17 @@ class FactList(OptionList):
     highlighted entry, x removes it (after a confirmation); a adds one."""
 
     DEFAULT_CSS = """
-    FactList { border: none; padding: 0; background: transparent; height: auto; max-height: 100%; }
+    FactList {
+        border: none; padding: 0; margin-top: 1; background: transparent;
+        height: auto; max-height: 100%;
+    }
     FactList:focus { border: none; }
     FactList > .option-list--option-disabled { color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # OptionList's own Enter (select), named so F1 lists it and a keymap can change it.
+        Binding("enter", "select", "Edit the highlighted entry", id="edit_entry", show=False),
         Binding("x,delete", "remove", "Remove", id="remove_entry",
                 tooltip="Remove the highlighted disclosure, preference or request"),
     ]
@@ -86,12 +92,13 @@ class FactList(OptionList):
             ("preference", "Stated preferences", list(contact.preferences), "none stated"),
             ("request", "Requests", list(contact.asks), "none made either way"),
         )
-        for kind, title, items, empty in sections:
-            options.append(Option(Text(title, style="bold"), disabled=True))
+        for n, (kind, title, items, empty) in enumerate(sections):
+            heading = Text(f"\n{title}" if n else title, style="bold")
+            options.append(Option(heading, disabled=True))
             if not items:
                 options.append(Option(Text(f"  {empty}", style="dim"), disabled=True))
-            for n, item in enumerate(items):
-                option_id = f"{kind}:{n}"
+            for i, item in enumerate(items):
+                option_id = f"{kind}:{i}"
                 self.entries[option_id] = (kind, item)
                 options.append(Option(Text("  ").append_text(entry_text(kind, item)),
                                       id=option_id))
@@ -102,6 +109,13 @@ class FactList(OptionList):
             else:
                 self.highlighted = next(
                     i for i in range(self.option_count) if not self.get_option_at_index(i).disabled)
+
+    def on_focus(self) -> None:
+        # The list is the last part of the relationship pane: bring all of it into view (a
+        # list taller than the pane scrolls itself to the highlighted entry).
+        parent = self.parent
+        if isinstance(parent, ScrollableContainer):
+            parent.scroll_end(animate=False)
 
     @property
     def current(self) -> tuple[str, Entry] | None:
