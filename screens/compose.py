@@ -53,6 +53,7 @@ class ComposeScreen(CoachScreen):
         self._save_timer: Timer | None = None
         self._coach_worker: Worker[Any] | None = None
         self._restoring = False
+        self._stale_shown: CheckResult | None = None  # the result last shown as stale
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -235,6 +236,7 @@ class ComposeScreen(CoachScreen):
 
     def show_result(self, result: CheckResult) -> None:
         self.result = result
+        self._stale_shown = None
         self.refresh_bindings()
         draft = self.checked_text
         self.query_one("#verdict", Static).update(render_verdict(result))
@@ -270,7 +272,10 @@ class ComposeScreen(CoachScreen):
         self.query_one("#draft", DraftArea).clear_flags()
 
     def _mark_stale(self) -> None:
-        if self.result is not None:
+        # Once per result, not per keystroke: the update lays the screen out again, and typing
+        # after a check (while the coaching streams, too) would pay for it on every key.
+        if self.result is not None and self._stale_shown is not self.result:
+            self._stale_shown = self.result
             self.query_one("#verdict", Static).update(render_verdict(self.result, stale=True))
 
     @on(OptionList.OptionHighlighted, "#flags")

@@ -83,3 +83,22 @@ async def test_esc_mid_stream_keeps_what_was_typed_while_it_streamed() -> None:
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.record is not None)
         assert screen.query_one("#coaching", Markdown).source == "**Better.**"
+
+
+async def test_verdict_goes_stale_on_typing_and_fresh_on_each_new_check() -> None:
+    """Stale is drawn once per result (not per key), and a new check resets it."""
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(app, pilot, "Thanks for the kind words, Dana!")
+        verdict = screen.query_one("#verdict", Static)
+        for _ in range(2):
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: screen.record is not None)
+            assert "the draft changed" not in str(verdict.content)
+            await pilot.press(*" ok")
+            await wait_for(pilot, lambda: "the draft changed" in str(verdict.content))
+            shown = verdict.content
+            await pilot.press(*"!!")
+            await pilot.pause()
+            assert verdict.content is shown  # not redrawn for every key
