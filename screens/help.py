@@ -22,8 +22,8 @@ HELP_TEXTS: dict[str, str] = {
                 "stated preference or a request; f (or Tab) moves to those entries to edit them.",
     "search": "Search as you type: name, the name they use, or a handle.",
     "relationship-entries": "What the checks weigh besides the messages: what each of you shared (disclosures), "
-             "the preferences they stated, and requests made either way. Enter edits the "
-             "highlighted entry, x removes it (after a question); a adds one, or s / p / r "
+             "the preferences they stated, and requests made either way. Enter (or e) edits "
+             "the highlighted entry, x removes it (after a question); a adds one, or s / p / r "
              "directly. A check right after a change weighs it.",
     "add-menu": "Pick what to add: a disclosure (s), a stated preference (p), a request (r) or a "
                 "message or meeting (l).",

@@ -13,6 +13,7 @@ from coach.store import open_store
 from screens.app import CoachApp
 from screens.compose import ComposeScreen
 from screens.dialogs import ConfirmDialog
+from screens.forms import ContactForm
 from screens.home import HomeScreen
 from screens.relationship_edit import AddEntryMenu
 from screens.relationship_forms import DisclosureForm, PreferenceForm, RequestForm
@@ -192,7 +193,7 @@ async def test_request_add_validates_edit_marks_answered_and_remove() -> None:
         assert [(a.who, a.size, a.status, a.at) for a in asks] == [("me", "medium", "open", None)]
 
         await _highlight(pilot, app, "CTO")
-        await pilot.press("enter")
+        await pilot.press("e")  # in the entries, e edits the entry (not the contact)
         await wait_for(pilot, lambda: isinstance(app.screen, RequestForm))
         app.screen.query_one("#status", Select).value = "granted"
         await _save(pilot, app)
@@ -287,6 +288,25 @@ async def test_palette_commands_add_for_the_contact_in_compose() -> None:
         await wait_for(pilot, lambda: _stored("c-lars").asks != [])
     assert _stored("c-lars").asks == [Ask(who="them", what="feedback on a deck")]
     assert _stored("c-mika").asks == []
+
+
+async def test_editing_the_contact_keeps_entries_added_elsewhere_meanwhile() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(app, pilot, "c-lars")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        with open_store() as other:  # `coach` in another terminal, while the form is open
+            other.change_contact("c-lars", lambda c: c.preferences.append(
+                Preference(kind="channel", value="email")))
+        app.screen.query_one("#how-met", Input).value = "met at the Oslo meetup"
+        await _save(pilot, app)
+        await wait_for(pilot, lambda: any("channel: email" in line for line in _facts(app)))
+    lars = _stored("c-lars")
+    assert lars.how_met == "met at the Oslo meetup"
+    assert [p.value for p in lars.preferences] == ["email"]
+    assert len(lars.interactions) == 4
 
 
 def test_disclosure_model_round_trip_through_the_form_fields() -> None:

@@ -49,8 +49,8 @@ def entry_text(kind: str, entry: Entry) -> Text:
 
 
 class FactList(OptionList):
-    """Disclosures, stated preferences and requests of the selected contact. Enter edits the
-    highlighted entry, x removes it (after a confirmation); a adds one."""
+    """Disclosures, stated preferences and requests of the selected contact. Enter (or e) edits
+    the highlighted entry, x removes it (after a confirmation); a adds one."""
 
     DEFAULT_CSS = """
     FactList {
@@ -62,8 +62,9 @@ class FactList(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # OptionList's own Enter (select), named so F1 lists it and a keymap can change it.
-        Binding("enter", "select", "Edit the highlighted entry", id="edit_entry", show=False),
+        # Enter is OptionList's own (select), named here so F1 lists it and a keymap can change
+        # it. e too: in this list the footer's "e Edit" should edit the entry, not the contact.
+        Binding("e,enter", "select", "Edit the highlighted entry", id="edit_entry", show=False),
         Binding("x,delete", "remove", "Remove", id="remove_entry",
                 tooltip="Remove the highlighted disclosure, preference or request"),
     ]
