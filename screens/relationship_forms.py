@@ -24,10 +24,10 @@ from screens.forms import FormModal, parse_when, validation_message
 
 E = TypeVar("E", Disclosure, Preference, Ask)
 
-DEPTH_OPTIONS = [
-    ("outer: facts, small talk", 0),
+DEPTH_OPTIONS = [  # short: they must fit a half-width Select
+    ("outer: facts", 0),
     ("light: tastes, plans", 1),
-    ("personal: feelings, worries", 2),
+    ("personal: feelings", 2),
     ("core: fears, secrets", 3),
 ]
 
