@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.errors import NotFoundError
 from coach.models import Contact
 from screens.base import CoachModal
 
@@ -78,7 +79,12 @@ def remove_entry(app: App[Any], contact: Contact, kind: str, entry: Any,
     from screens.relationship_forms import replace_entry
 
     def write() -> None:
-        updated = cast("CoachApp", app).store.change_contact(contact.id, replace_entry(entry, None))
+        try:
+            updated = cast("CoachApp", app).store.change_contact(
+                contact.id, replace_entry(entry, None))
+        except NotFoundError:
+            app.call_from_thread(refresh_home, app, contact.id)  # show what is there now
+            raise  # and the worker's error says what happened
         app.call_from_thread(removed, updated)
 
     def removed(updated: Contact) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 from coach.errors import NotFoundError
 from coach.models import TOPICS, Ask, Contact, Disclosure, Preference
 from screens.forms import FormModal, parse_when, validation_message
+from screens.relationship_edit import refresh_home
 
 E = TypeVar("E", Disclosure, Preference, Ask)
 
@@ -86,7 +87,7 @@ def replace_entry(old: BaseModel | None, new: BaseModel | None) -> Callable[[Con
             raise NotFoundError(
                 "This entry was changed or removed elsewhere (another window or `coach`); "
                 "nothing was written.",
-                "Close the form; the panel shows the current entries.",
+                "The panel now shows the current entries; make the change again there.",
             )
         at = items.index(old)
         if new is None:
@@ -134,7 +135,13 @@ class EntryForm(FormModal, Generic[E]):
             add(contact)
             self.extra_change(contact, entry)
 
-        updated = self.capp.store.change_contact(self.contact.id, change)
+        try:
+            updated = self.capp.store.change_contact(self.contact.id, change)
+        except NotFoundError:
+            # Shown as a notification (the worker's error); the form stays open with what was
+            # typed, and the panel behind it is brought up to date.
+            self.app.call_from_thread(refresh_home, self.app, self.contact.id)
+            raise
         self.app.call_from_thread(self.dismiss, updated)
 
 

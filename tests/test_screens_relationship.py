@@ -221,6 +221,9 @@ async def test_removing_an_entry_changed_elsewhere_writes_nothing() -> None:
         await pilot.click("#yes")
         await wait_for(pilot, lambda: any("changed or removed elsewhere" in n.message
                                           for n in app._notifications))
+        # The panel is brought up to date with the other window's change.
+        await wait_for(pilot, lambda: any("work (light, in public)" in line
+                                          for line in _facts(app)))
     assert [d.depth for d in _stored("c-dana").disclosures] == [1]
 
 
