@@ -293,6 +293,23 @@ async def test_palette_commands_add_for_the_contact_in_compose() -> None:
     assert _stored("c-mika").asks == []
 
 
+async def test_palette_edit_entries_goes_home_with_the_entries_focused() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(app, pilot, "c-dana")
+        await app.open_compose(contact_id="c-dana")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await pilot.press("ctrl+p")
+        await pilot.press(*"edit or remove relationship")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, FactList))
+        assert app.screen is _home(app)
+        await pilot.press("x")  # the keys of the list work at once
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+
+
 async def test_editing_the_contact_keeps_entries_added_elsewhere_meanwhile() -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
