@@ -1,4 +1,5 @@
-"""The command palette's own commands (ctrl+p): the app's actions, and "write to <contact>"."""
+"""The command palette's own commands (ctrl+p): the app's actions, adding to the relationship of
+the contact in view, and "write to <contact>"."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Help", "Keys and what the focused part of the screen does", "help"),
 )
 
+# title, help, kind: add to the relationship of the contact in view (home's row, compose's "To").
+ENTRY_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Add a disclosure", "Something they or you shared: topic, depth, where, when", "disclosure"),
+    ("Add a stated preference", "In their words: a name form, a channel, a topic, quiet hours",
+     "preference"),
+    ("Add a request", "Asked either way (an intro, a call, a favour), and whether answered",
+     "request"),
+)
+
 # Enough names to find anyone by typing; the list is read once per palette opening.
 _MAX_CONTACTS = 2000
 
@@ -43,20 +53,44 @@ class CoachCommands(Provider):
     def _run(self, action: str) -> Callable[[], Any]:
         return partial(self.app.run_action, action)
 
+    def _add_entry(self, kind: str) -> Callable[[], Any]:
+        from screens.relationship_edit import open_entry_form
+
+        return partial(open_entry_form, self.app, kind)
+
+    async def _edit_entries(self) -> None:
+        """Home's relationship panel, focused: Enter edits an entry, x removes it."""
+        from screens.home import HomeScreen
+
+        await self.app.run_action("go('home')")
+        screen = self.app.screen
+        if isinstance(screen, HomeScreen):
+            screen.call_after_refresh(screen.action_focus_facts)
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        commands = [(title, help_text, self._run(action))
+                    for title, help_text, action in APP_COMMANDS]
+        commands += [(title, help_text, self._add_entry(kind))
+                     for title, help_text, kind in ENTRY_COMMANDS]
+        commands.append(("Edit or remove relationship entries",
+                         "Disclosures, stated preferences and requests of the selected contact",
+                         self._edit_entries))
+        return commands
+
     def _write_to(self, contact_id: str) -> Callable[[], Any]:
         app: Any = self.app
         return partial(app.open_compose, contact_id=contact_id)
 
     async def discover(self) -> Hits:
-        for title, help_text, action in APP_COMMANDS:
-            yield DiscoveryHit(title, self._run(action), help=help_text)
+        for title, help_text, command in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, action in APP_COMMANDS:
+        for title, help_text, command in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), self._run(action), help=help_text)
+                yield Hit(score, matcher.highlight(title), command, help=help_text)
         for contact_id, name in self._contacts:
             title = f"Write to {name}"
             score = matcher.match(title)

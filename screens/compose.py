@@ -65,6 +65,7 @@ class ComposeScreen(CoachScreen):
         # is not saved again, and an empty editor only deletes a slot that held something.
         self._stored_text = ""
         self._save_lock = threading.Lock()
+        self._stale_shown: CheckResult | None = None  # the result last shown as stale
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,7 +106,10 @@ class ComposeScreen(CoachScreen):
             self._restore_draft(None)
 
     def on_screen_resume(self) -> None:
-        self.consume_request()
+        if not self.consume_request() and self.contact is not None:
+            # Back from home or a form: the relationship may have changed (a new preference,
+            # a logged message); the next check must weigh it.
+            self._load_contact(self.contact.id)
 
     # -- opening with a draft (home, quick check, history) ---------------------------------
     def consume_request(self) -> bool:
@@ -232,11 +236,12 @@ class ComposeScreen(CoachScreen):
         self.app.call_from_thread(self._contact_loaded, contact, mutes)
 
     def _contact_loaded(self, contact: Contact | None, mutes: list[Mute]) -> None:
+        changed = contact != self.contact or mutes != self.mutes
         self.contact = contact
         self.mutes = mutes
         label = f"To: {contact.name} ({contact.context})" if contact else "To: (no contact)"
         self.query_one("#to", Button).label = label
-        if self.result is not None:
+        if self.result is not None and changed:
             self._mark_stale()
 
     # -- typing and saving ------------------------------------------------------------------
@@ -312,6 +317,7 @@ class ComposeScreen(CoachScreen):
 
     def show_result(self, result: CheckResult) -> None:
         self.result = result
+        self._stale_shown = None
         self.refresh_bindings()
         draft = self.checked_text
         self.query_one("#verdict", Static).update(render_verdict(result))
@@ -347,7 +353,10 @@ class ComposeScreen(CoachScreen):
         self.query_one("#draft", DraftArea).clear_flags()
 
     def _mark_stale(self) -> None:
-        if self.result is not None:
+        # Once per result, not per keystroke: the update lays the screen out again, and typing
+        # after a check (while the coaching streams, too) would pay for it on every key.
+        if self.result is not None and self._stale_shown is not self.result:
+            self._stale_shown = self.result
             self.query_one("#verdict", Static).update(render_verdict(self.result, stale=True))
 
     @on(OptionList.OptionHighlighted, "#flags")

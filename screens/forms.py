@@ -136,16 +136,22 @@ class ContactForm(FormModal):
         except ValidationError as exc:
             self.show_error(validation_message(exc))
             return
-        self._write(contact, self.contact is None)
+        self._write(contact, self.contact is None, tuple(fields))
 
     @work(thread=True, exclusive=True, group="form", exit_on_error=False,
           description="saving the contact")
-    def _write(self, contact: Contact, new: bool) -> None:
+    def _write(self, contact: Contact, new: bool, fields: tuple[str, ...]) -> None:
         store = self.capp.store
         if new:
             store.add_contact(contact)
         else:
-            store.update_contact(contact)
+            # Only the form's fields: what was logged or added meanwhile (another window,
+            # `coach check`) is kept, not overwritten by the copy this form was opened with.
+            def apply(stored: Contact) -> None:
+                for name in fields:
+                    setattr(stored, name, getattr(contact, name))
+
+            contact = store.change_contact(contact.id, apply)
         self.app.call_from_thread(self.dismiss, contact)
 
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from coach.models import Contact
 from screens.base import CoachScreen
 from screens.pace import pace_hint, stage_label
+from screens.widgets.fact_list import FactList
 from screens.widgets.footer import CoachFooter
 from screens.widgets.relationship import render_relationship
 from screens.widgets.status_line import StatusLine
@@ -37,8 +38,20 @@ class HomeScreen(CoachScreen):
         Binding("e", "edit_contact", "Edit", id="edit_contact"),
         Binding("l", "log_interaction", "Log", id="log_interaction",
                 tooltip="Log a message or meeting with this contact"),
+        Binding("a", "add_entry", "Add…", id="add_entry",
+                tooltip="Add a disclosure, a stated preference or a request for this contact"),
         Binding("c", "compose_to", "Write", id="write_to", tooltip="Compose a message to this contact"),
-        Binding("slash", "focus_search", "Search", id="search"),
+        # The search box is on screen with its own prompt: its key is in F1, not the footer
+        # (the footer has no room left at 120 columns).
+        Binding("slash", "focus_search", "Search", id="search", show=False),
+        Binding("s", "add('disclosure')", "Add a disclosure (something shared)",
+                id="add_disclosure", show=False),
+        Binding("p", "add('preference')", "Add a stated preference", id="add_preference",
+                show=False),
+        Binding("r", "add('request')", "Add a request (either way)", id="add_request",
+                show=False),
+        Binding("f", "focus_facts", "Relationship entries (edit, remove)", id="focus_entries",
+                show=False),
         Binding("d", "app.load_demo", "Demo data", id="load_demo", show=False),
         Binding("i", "app.import_contacts", "Import", id="import_contacts", show=False,
                 tooltip="Import contacts from LinkedIn, an X archive, vCard or Google"),
@@ -61,6 +74,7 @@ class HomeScreen(CoachScreen):
                 yield Static("", id="contacts-count", classes="muted")
             with VerticalScroll(id="relationship-pane"):
                 yield Static(EMPTY_TEXT, id="relationship")
+                yield FactList(id="relationship-entries")
         yield StatusLine()
         yield CoachFooter(compact=True)
 
@@ -113,6 +127,7 @@ class HomeScreen(CoachScreen):
         self._select_after_load = None
         if not found:
             self.query_one("#relationship", Static).update(EMPTY_TEXT if total == 0 else "")
+            self._show_facts(None)
         else:
             self._show_relationship(self._current_id())
 
@@ -141,6 +156,12 @@ class HomeScreen(CoachScreen):
             self.query_one("#relationship", Static).update(
                 render_relationship(contact, self.capp.now())
             )
+            self._show_facts(contact)
+
+    def _show_facts(self, contact: Contact | None) -> None:
+        facts = self.query_one("#relationship-entries", FactList)
+        facts.show(contact)
+        facts.display = contact is not None
 
     def _offer_demo(self) -> None:
         from screens.dialogs import ConfirmDialog
@@ -189,6 +210,53 @@ class HomeScreen(CoachScreen):
             self.notify("Select a contact first (or press n to add one).")
             return
         self.app.push_screen(InteractionForm(contact), self._after_form)
+
+    def action_add_entry(self) -> None:
+        from screens.relationship_edit import AddEntryMenu
+
+        contact = self.current_contact()
+        if contact is None:
+            self.notify("Select a contact first (or press n to add one).")
+            return
+
+        def picked(kind: str | None) -> None:
+            if kind is not None:
+                self.action_add(kind)
+
+        self.app.push_screen(AddEntryMenu(contact), picked)
+
+    def action_add(self, kind: str) -> None:
+        from screens.relationship_edit import open_entry_form
+
+        contact = self.current_contact()
+        if contact is None:
+            self.notify("Select a contact first (or press n to add one).")
+            return
+        open_entry_form(self.app, kind, contact)
+
+    def action_focus_facts(self) -> None:
+        facts = self.query_one("#relationship-entries", FactList)
+        if facts.display:
+            facts.focus()
+
+    @on(FactList.OptionSelected, "#relationship-entries")
+    def _edit_entry(self, event: FactList.OptionSelected) -> None:
+        from screens.relationship_edit import open_entry_form
+
+        contact = self.current_contact()
+        current = self.query_one("#relationship-entries", FactList).current
+        if contact is not None and current is not None:
+            open_entry_form(self.app, current[0], contact, current[1])
+
+    @on(FactList.RemoveRequested)
+    def _remove_entry(self, event: FactList.RemoveRequested) -> None:
+        from screens.relationship_edit import remove_entry
+        from screens.widgets.fact_list import entry_text
+
+        contact = self.current_contact()
+        if contact is not None:
+            remove_entry(self.app, contact, event.kind, event.entry,
+                         entry_text(event.kind, event.entry).plain)
 
     def _after_form(self, contact: Contact | None) -> None:
         if contact is not None:

@@ -306,3 +306,32 @@ def test_deep_pages_match_the_full_listing_across_weeks(store: Store) -> None:
         assert page == everything[offset : offset + 7]
     holds = [r.id for r in store.list_checks(limit=0, verdict="hold")]
     assert [r.id for r in store.list_checks(limit=5, offset=60, verdict="hold")] == holds[60:65]
+
+
+def test_change_contact_reads_other_writers_first_and_writes_nothing_on_error(
+    coach_home: Path,
+) -> None:
+    from coach.models import Preference
+
+    with open_store() as app_store, open_store() as other:
+        app_store.add_contact(Contact(id="c-a", name="Ana"))
+        app_store.get_contact("c-a")  # the app has read Ana...
+        other.log_interaction("c-a", Interaction(direction="in", text="hi"))  # ...then a CLI wrote
+
+        def add_pref(c: Contact) -> None:
+            c.preferences.append(Preference(kind="channel_avoid", value="call", quote="no calls"))
+
+        changed = app_store.change_contact("c-a", add_pref)
+        assert [p.value for p in changed.preferences] == ["call"]
+        assert len(changed.interactions) == 1  # the other process's write is kept
+
+        def fail(c: Contact) -> None:
+            c.preferences.clear()
+            raise ValueError("changed elsewhere")
+
+        with pytest.raises(ValueError):
+            app_store.change_contact("c-a", fail)
+        stored = other.get_contact("c-a")
+        assert stored is not None and len(stored.preferences) == 1
+        with pytest.raises(NotFoundError):
+            app_store.change_contact("c-nobody", add_pref)

@@ -8,7 +8,7 @@ what other processes wrote. History is split by ISO week (layout.py) and read ne
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -152,6 +152,20 @@ class Store:
             ):
                 return contact  # already logged (a retry after a crash between two writes)
             contact.interactions.append(interaction)
+            return self.update_contact(contact)
+
+    def change_contact(self, contact_id: str, change: Callable[[Contact], object]) -> Contact:
+        """Read a contact, let `change` edit it in place, write it back: all under the lock, so
+        what another process wrote meanwhile is read first, never overwritten. If `change`
+        raises, nothing is written. (The app's disclosure, preference and request forms.)"""
+        with self._people.transaction():
+            contact = self.get_contact(contact_id)
+            if contact is None:
+                raise NotFoundError(
+                    f"No contact with id {contact_id}.",
+                    "It may have been deleted elsewhere; reload the contacts list.",
+                )
+            change(contact)
             return self.update_contact(contact)
 
     def delete_contact(self, contact_id: str, *, with_history: bool = True) -> bool:

@@ -1,15 +1,24 @@
-"""The LLM's coaching as it streams: a status line (chunks, elapsed), the newest lines in a
-fixed-size box while it arrives, then one Markdown render of the whole text.
+"""The LLM's coaching as it streams: a status line (chunks, elapsed), the text rendered as Markdown
+while it arrives (its newest lines, in a box of fixed height), then one full Markdown render.
 
-Streaming into a Markdown widget re-laid out the screen for every chunk (~90 ms each here) and
-keystrokes queued behind it; a fixed-size box is only repainted, so typing stays quick.
+Why not `Markdown.append` (or `Markdown.get_stream`) into the Markdown widget: every append mounts
+or resizes blocks, so Textual lays out and repaints the whole screen, several times per append
+(~50-80 ms each on a shared 2-core machine), and keys typed in the draft wait behind it. Measured
+with benchmarks/tui.py's keystroke test (median key while 200 tokens/s stream in, over idle):
+appends every 0.25 s 2.3-10x, every 0.5 s 0.7-2.1x, every 1 s ~1.1x, but then the text arrives a
+paragraph at a time and a key typed during one of those layouts still waits for it. Here the coalesced text is
+rendered as Markdown by Rich into the lines of a fixed-size Static, 8 times a second; the Static
+is only repainted, never laid out (~1.1x). At the end the Markdown widget renders the whole
+text once (a streamed piece may have split a block).
 """
 
 from __future__ import annotations
 
 from time import monotonic
 
-from rich.text import Text
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
@@ -19,17 +28,46 @@ from coach.models import CheckRecord
 
 STREAM_TICK = 1 / 8  # how often streamed text is pushed to the screen (chunks coalesced)
 LIVE_LINES = 9  # the streamed text is shown as its last lines in a fixed-size box
+# Only the end of a long stream is rendered each tick (the box shows its last lines anyway);
+# the cut is moved to a paragraph break so the Markdown around it still parses the same.
+LIVE_TAIL = 3000
+
+
+class _Lines:
+    """Pre-rendered lines (segments), shown as they are."""
+
+    def __init__(self, lines: list[list[Segment]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for n, line in enumerate(self.lines):
+            if n:
+                yield Segment.line()
+            yield from line
+
+
+def markdown_tail(text: str, width: int, console: Console, lines: int = LIVE_LINES) -> _Lines:
+    """The last `lines` lines of `text` rendered as Markdown at `width` columns."""
+    if len(text) > LIVE_TAIL:
+        start = len(text) - LIVE_TAIL
+        brk = text.find("\n\n", start)
+        text = text[brk + 2:] if 0 <= brk < len(text) - 2 else text[start:]
+    options = console.options.update(width=width, max_width=width, height=None)
+    rendered = console.render_lines(RichMarkdown(text), options, pad=False, new_lines=False)
+    while rendered and not "".join(s.text for s in rendered[-1]).strip():
+        rendered.pop()  # Rich ends blocks with a blank line; the box shows text, not padding
+    return _Lines(rendered[-lines:])
 
 
 class CoachingView(Vertical):
     """Hidden until a model is asked; `start`, `on_delta` (any thread-free callback), `finish`,
     `cancelled`."""
 
-    DEFAULT_CSS = """
-    CoachingView { height: auto; }
-    CoachingView #stream-status { height: 1; }
-    CoachingView #coaching-live { height: 9; color: $text-muted; }
-    CoachingView #coaching { height: auto; margin: 0; padding: 0; }
+    DEFAULT_CSS = f"""
+    CoachingView {{ height: auto; }}
+    CoachingView #stream-status {{ height: 1; }}
+    CoachingView #coaching-live {{ height: {LIVE_LINES}; }}
+    CoachingView #coaching {{ height: auto; margin: 0; padding: 0; }}
     """
 
     def __init__(self) -> None:
@@ -37,6 +75,7 @@ class CoachingView(Vertical):
         self._streamed = ""
         self._pending: list[str] = []
         self.chunks = 0
+        self.renders = 0  # live Markdown renders while streaming (tests read it)
         self._started = 0.0
         self._tick: Timer | None = None
 
@@ -52,6 +91,11 @@ class CoachingView(Vertical):
     @property
     def markdown(self) -> Markdown:
         return self.query_one("#coaching", Markdown)
+
+    @property
+    def streamed(self) -> str:
+        """The text shown so far while streaming."""
+        return self._streamed
 
     def _status(self, text: str, *, layout: bool = True) -> None:
         self.query_one("#stream-status", Static).update(text, layout=layout)
@@ -69,6 +113,7 @@ class CoachingView(Vertical):
         self._streamed = ""
         self._pending = []
         self.chunks = 0
+        self.renders = 0
         self._started = monotonic()
         self.display = True
         self._status("asking the model… (Esc stops)")
@@ -96,8 +141,8 @@ class CoachingView(Vertical):
         self._pending.clear()
         live = self.query_one("#coaching-live", Static)
         width = max(10, live.content_region.width)
-        lines = Text(self._streamed[-4000:]).wrap(self.app.console, width)
-        live.update(Text("\n").join(lines[-LIVE_LINES:]), layout=False)  # repaint, no layout
+        self.renders += 1
+        live.update(markdown_tail(self._streamed, width, self.app.console), layout=False)
 
     def _stop_tick(self) -> None:
         if self._tick is not None:
@@ -120,8 +165,10 @@ class CoachingView(Vertical):
         self._status(f"{count} · {elapsed:.1f} s · {record.engine}")
 
     async def cancelled(self) -> None:
+        """Esc: the partial coaching goes (it was cut mid-thought); the draft is not touched."""
         self._stop_tick()
         self._streamed = ""
+        self._pending.clear()
         self.query_one("#coaching-live", Static).update("")
         self.query_one("#coaching-live").display = False
         await self.markdown.update("")

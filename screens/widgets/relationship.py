@@ -1,5 +1,6 @@
-"""The relationship at a glance: how you met, the exchange so far, what each side disclosed,
-their stated preferences and the asks. Rendered as rich Text (user data never parsed as markup)."""
+"""The relationship at a glance: who they are, how you met, the exchange so far and your notes.
+Rendered as rich Text (user data never parsed as markup). What each side disclosed, their stated
+preferences and the requests are in the list below it (widgets/fact_list.py), to edit."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from rich.text import Text
 
 from coach.models import Contact
 from screens.pace import ago, last_contact, stage_label, unanswered
-
-DEPTHS = ("outer", "light", "personal", "core")
 
 
 def _heading(title: str) -> Text:
@@ -49,33 +48,6 @@ def render_relationship(contact: Contact, now: datetime) -> RenderableType:
             text = item.text[:160] + ("…" if len(item.text) > 160 else "")
             parts.append(Text(f"    {text}"))
 
-    parts.append(_heading("Disclosed"))
-    for who, label in (("them", "They told you"), ("me", "You told them")):
-        items = [d for d in contact.disclosures if d.who == who]
-        if not items:
-            parts.append(Text(f"  {label}: nothing personal yet", style="dim"))
-            continue
-        parts.append(Text(f"  {label}:"))
-        for d in items:
-            line = Text(f"    {d.topic} ({DEPTHS[d.depth]}{', in private' if d.private else ''})")
-            if d.summary:
-                line.append(f" — {d.summary}", style="dim")
-            parts.append(line)
-
-    parts.append(_heading("Stated preferences"))
-    if not contact.preferences:
-        parts.append(Text("  none stated", style="dim"))
-    for p in contact.preferences:
-        line = Text(f"  {p.kind.replace('_', ' ')}: {p.value}")
-        if p.quote:
-            line.append(f'  "{p.quote}"', style="italic dim")
-        parts.append(line)
-
-    if contact.asks:
-        parts.append(_heading("Asks"))
-        for a in contact.asks:
-            who = "They asked" if a.who == "them" else "You asked"
-            parts.append(Text(f"  {who}: {a.what} ({a.size}, {a.status})"))
     if contact.notes:
         parts.append(_heading("Notes"))
         parts.append(Text(f"  {contact.notes}"))
