@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from coach.models import Contact
@@ -46,9 +47,9 @@ def render_relationship(contact: Contact, now: datetime) -> RenderableType:
                           f"{item.channel.replace('_', ' ')}, {where}", style="dim"))
         if item.text:
             text = item.text[:160] + ("…" if len(item.text) > 160 else "")
-            parts.append(Text(f"    {text}"))
+            parts.append(Padding(Text(text), (0, 0, 0, 4)))  # wrapped lines keep the indent
 
     if contact.notes:
         parts.append(_heading("Notes"))
-        parts.append(Text(f"  {contact.notes}"))
+        parts.append(Padding(Text(contact.notes), (0, 0, 0, 2)))
     return Group(*parts)
