@@ -9,17 +9,72 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from coach.analysis import lexicon as lx
 from coach.analysis.matcher import Hit, PhraseMatcher
+
+VALENCE_PATH = Path(__file__).with_name("valence.tsv")
+
+# Strategies the 2013 feature set lacks or catches only in part; each is general English (no
+# Wikipedia jargon), so it can carry over to other communities where words do not.
+# Asking for the reader's view: the request becomes a consultation (B&L: give deference).
+OPINION = lx.words(
+    r"what\s+do\s+you\s+think",
+    r"what\s+are\s+your\s+thoughts",
+    r"any\s+(?:thoughts|ideas|suggestions|comments|advice|input|feedback|opinions?)",
+    r"your\s+(?:thoughts|opinion|input|feedback|advice|view)",
+    r"do\s+you\s+think",
+    r"how\s+do\s+you\s+feel",
+    r"what\s+would\s+you\s+(?:suggest|recommend)",
+    r"(?:i['’]d|i\s+would)\s+(?:welcome|value)",
+)
+# Conventional indirect requests: asking about ability, possibility or willingness, not
+# ordering (B&L negative politeness: "be conventionally indirect").
+INDIRECT = lx.words(
+    r"do\s+you\s+(?:know|have|happen)",
+    r"are\s+you\s+(?:able|willing|interested|available)",
+    r"is\s+(?:it|that)\s+possible",
+    r"is\s+there\s+(?:any|a)\s+(?:way|chance)",
+    r"any\s+chance",
+    r"i\s+was\s+hoping",
+    r"i\s+hope\s+you\s+(?:can|could|might|don['’]t\s+mind)",
+)
+# Asking leave for one's own act ("may I", "should I"): the writer defers to the reader.
+PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alright|all\s+right)\s+(?:if|to)"
+# Questions that challenge the reader: "why did you...", "don't you...".
+CHALLENGE = lx.words(
+    r"why\s+(?:do|did|would|are|were|have|had|does|is|don['’]t|didn['’]t|won['’]t|can['’]t|haven['’]t|aren['’]t)\s+you",
+    r"(?:don['’]t|didn['’]t|can['’]t|won['’]t|aren['’]t|haven['’]t|wouldn['’]t|isn['’]t|couldn['’]t)\s+you",
+)
+# Apologising for the imposition itself ("sorry to bother you").
+APOLOGY_PLUS = lx.words(
+    lx.APOLOGY,
+    r"(?:hate|sorry)\s+to\s+(?:bother|trouble|disturb|bug|ask|be\s+a\s+(?:bother|pain))",
+    r"i\s+don['’]t\s+mean\s+to",
+)
+# Single hedging words (after Hyland's list, as in the 2013 paper): the phrases in `lx.HEDGE`
+# catch the common frames, these the rest ("it appears", "roughly", "I'd guess").
+HEDGE_WORDS = lx.wordset(
+    "almost apparently appear appears appeared approximately assume assumed doubt essentially "
+    "estimate generally guess largely likely mainly maybe might mostly often perhaps plausible "
+    "possible possibly presumably probable probably relatively roughly seem seems seemed "
+    "somewhat suggest suggested suggests suppose supposed suspect typically unclear unlikely "
+    "usually fairly quite rather think thought feel felt believe"
+)
 
 # Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
 _PHRASES = PhraseMatcher(
     [
         ("rude", lx.RUDE_PHRASES),
         ("gratitude", lx.GRATITUDE),
-        ("apology", lx.APOLOGY),
+        ("apology", APOLOGY_PLUS),
+        ("challenge", CHALLENGE),
+        ("opinion", OPINION),
+        ("indirect", INDIRECT),
         ("counterfactual", lx.COUNTERFACTUAL),
+        ("permission", PERMISSION),
         ("indicative", lx.INDICATIVE),
         ("hedge", lx.HEDGE),
         ("factuality", lx.FACTUALITY),
@@ -68,6 +123,18 @@ _SOFTENER = re.compile(
     rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
 )
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
+
+
+@cache
+def _valence() -> dict[str, float]:
+    """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
+    out: dict[str, float] = {}
+    with VALENCE_PATH.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line and not line.startswith("#"):
+                word, _, value = line.rstrip("\n").partition("\t")
+                out[word] = float(value)
+    return out
 
 
 def _may_have_emoticon(text: str) -> bool:
@@ -146,6 +213,20 @@ def find_strategies(text: str) -> Strategies:
     for cls in ("negative", "positive"):
         if cls in counts:
             feats[cls] = float(min(counts[cls], 3))
+    # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
+    # rated requests never used still counts (the small lists above miss most of them).
+    valence = _valence()
+    rated = [valence[t] for t in tokens if t in valence]
+    if rated:
+        up = sum(v for v in rated if v > 0)
+        down = up - sum(rated)
+        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2.
+        if up:
+            feats["valence_pos"] = min(up, 6.0) / 3.0
+        if down:
+            feats["valence_neg"] = min(down, 6.0) / 3.0
+    if any(t in HEDGE_WORDS for t in tokens):
+        feats["hedge_word"] = 1.0
     for cls in ("first_person", "first_plural", "second_person"):
         if cls in counts:
             feats[cls] = 1.0
