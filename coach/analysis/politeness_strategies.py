@@ -125,6 +125,14 @@ _SOFTENER = re.compile(
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
+# Words that cancel the tone of the word after them; "no" itself is not rated (VADER rates it
+# -1.2, but "no problem", "no worries" are reassurances).
+_NEGATORS = lx.wordset(
+    "no not never without don't doesn't didn't isn't wasn't aren't won't can't couldn't "
+    "wouldn't shouldn't haven't hasn't nothing hardly"
+)
+
+
 @cache
 def _valence() -> dict[str, float]:
     """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
@@ -134,6 +142,7 @@ def _valence() -> dict[str, float]:
             if line and not line.startswith("#"):
                 word, _, value = line.rstrip("\n").partition("\t")
                 out[word] = float(value)
+    out.pop("no", None)
     return out
 
 
@@ -216,7 +225,12 @@ def find_strategies(text: str) -> Strategies:
     # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
     # rated requests never used still counts (the small lists above miss most of them).
     valence = _valence()
-    rated = [valence[t] for t in tokens if t in valence]
+    # A negated word does not carry its tone ("no problem", "not bad", "never wrong").
+    rated = [
+        valence[t]
+        for i, t in enumerate(tokens)
+        if t in valence and not (i and tokens[i - 1] in _NEGATORS)
+    ]
     if rated:
         up = sum(v for v in rated if v > 0)
         down = up - sum(rated)
