@@ -40,7 +40,16 @@ INDIRECT = lx.words(
     r"any\s+chance",
     r"i\s+was\s+hoping",
     r"i\s+hope\s+you\s+(?:can|could|might|don['’]t\s+mind)",
+    r"if\s+you\s+(?:could|would|can|get\s+a\s+chance)",
 )
+# The subjunctive with a contraction or an impersonal frame ("I'd like", "it would be great").
+COUNTERFACTUAL_PLUS = lx.words(
+    lx.COUNTERFACTUAL,
+    r"i['’]d\s+(?:love|like|appreciate|be\s+grateful)",
+    r"(?:it|that)\s+would\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
+    r"(?:it|that)['’]d\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
+)
+GRATITUDE_PLUS = lx.words(lx.GRATITUDE, r"appreciated?", r"thankful", r"kudos")
 # Asking leave for one's own act ("may I", "should I"): the writer defers to the reader.
 PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alright|all\s+right)\s+(?:if|to)"
 # Questions that challenge the reader: "why did you...", "don't you...".
@@ -68,12 +77,12 @@ HEDGE_WORDS = lx.wordset(
 _PHRASES = PhraseMatcher(
     [
         ("rude", lx.RUDE_PHRASES),
-        ("gratitude", lx.GRATITUDE),
+        ("gratitude", GRATITUDE_PLUS),
         ("apology", APOLOGY_PLUS),
         ("challenge", CHALLENGE),
         ("opinion", OPINION),
         ("indirect", INDIRECT),
-        ("counterfactual", lx.COUNTERFACTUAL),
+        ("counterfactual", COUNTERFACTUAL_PLUS),
         ("permission", PERMISSION),
         ("indicative", lx.INDICATIVE),
         ("hedge", lx.HEDGE),
