@@ -49,6 +49,9 @@ COUNTERFACTUAL_PLUS = lx.words(
     r"(?:it|that)\s+would\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
     r"(?:it|that)['’]d\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
 )
+# The paper's factuality also counts "really", "honestly", "surely" (only "actually" and its
+# kin raise the `actually` flag; these move the score).
+FACTUALITY_PLUS = lx.words(lx.FACTUALITY, r"really", r"honestly", r"surely")
 GRATITUDE_PLUS = lx.words(lx.GRATITUDE, r"appreciated?", r"thankful", r"kudos")
 # Asking leave for one's own act ("may I", "should I"): the writer defers to the reader.
 PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alright|all\s+right)\s+(?:if|to)"
@@ -86,7 +89,7 @@ _PHRASES = PhraseMatcher(
         ("permission", PERMISSION),
         ("indicative", lx.INDICATIVE),
         ("hedge", lx.HEDGE),
-        ("factuality", lx.FACTUALITY),
+        ("factuality", FACTUALITY_PLUS),
         ("btw", lx.INDIRECT_BTW),
         ("gush", lx.GUSH),
         ("please", r"please|pls|plz"),
