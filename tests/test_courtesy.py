@@ -190,6 +190,8 @@ def test_strategies_beyond_the_2013_set_are_found_with_their_words() -> None:
     assert found["permission"] == "May I"
     assert kinds_and_spans("I'd like the notes, if you could.")["counterfactual"] == "I'd like"
     assert kinds_and_spans("Why did you revert it?")["challenge"] == "Why did you"
+    assert kinds_and_spans("I wonder why you changed it.")["challenge"] == "why you"
+    assert kinds_and_spans("Is there anything I can do?")["offer"] == "anything I can do"
 
 
 def test_asking_their_view_reads_politer_than_challenging_them() -> None:

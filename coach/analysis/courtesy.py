@@ -42,6 +42,7 @@ MARKER_KINDS = frozenset(
         "opinion",
         "indirect",
         "permission",
+        "offer",
     }
 )
 # Longest text analysed for features; past it only the flags' spans scan on (a 1 MB paste

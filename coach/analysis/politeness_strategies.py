@@ -59,6 +59,18 @@ PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alr
 CHALLENGE = lx.words(
     r"why\s+(?:do|did|would|are|were|have|had|does|is|don['’]t|didn['’]t|won['’]t|can['’]t|haven['’]t|aren['’]t)\s+you",
     r"(?:don['’]t|didn['’]t|can['’]t|won['’]t|aren['’]t|haven['’]t|wouldn['’]t|isn['’]t|couldn['’]t)\s+you",
+    r"why\s+you",
+)
+# Offering help or a free hand (B&L positive politeness: offer, promise; give options).
+OFFER = lx.words(
+    r"(?:anything|something)\s+(?:i|we)\s+can\s+(?:do|help)",
+    r"(?:happy|glad)\s+to\s+help",
+    r"(?:i|we)\s+(?:can|could)\s+help",
+    r"(?:i|we)['’]d\s+be\s+(?:happy|glad)",
+    r"(?:i|we)\s+would\s+be\s+(?:happy|glad)",
+    r"(?:i['’]m|i\s+am)\s+(?:happy|glad|willing)\s+to",
+    r"feel\s+free",
+    r"if\s+you\s+need\s+(?:any|anything|help|more)",
 )
 # Apologising for the imposition itself ("sorry to bother you").
 APOLOGY_PLUS = lx.words(
@@ -84,6 +96,7 @@ _PHRASES = PhraseMatcher(
         ("apology", APOLOGY_PLUS),
         ("challenge", CHALLENGE),
         ("opinion", OPINION),
+        ("offer", OFFER),
         ("indirect", INDIRECT),
         ("counterfactual", COUNTERFACTUAL_PLUS),
         ("permission", PERMISSION),
