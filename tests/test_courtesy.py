@@ -192,6 +192,9 @@ def test_strategies_beyond_the_2013_set_are_found_with_their_words() -> None:
     assert kinds_and_spans("Why did you revert it?")["challenge"] == "Why did you"
     assert kinds_and_spans("I wonder why you changed it.")["challenge"] == "why you"
     assert kinds_and_spans("Is there anything I can do?")["offer"] == "anything I can do"
+    # "really" insists in a question, but only warms up praise.
+    assert kinds_and_spans("Do you really think so?")["factuality"] == "really"
+    assert "factuality" not in kinds_and_spans("Really glad it works, really appreciate it.")
 
 
 def test_asking_their_view_reads_politer_than_challenging_them() -> None:

@@ -50,8 +50,18 @@ COUNTERFACTUAL_PLUS = lx.words(
     r"(?:it|that)['’]d\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
 )
 # The paper's factuality also counts "really", "honestly", "surely" (only "actually" and its
-# kin raise the `actually` flag; these move the score).
-FACTUALITY_PLUS = lx.words(lx.FACTUALITY, r"really", r"honestly", r"surely")
+# kin raise the `actually` flag; these move the score). Not "really" as praise's intensifier
+# ("really glad", "really appreciate"): that is warmth, not insistence.
+_WARM_NEXT = (
+    "glad appreciate appreciated like liked love loved enjoy enjoyed nice good great helpful "
+    "kind happy grateful thankful cool interesting useful well excellent impressive"
+)
+FACTUALITY_PLUS = lx.words(
+    lx.FACTUALITY,
+    rf"really(?!\s+(?:{'|'.join(_WARM_NEXT.split())})\b)",
+    r"honestly",
+    r"surely",
+)
 GRATITUDE_PLUS = lx.words(lx.GRATITUDE, r"appreciated?", r"thankful", r"kudos")
 # Asking leave for one's own act ("may I", "should I"): the writer defers to the reader.
 PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alright|all\s+right)\s+(?:if|to)"
