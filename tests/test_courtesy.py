@@ -210,5 +210,9 @@ def test_rated_valence_counts_unlisted_words_and_respects_negation() -> None:
     assert harsh["valence_neg"] > 0 and "valence_pos" not in harsh
     warm = find_strategies("What a delightful surprise.").features
     assert warm["valence_pos"] > 0 and "valence_neg" not in warm
+    # Aimed at the reader, negative words count apart from bad news about the writer's life.
+    aimed = find_strategies("You are wrong. My dad died.").features
+    assert aimed["valence_neg_you"] > 0 and aimed["valence_neg"] > 0
+    assert "valence_neg_you" not in find_strategies("My dad died last year.").features
     # "No problem" / "not bad" reassure: the negated word carries no tone.
     assert "valence_neg" not in find_strategies("No problem, not bad at all.").features

@@ -168,6 +168,23 @@ _NEGATORS = lx.wordset(
 )
 
 
+def _negative_at_reader(
+    tokens: list[str], spans: list[tuple[int, int]], valence: dict[str, float]
+) -> float:
+    """Negative valence in sentences that address the reader ("you're wrong"), as opposed to
+    bad news or the writer's own troubles ("my dad died")."""
+    total = 0.0
+    for a, b in spans:
+        sent = tokens[a:b]
+        if lx.SECOND_PERSON.isdisjoint(sent):
+            continue
+        for i in range(a, b):
+            v = valence.get(tokens[i], 0.0)
+            if v < 0 and not (i and tokens[i - 1] in _NEGATORS):
+                total -= v
+    return total
+
+
 @cache
 def _valence() -> dict[str, float]:
     """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
@@ -212,11 +229,14 @@ def find_strategies(text: str) -> Strategies:
     # of the current sentence (found by bisection: a few sentences, many words).
     idx = 0
     sent_end = ends[0]
+    spans: list[tuple[int, int]] = []  # each sentence's words, as a range of word indices
     while idx < n_words:
         start, word = words[idx]
         if idx:
             sent_end = ends[bisect_right(ends, start)]
+        sent_first = idx
         idx = bisect_left(words, sent_end, idx + 1, key=_start_of)
+        spans.append((sent_first, idx))
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue
@@ -275,7 +295,11 @@ def find_strategies(text: str) -> Strategies:
         if up:
             feats["valence_pos"] = min(up, 6.0) / 3.0
         if down:
-            feats["valence_neg"] = min(down, 6.0) / 3.0
+            aimed = _negative_at_reader(tokens, spans, valence)
+            if aimed:
+                feats["valence_neg_you"] = min(aimed, 6.0) / 3.0
+            if down - aimed > 1e-9:
+                feats["valence_neg"] = min(down - aimed, 6.0) / 3.0
     if not HEDGE_WORDS.isdisjoint(tokens):
         feats["hedge_word"] = 1.0
     for cls in ("first_person", "first_plural", "second_person"):
