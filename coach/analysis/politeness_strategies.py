@@ -178,6 +178,9 @@ def _negative_at_reader(
         sent = tokens[a:b]
         if lx.SECOND_PERSON.isdisjoint(sent):
             continue
+        if _NEGATORS.isdisjoint(sent):  # the usual case, at C speed
+            total -= sum(v for v in [valence[t] for t in sent if t in valence] if v < 0)
+            continue
         for i in range(a, b):
             v = valence.get(tokens[i], 0.0)
             if v < 0 and not (i and tokens[i - 1] in _NEGATORS):
