@@ -84,6 +84,7 @@ def test_rude_phrase_is_a_warning() -> None:
     flag = next(f for f in analyse_courtesy(text).flags if f.rule == "rude-phrase")
     assert flag.severity == "warn"
     assert text[flag.start : flag.end] == "Who the hell"
+    assert rules("Did you even see my messages?")["rude-phrase"] == "Did you even see"
 
 
 def test_gushing_needs_stacked_superlatives() -> None:

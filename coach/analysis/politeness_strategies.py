@@ -49,6 +49,8 @@ COUNTERFACTUAL_PLUS = lx.words(
     r"(?:it|that)\s+would\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
     r"(?:it|that)['’]d\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
 )
+# "Did you even see my messages?" reads as hostile as "did you even read" (already listed).
+RUDE_PLUS = lx.words(lx.RUDE_PHRASES, r"did\s+you\s+even\s+(?:see|get|notice|check|open)")
 # The paper's factuality also counts "really", "honestly", "surely" (only "actually" and its
 # kin raise the `actually` flag; these move the score). Not "really" as praise's intensifier
 # ("really glad", "really appreciate"): that is warmth, not insistence.
@@ -101,7 +103,7 @@ HEDGE_WORDS = lx.wordset(
 # Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
 _PHRASES = PhraseMatcher(
     [
-        ("rude", lx.RUDE_PHRASES),
+        ("rude", RUDE_PLUS),
         ("gratitude", GRATITUDE_PLUS),
         ("apology", APOLOGY_PLUS),
         ("challenge", CHALLENGE),
