@@ -50,19 +50,20 @@ def accuracy(probs: Sequence[float], labels: Sequence[float]) -> float:
 # --- our model -----------------------------------------------------------------------------
 
 
-def ours_wiki_cv(data: Path, folds: int = 10) -> tuple[float, float]:
+def ours_wiki_cv(data: Path, folds: int = 10) -> tuple[float, float, float]:
     """10-fold CV accuracy on the quartiles, refitting everything inside every fold.
 
     Each fold refits the vocabulary, the weights (on the fold's training quartiles) and the
     probability scaling (on every training-fold row, middle half included); the held-out
     quartile rows are never seen. Returns the accuracy of the shipped score at 0.5 (readers'
-    "above the average request"), and of the quartile model's own boundary (before rescaling).
+    "above the average request"), of the quartile model's own boundary (before rescaling),
+    and of the strategies alone (no word features: the part meant to carry across communities).
     """
     table = cal.load_politeness_table(data, "wikipedia")
     general = cal.general_words(data)
     quart = [i for i, row in enumerate(table) if row[2] != 0]
     y = np.asarray([1.0 if table[i][2] > 0 else 0.0 for i in quart])
-    accs, accs_boundary = [], []
+    accs, accs_boundary, accs_strategies = [], [], []
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(quart, y):
         held = {quart[i] for i in te}
         calib = cal.Rated(
@@ -78,12 +79,18 @@ def ours_wiki_cv(data: Path, folds: int = 10) -> tuple[float, float]:
         # sigmoid(a*z + b) > sigmoid(b) <=> z > 0: the quartile model's own decision.
         cut = 1 / (1 + np.exp(-spec["platt"]["b"]))
         accs_boundary.append(float(np.mean((np.asarray(probs) > cut) == (y[te] > 0.5))))
-    return float(np.mean(accs)), float(np.mean(accs_boundary))
+        only = model_from_dict(
+            "strategies",
+            cal.fit_courtesy([table[quart[i]][0] for i in tr], y[tr].tolist(), vocab=0),
+        )
+        z = [only.raw(cal.politeness_feats(table[quart[i]][0])) for i in te]
+        accs_strategies.append(float(np.mean((np.asarray(z) > 0) == (y[te] > 0.5))))
+    return float(np.mean(accs)), float(np.mean(accs_boundary)), float(np.mean(accs_strategies))
 
 
 def ours(data: Path) -> dict[str, Any]:
     models: dict[str, LinearModel] = load_models()  # the shipped weights: what users get
-    cv_score, cv_boundary = ours_wiki_cv(data)
+    cv_score, cv_boundary, cv_strategies = ours_wiki_cv(data)
     se = cal.load_politeness(data, "stack-exchange")
     se_probs = [analyse_courtesy(t).score for t in se.texts]
     test = cal.load_intimacy(data, "final_test.txt")
@@ -92,6 +99,7 @@ def ours(data: Path) -> dict[str, Any]:
     out: dict[str, Any] = {
         "politeness_wiki_cv": cv_score,
         "politeness_wiki_cv_quartile_boundary": cv_boundary,
+        "politeness_wiki_cv_strategies_only": cv_strategies,
         "politeness_se": accuracy(se_probs, se.labels),
         "politeness_se_auc": float(roc_auc_score(se.labels, se_probs)),
         "intimacy_test_r": pearson([intimacy_raw(t) for t in test.texts], test.labels),

@@ -37,9 +37,9 @@ def test_committed_weights_load() -> None:
 
 def test_fitted_strategies_point_the_way_the_research_says() -> None:
     w = load_models()["courtesy"].weights
-    for good in ("gratitude", "greeting", "counterfactual", "apology"):
+    for good in ("gratitude", "greeting", "counterfactual", "apology", "opinion", "valence_pos"):
         assert w[good] > 0, good
-    for bad in ("direct_start", "factuality"):
+    for bad in ("direct_start", "factuality", "challenge", "valence_neg", "valence_neg_you"):
         assert w[bad] < 0, bad
 
 

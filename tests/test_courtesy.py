@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from coach.analysis.courtesy import analyse_courtesy
 from coach.analysis.linear import get_model
+from coach.analysis.politeness_strategies import find_strategies
 
 
 def rules(text: str) -> dict[str, str]:
@@ -83,6 +84,7 @@ def test_rude_phrase_is_a_warning() -> None:
     flag = next(f for f in analyse_courtesy(text).flags if f.rule == "rude-phrase")
     assert flag.severity == "warn"
     assert text[flag.start : flag.end] == "Who the hell"
+    assert rules("Did you even see my messages?")["rude-phrase"] == "Did you even see"
 
 
 def test_gushing_needs_stacked_superlatives() -> None:
@@ -169,3 +171,49 @@ def test_any_text_gives_a_score_and_spans_inside_it(text: str) -> None:
         assert 0 <= f.start <= f.end <= len(text)
     for m in result.markers:
         assert text[m.start : m.end] == m.text
+
+
+def kinds_and_spans(text: str) -> dict[str, str]:
+    """strategy kind -> the words it was found in (first hit of each kind)."""
+    out: dict[str, str] = {}
+    for h in find_strategies(text).hits:
+        out.setdefault(h.kind, text[h.start : h.end])
+    return out
+
+
+def test_strategies_beyond_the_2013_set_are_found_with_their_words() -> None:
+    found = kinds_and_spans(
+        "Sorry to bother you. Any chance you could look? What do you think? May I add it?"
+    )
+    assert found["apology"] == "Sorry to bother"
+    assert found["indirect"] == "Any chance"
+    assert found["opinion"] == "What do you think"
+    assert found["permission"] == "May I"
+    assert kinds_and_spans("I'd like the notes, if you could.")["counterfactual"] == "I'd like"
+    assert kinds_and_spans("Why did you revert it?")["challenge"] == "Why did you"
+    assert kinds_and_spans("I wonder why you changed it.")["challenge"] == "why you"
+    assert kinds_and_spans("Is there anything I can do?")["offer"] == "anything I can do"
+    # "really" insists in a question, but only warms up praise.
+    assert kinds_and_spans("Do you really think so?")["factuality"] == "really"
+    assert "factuality" not in kinds_and_spans("Really glad it works, really appreciate it.")
+
+
+def test_asking_their_view_reads_politer_than_challenging_them() -> None:
+    asking = analyse_courtesy("I moved the section. What do you think?")
+    challenging = analyse_courtesy("I moved the section. Why did you revert it?")
+    assert asking.score > challenging.score
+    assert "opinion" in {m.kind for m in asking.markers}
+    assert challenging.signals["challenge"] < 0
+
+
+def test_rated_valence_counts_unlisted_words_and_respects_negation() -> None:
+    harsh = find_strategies("This plan is dreadful and the result is a disaster.").features
+    assert harsh["valence_neg"] > 0 and "valence_pos" not in harsh
+    warm = find_strategies("What a delightful surprise.").features
+    assert warm["valence_pos"] > 0 and "valence_neg" not in warm
+    # Aimed at the reader, negative words count apart from bad news about the writer's life.
+    aimed = find_strategies("You are wrong. My dad died.").features
+    assert aimed["valence_neg_you"] > 0 and aimed["valence_neg"] > 0
+    assert "valence_neg_you" not in find_strategies("My dad died last year.").features
+    # "No problem" / "not bad" reassure: the negated word carries no tone.
+    assert "valence_neg" not in find_strategies("No problem, not bad at all.").features

@@ -30,7 +30,20 @@ BL = "Brown & Levinson 1987"
 
 # Positive strategies reported as markers (what the draft already does well).
 MARKER_KINDS = frozenset(
-    {"gratitude", "greeting", "hedge", "apology", "deference", "counterfactual", "please", "btw"}
+    {
+        "gratitude",
+        "greeting",
+        "hedge",
+        "apology",
+        "deference",
+        "counterfactual",
+        "please",
+        "btw",
+        "opinion",
+        "indirect",
+        "permission",
+        "offer",
+    }
 )
 # Longest text analysed for features; past it only the flags' spans scan on (a 1 MB paste
 # should stay fast and its score is dominated by the first pages anyway).

@@ -9,20 +9,112 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from coach.analysis import lexicon as lx
 from coach.analysis.matcher import Hit, PhraseMatcher
 
+VALENCE_PATH = Path(__file__).with_name("valence.tsv")
+
+# Strategies the 2013 feature set lacks or catches only in part; each is general English (no
+# Wikipedia jargon), so it can carry over to other communities where words do not.
+# Asking for the reader's view: the request becomes a consultation (B&L: give deference).
+OPINION = lx.words(
+    r"what\s+do\s+you\s+think",
+    r"what\s+are\s+your\s+thoughts",
+    r"any\s+(?:thoughts|ideas|suggestions|comments|advice|input|feedback|opinions?)",
+    r"your\s+(?:thoughts|opinion|input|feedback|advice|view)",
+    r"do\s+you\s+think",
+    r"how\s+do\s+you\s+feel",
+    r"what\s+would\s+you\s+(?:suggest|recommend)",
+    r"(?:i['’]d|i\s+would)\s+(?:welcome|value)",
+)
+# Conventional indirect requests: asking about ability, possibility or willingness, not
+# ordering (B&L negative politeness: "be conventionally indirect").
+INDIRECT = lx.words(
+    r"do\s+you\s+(?:know|have|happen)",
+    r"are\s+you\s+(?:able|willing|interested|available)",
+    r"is\s+(?:it|that)\s+possible",
+    r"is\s+there\s+(?:any|a)\s+(?:way|chance)",
+    r"any\s+chance",
+    r"i\s+was\s+hoping",
+    r"i\s+hope\s+you\s+(?:can|could|might|don['’]t\s+mind)",
+    r"if\s+you\s+(?:could|would|can|get\s+a\s+chance)",
+)
+# The subjunctive with a contraction or an impersonal frame ("I'd like", "it would be great").
+COUNTERFACTUAL_PLUS = lx.words(
+    lx.COUNTERFACTUAL,
+    r"i['’]d\s+(?:love|like|appreciate|be\s+grateful)",
+    r"(?:it|that)\s+would\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
+    r"(?:it|that)['’]d\s+be\s+(?:great|nice|helpful|good|lovely|wonderful)",
+)
+# "Did you even see my messages?" reads as hostile as "did you even read" (already listed).
+RUDE_PLUS = lx.words(lx.RUDE_PHRASES, r"did\s+you\s+even\s+(?:see|get|notice|check|open)")
+# The paper's factuality also counts "really", "honestly", "surely" (only "actually" and its
+# kin raise the `actually` flag; these move the score). Not "really" as praise's intensifier
+# ("really glad", "really appreciate"): that is warmth, not insistence.
+_WARM_NEXT = (
+    "glad appreciate appreciated like liked love loved enjoy enjoyed nice good great helpful "
+    "kind happy grateful thankful cool interesting useful well excellent impressive"
+)
+FACTUALITY_PLUS = lx.words(
+    lx.FACTUALITY,
+    rf"really(?!\s+(?:{'|'.join(_WARM_NEXT.split())})\b)",
+    r"honestly",
+    r"surely",
+)
+GRATITUDE_PLUS = lx.words(lx.GRATITUDE, r"appreciated?", r"thankful", r"kudos")
+# Asking leave for one's own act ("may I", "should I"): the writer defers to the reader.
+PERMISSION = r"(?:may|can|could|should|shall|might)\s+i|is\s+it\s+(?:ok|okay|alright|all\s+right)\s+(?:if|to)"
+# Questions that challenge the reader: "why did you...", "don't you...".
+CHALLENGE = lx.words(
+    r"why\s+(?:do|did|would|are|were|have|had|does|is|don['’]t|didn['’]t|won['’]t|can['’]t|haven['’]t|aren['’]t)\s+you",
+    r"(?:don['’]t|didn['’]t|can['’]t|won['’]t|aren['’]t|haven['’]t|wouldn['’]t|isn['’]t|couldn['’]t)\s+you",
+    r"why\s+you",
+)
+# Offering help or a free hand (B&L positive politeness: offer, promise; give options).
+OFFER = lx.words(
+    r"(?:anything|something)\s+(?:i|we)\s+can\s+(?:do|help)",
+    r"(?:happy|glad)\s+to\s+help",
+    r"(?:i|we)\s+(?:can|could)\s+help",
+    r"(?:i|we)['’]d\s+be\s+(?:happy|glad)",
+    r"(?:i|we)\s+would\s+be\s+(?:happy|glad)",
+    r"(?:i['’]m|i\s+am)\s+(?:happy|glad|willing)\s+to",
+    r"feel\s+free",
+    r"if\s+you\s+need\s+(?:any|anything|help|more)",
+)
+# Apologising for the imposition itself ("sorry to bother you").
+APOLOGY_PLUS = lx.words(
+    lx.APOLOGY,
+    r"(?:hate|sorry)\s+to\s+(?:bother|trouble|disturb|bug|ask|be\s+a\s+(?:bother|pain))",
+    r"i\s+don['’]t\s+mean\s+to",
+)
+# Single hedging words (after Hyland's list, as in the 2013 paper): the phrases in `lx.HEDGE`
+# catch the common frames, these the rest ("it appears", "roughly", "I'd guess").
+HEDGE_WORDS = lx.wordset(
+    "almost apparently appear appears appeared approximately assume assumed doubt essentially "
+    "estimate generally guess largely likely mainly maybe might mostly often perhaps plausible "
+    "possible possibly presumably probable probably relatively roughly seem seems seemed "
+    "somewhat suggest suggested suggests suppose supposed suspect typically unclear unlikely "
+    "usually fairly quite rather think thought feel felt believe"
+)
+
 # Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
 _PHRASES = PhraseMatcher(
     [
-        ("rude", lx.RUDE_PHRASES),
-        ("gratitude", lx.GRATITUDE),
-        ("apology", lx.APOLOGY),
-        ("counterfactual", lx.COUNTERFACTUAL),
+        ("rude", RUDE_PLUS),
+        ("gratitude", GRATITUDE_PLUS),
+        ("apology", APOLOGY_PLUS),
+        ("challenge", CHALLENGE),
+        ("opinion", OPINION),
+        ("offer", OFFER),
+        ("indirect", INDIRECT),
+        ("counterfactual", COUNTERFACTUAL_PLUS),
+        ("permission", PERMISSION),
         ("indicative", lx.INDICATIVE),
         ("hedge", lx.HEDGE),
-        ("factuality", lx.FACTUALITY),
+        ("factuality", FACTUALITY_PLUS),
         ("btw", lx.INDIRECT_BTW),
         ("gush", lx.GUSH),
         ("please", r"please|pls|plz"),
@@ -70,6 +162,47 @@ _SOFTENER = re.compile(
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
+# Words that cancel the tone of the word after them; "no" itself is not rated (VADER rates it
+# -1.2, but "no problem", "no worries" are reassurances).
+_NEGATORS = lx.wordset(
+    "no not never without don't doesn't didn't isn't wasn't aren't won't can't couldn't "
+    "wouldn't shouldn't haven't hasn't nothing hardly"
+)
+
+
+def _negative_at_reader(
+    tokens: list[str], spans: list[tuple[int, int]], valence: dict[str, float]
+) -> float:
+    """Negative valence in sentences that address the reader ("you're wrong"), as opposed to
+    bad news or the writer's own troubles ("my dad died")."""
+    total = 0.0
+    for a, b in spans:
+        sent = tokens[a:b]
+        if lx.SECOND_PERSON.isdisjoint(sent):
+            continue
+        if _NEGATORS.isdisjoint(sent):  # the usual case, at C speed
+            total -= sum(v for v in [valence[t] for t in sent if t in valence] if v < 0)
+            continue
+        for i in range(a, b):
+            v = valence.get(tokens[i], 0.0)
+            if v < 0 and not (i and tokens[i - 1] in _NEGATORS):
+                total -= v
+    return total
+
+
+@cache
+def _valence() -> dict[str, float]:
+    """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
+    out: dict[str, float] = {}
+    with VALENCE_PATH.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line and not line.startswith("#"):
+                word, _, value = line.rstrip("\n").partition("\t")
+                out[word] = float(value)
+    out.pop("no", None)
+    return out
+
+
 def _may_have_emoticon(text: str) -> bool:
     """Every emoticon starts with one of these; `in` scans are far cheaper than the regex."""
     return ":" in text or ";" in text or "=" in text or "<" in text
@@ -101,11 +234,14 @@ def find_strategies(text: str) -> Strategies:
     # of the current sentence (found by bisection: a few sentences, many words).
     idx = 0
     sent_end = ends[0]
+    spans: list[tuple[int, int]] = []  # each sentence's words, as a range of word indices
     while idx < n_words:
         start, word = words[idx]
         if idx:
             sent_end = ends[bisect_right(ends, start)]
+        sent_first = idx
         idx = bisect_left(words, sent_end, idx + 1, key=_start_of)
+        spans.append((sent_first, idx))
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue
@@ -146,6 +282,31 @@ def find_strategies(text: str) -> Strategies:
     for cls in ("negative", "positive"):
         if cls in counts:
             feats[cls] = float(min(counts[cls], 3))
+    # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
+    # rated requests never used still counts (the small lists above miss most of them).
+    valence = _valence()
+    if _NEGATORS.isdisjoint(tokens):  # the usual case, at C speed
+        rated = [valence[t] for t in tokens if t in valence]
+    else:  # a negated word does not carry its tone ("no problem", "not bad", "never wrong")
+        rated = [
+            valence[t]
+            for i, t in enumerate(tokens)
+            if t in valence and not (i and tokens[i - 1] in _NEGATORS)
+        ]
+    if rated:
+        up = sum(v for v in rated if v > 0)
+        down = up - sum(rated)
+        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2.
+        if up:
+            feats["valence_pos"] = min(up, 6.0) / 3.0
+        if down:
+            aimed = _negative_at_reader(tokens, spans, valence)
+            if aimed:
+                feats["valence_neg_you"] = min(aimed, 6.0) / 3.0
+            if down - aimed > 1e-9:
+                feats["valence_neg"] = min(down - aimed, 6.0) / 3.0
+    if not HEDGE_WORDS.isdisjoint(tokens):
+        feats["hedge_word"] = 1.0
     for cls in ("first_person", "first_plural", "second_person"):
         if cls in counts:
             feats[cls] = 1.0
