@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.analysis.courtesy import courtesy_features
+from coach.analysis.intimacy import intimacy_features
 from coach.analysis.linear import WEIGHTS_PATH
 from coach.analysis.personal import find_personal, personal_features
 from coach.analysis.politeness_strategies import find_strategies
@@ -29,7 +30,10 @@ FeatureFn = Callable[[str], dict[str, float]]
 
 # Settings chosen by cross-validation on the tuning parts only (see `--search`).
 COURTESY = {"C": 0.1, "vocab": 1000, "min_df": 3}
-INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2}
+# Intimacy words enter at `word_scale` / sqrt(distinct words) while fitting (a lighter penalty
+# on them than on the named features, chosen with alpha by CV on train+val) and are stored
+# multiplied back, so the app reads each word at 1 / sqrt(distinct words).
+INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2, "word_scale": 3.0}
 # Balanced classes: a sentence that discloses is the minority in training (31% emotional).
 DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 # Vocabulary features: single words and adjacent word pairs.
@@ -60,6 +64,12 @@ def politeness_feats(text: str) -> dict[str, float]:
 @lru_cache(maxsize=100_000)
 def personal_feats(text: str) -> dict[str, float]:
     return personal_features(find_personal(text))
+
+
+@lru_cache(maxsize=100_000)
+def intimacy_feats(text: str) -> dict[str, float]:
+    """The intimacy model's input, words at the app's scale (1 / sqrt(distinct words))."""
+    return intimacy_features(text)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -295,8 +305,9 @@ def fit_intimacy(
     Every message in a chat says "you"; the anchor keeps that alone from reading as personal.
     """
     p = {**INTIMACY, **params}
-    fds = [personal_feats(t) for t in texts]
-    spec = fit_linear(fds, labels, kind="linear", **p)
+    scale = float(p.pop("word_scale"))
+    fds = [intimacy_feats(t) for t in texts]
+    spec = _fit_scaled(fds, labels, scale, p)
     spec.update({"lo": -1.0, "hi": 1.0})
     if anchor is not None:
         import numpy as np
@@ -307,14 +318,27 @@ def fit_intimacy(
         y = np.asarray(labels)
         z = np.zeros(len(fds))
         for tr, te in KFold(5, shuffle=True, random_state=0).split(fds):
-            fold = fit_linear([fds[i] for i in tr], y[tr].tolist(), kind="linear", **p)
+            fold = _fit_scaled([fds[i] for i in tr], y[tr].tolist(), scale, p)
             model = model_from_dict("fold", fold)
             z[te] = [model.raw(fds[i]) for i in te]
         hi = float(np.percentile(z, 99))
         full = model_from_dict("full", spec)
-        mid = float(np.median([full.raw(personal_feats(t)) for t in anchor]))
+        mid = float(np.median([full.raw(intimacy_feats(t)) for t in anchor]))
         lo = (mid - ANCHOR_SCORE * hi) / (1 - ANCHOR_SCORE)
         spec.update({"lo": round(lo, 4), "hi": round(hi, 4)})
+    return spec
+
+
+def _fit_scaled(
+    fds: Sequence[dict[str, float]], labels: Sequence[float], scale: float, p: dict[str, Any]
+) -> dict[str, Any]:
+    """Fit with the word features multiplied by `scale`; store their weights multiplied back,
+    so the model reads the unscaled features."""
+    scaled = [{k: v * scale if k.startswith("w:") else v for k, v in fd.items()} for fd in fds]
+    spec = fit_linear(scaled, labels, kind="linear", **p)
+    spec["weights"] = {
+        k: round(w * scale, 4) if k.startswith("w:") else w for k, w in spec["weights"].items()
+    }
     return spec
 
 

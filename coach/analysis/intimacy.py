@@ -1,18 +1,32 @@
 """Intimacy: how personal a message is on its own, 0 (impersonal) .. 1 (only said to someone close).
 
-A ridge model over sensitive-topic words (and whose life they are about), personal questions and
-a small vocabulary, fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`). Two hand-set
-priors add what questions cannot teach: endearments and emotional self-disclosure.
+A ridge model over sensitive-topic words (and whose life they are about), personal questions,
+broad cues of a personal question (other people, depth, hypotheticals, the self; proper names
+for impersonal subjects) and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
+see `calibrate.py`). The vocabulary's share is divided by the square root of the number of
+distinct words, so a long text does not pile up word weights. Two hand-set priors add what
+questions cannot teach: endearments and emotional self-disclosure.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 
-from coach.analysis.linear import get_model, load_priors
+from coach.analysis import lexicon as lx
+from coach.analysis import topic_words as tw
+from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, get_model, load_priors
+from coach.analysis.matcher import PhraseMatcher
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
+
+_CUES = PhraseMatcher(list(tw.INTIMACY_CUES.items()))
+# A capitalised word inside a sentence is mostly a name of a thing, place or brand ("Napster",
+# "Newton"): impersonal subject matter. Not at a sentence start, and not a name said to someone
+# ("Oh, Mr. Stephens, ...": a vocative, next to a comma or end mark), which dialogue is full of.
+_PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)(?<!,\s)\b[A-Z][a-z]+\b(?!\s*[,!?])")
 
 
 @dataclass(slots=True)
@@ -21,20 +35,69 @@ class IntimacyResult:
     signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution (raw units)
 
 
+def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], float]:
+    """(personal features, the named features the intimacy model reads, the words' scale)."""
+    pf = find_personal(text)
+    named = pf.named()
+    words = lx.token_info(text)[0]
+    cues: dict[str, float] = {}
+    for h in _CUES.find(text, words):
+        cues[h.kind] = 1.0
+    for kind in cues:
+        named["cue:" + kind] = 1.0
+    # Capitals: one C-speed check spares the regex on all-lowercase texts.
+    if text != text.lower():
+        n = len(_PROPER_RE.findall(text))
+        if n:
+            named["proper_names"] = float(min(n, 3))
+    return pf, named, 1.0 / math.sqrt(max(1, len(set(pf.stems))))
+
+
+def intimacy_features(text: str) -> dict[str, float]:
+    """The model's input as one dict (for calibration): named features plus "w:" word features,
+    each word worth the words' scale."""
+    pf, named, scale = intimacy_inputs(text)
+    feats = dict(named)
+    for stem in set(pf.stems):
+        feats["w:" + stem] = scale
+    return feats
+
+
+def _model_sum(
+    named: dict[str, float], stems: list[str], scale: float, explain: bool
+) -> tuple[float, dict[str, float]]:
+    """bias + named contributions + scale * word contributions, and the readable shares."""
+    model = get_model("intimacy")
+    z, signals = model.explain_text(named, [], signals=explain)
+    zw, word_signals = model.explain_text({}, stems, signals=explain)
+    z += (zw - model.bias) * scale
+    if explain:
+        small = signals.pop(OTHER_WORDS, 0.0)
+        for k, v in word_signals.items():
+            c = v * scale
+            if k != OTHER_WORDS and (c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR):
+                signals[k] = c
+            else:
+                small += c
+        if small:
+            signals[OTHER_WORDS] = small
+    return z, signals
+
+
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
-    pf = find_personal(text[:MAX_SCORED_CHARS])
-    return get_model("intimacy").explain_text(pf.named(), pf.stems, signals=False)[0]
+    pf, named, scale = intimacy_inputs(text[:MAX_SCORED_CHARS])
+    return _model_sum(named, pf.stems, scale, explain=False)[0]
 
 
 def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score)."""
-    pf = find_personal(text[:MAX_SCORED_CHARS])
-    model = get_model("intimacy")
-    named = pf.named()
-    z, signals = model.explain_text(named, pf.stems, signals=explain)
-    z += _priors(pf, named, signals)
-    return IntimacyResult(score=round(model.to_score(z), 4), signals=signals if explain else {})
+    pf, named, scale = intimacy_inputs(text[:MAX_SCORED_CHARS])
+    z, signals = _model_sum(named, pf.stems, scale, explain)
+    z += _priors(pf, signals)
+    return IntimacyResult(
+        score=round(get_model("intimacy").to_score(z), 4), signals=signals if explain else {}
+    )
 
 
 # Asking about these in *their* life is personal whatever the Reddit ratings say about the
@@ -45,7 +108,7 @@ _YOUR_SENSITIVE = tuple("your:" + t for t in _SENSITIVE)
 _MY_SENSITIVE = tuple("my:" + t for t in _SENSITIVE)
 
 
-def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, float]) -> float:
+def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
     """Hand-set additions (weights.json "priors"), each shown as its own signal."""
     priors = load_priors()
     extra = 0.0
@@ -67,7 +130,7 @@ def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, fl
     # an emotion word are there (it rarely says yes otherwise, and this runs on every check).
     if feats.get("first_person") and feats.get("topic:emotions"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(named, pf.stems, signals=False)[0])
+        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share
