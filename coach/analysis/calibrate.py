@@ -30,10 +30,11 @@ FeatureFn = Callable[[str], dict[str, float]]
 
 # Settings chosen by cross-validation on the tuning parts only (see `--search`).
 COURTESY = {"C": 0.1, "vocab": 1000, "min_df": 3}
-# Intimacy words enter at `word_scale` / sqrt(distinct words) while fitting (a lighter penalty
+# Intimacy words enter at `word_scale` / sqrt(number of words) while fitting (a lighter penalty
 # on them than on the named features, chosen with alpha by CV on train+val) and are stored
-# multiplied back, so the app reads each word at 1 / sqrt(distinct words).
-INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2, "word_scale": 3.0}
+# multiplied back, so the app reads each word at 1 / sqrt(number of words). Empath's category
+# features enter at `empath_scale` (a heavier penalty: 194 broad categories), read at 1.
+INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2, "word_scale": 3.0, "empath_scale": 0.5}
 # Balanced classes: a sentence that discloses is the minority in training (31% emotional).
 DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 # Vocabulary features: single words and adjacent word pairs.
@@ -68,7 +69,7 @@ def personal_feats(text: str) -> dict[str, float]:
 
 @lru_cache(maxsize=100_000)
 def intimacy_feats(text: str) -> dict[str, float]:
-    """The intimacy model's input, words at the app's scale (1 / sqrt(distinct words))."""
+    """The intimacy model's input, words at the app's scale (1 / sqrt(number of words))."""
     return intimacy_features(text)
 
 
@@ -305,7 +306,7 @@ def fit_intimacy(
     Every message in a chat says "you"; the anchor keeps that alone from reading as personal.
     """
     p = {**INTIMACY, **params}
-    scale = float(p.pop("word_scale"))
+    scale = {"w:": float(p.pop("word_scale")), "empath:": float(p.pop("empath_scale"))}
     fds = [intimacy_feats(t) for t in texts]
     spec = _fit_scaled(fds, labels, scale, p)
     spec.update({"lo": -1.0, "hi": 1.0})
@@ -330,15 +331,24 @@ def fit_intimacy(
 
 
 def _fit_scaled(
-    fds: Sequence[dict[str, float]], labels: Sequence[float], scale: float, p: dict[str, Any]
+    fds: Sequence[dict[str, float]],
+    labels: Sequence[float],
+    scale: dict[str, float],
+    p: dict[str, Any],
 ) -> dict[str, Any]:
-    """Fit with the word features multiplied by `scale`; store their weights multiplied back,
-    so the model reads the unscaled features."""
-    scaled = [{k: v * scale if k.startswith("w:") else v for k, v in fd.items()} for fd in fds]
+    """Fit with the features of each prefix in `scale` multiplied by its factor (a lighter or
+    heavier ridge penalty on that group); store their weights multiplied back, so the model
+    reads the unscaled features."""
+
+    def factor(key: str) -> float:
+        for prefix, f in scale.items():
+            if key.startswith(prefix):
+                return f
+        return 1.0
+
+    scaled = [{k: v * factor(k) for k, v in fd.items()} for fd in fds]
     spec = fit_linear(scaled, labels, kind="linear", **p)
-    spec["weights"] = {
-        k: round(w * scale, 4) if k.startswith("w:") else w for k, w in spec["weights"].items()
-    }
+    spec["weights"] = {k: round(w * factor(k), 4) for k, w in spec["weights"].items()}
     return spec
 
 

@@ -2,9 +2,9 @@
 
 A ridge model over sensitive-topic words (and whose life they are about), personal questions,
 broad cues of a personal question (other people, depth, hypotheticals, the self; proper names
-for impersonal subjects) and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
+for impersonal subjects), Empath's general topic categories and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
 see `calibrate.py`). The vocabulary's share is divided by the square root of the number of
-distinct words, so a long text does not pile up word weights. Two hand-set priors add what
+words, so a long text does not pile up word weights. Two hand-set priors add what
 questions cannot teach: endearments and emotional self-disclosure.
 """
 
@@ -13,16 +13,30 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
 from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, get_model, load_priors
-from coach.analysis.matcher import PhraseMatcher
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
+# Empath's 194 topic categories (Fast et al., CHI 2016; MIT, see empath_LICENSE.txt): broad,
+# general-English word lists ("sexual", "family", "science", "computer") whose fitted weights
+# carry over to text with words the rated questions never used.
+EMPATH_PATH = Path(__file__).with_name("empath_categories.tsv")
 
-_CUES = PhraseMatcher(list(tw.INTIMACY_CUES.items()))
+# Cue word -> its kinds; phrase first word -> (the phrase's words, its kind).
+_CUE_WORDS: dict[str, tuple[str, ...]] = {}
+for _kind, _words in tw.INTIMACY_CUE_WORDS.items():
+    for _w in _words:
+        _CUE_WORDS[_w] = (*_CUE_WORDS.get(_w, ()), "cue:" + _kind)
+_CUE_PHRASES: dict[str, list[tuple[list[str], str]]] = {}
+for _kind, _phrases in tw.INTIMACY_CUE_PHRASES.items():
+    for _phrase in _phrases:
+        _first, *_rest = _phrase.split()
+        _CUE_PHRASES.setdefault(_first, []).append((_rest, "cue:" + _kind))
 # A capitalised word inside a sentence is mostly a name of a thing, place or brand ("Napster",
 # "Newton"): impersonal subject matter. Not at a sentence start, and not a name said to someone
 # ("Oh, Mr. Stephens, ...": a vocative, next to a comma or end mark), which dialogue is full of.
@@ -35,22 +49,42 @@ class IntimacyResult:
     signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution (raw units)
 
 
+@cache
+def empath_categories() -> dict[str, tuple[str, ...]]:
+    """Word -> the "empath:<category>" features it turns on. Read once, on first use."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in EMPATH_PATH.read_text(encoding="utf-8").splitlines():
+        name, *terms = line.split("\t")
+        for term in set(terms):
+            out[term] = (*out.get(term, ()), "empath:" + name)
+    return out
+
+
 def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], float]:
     """(personal features, the named features the intimacy model reads, the words' scale)."""
     pf = find_personal(text)
     named = pf.named()
-    words = lx.token_info(text)[0]
-    cues: dict[str, float] = {}
-    for h in _CUES.find(text, words):
-        cues[h.kind] = 1.0
-    for kind in cues:
-        named["cue:" + kind] = 1.0
-    # Capitals: one C-speed check spares the regex on all-lowercase texts.
-    if text != text.lower():
-        n = len(_PROPER_RE.findall(text))
-        if n:
-            named["proper_names"] = float(min(n, 3))
-    return pf, named, 1.0 / math.sqrt(max(1, len(set(pf.stems))))
+    words, tokens, _ = lx.token_info(text)
+    cue_words = _CUE_WORDS
+    for kinds in [cue_words[t] for t in tokens if t in cue_words]:  # most words are no cue
+        for kind in kinds:
+            named[kind] = 1.0
+    empath = empath_categories()
+    for cats in [empath[t] for t in tokens if t in empath]:
+        for cat in cats:
+            named[cat] = 1.0
+    phrases = _CUE_PHRASES
+    for i in [i for i, t in enumerate(tokens) if t in phrases]:
+        for rest, kind in phrases[tokens[i]]:
+            if tokens[i + 1 : i + 1 + len(rest)] == rest:
+                named[kind] = 1.0
+    # Only the few capitalised words are tried against the pattern (its lookbehinds see the
+    # text before them).
+    match = _PROPER_RE.match
+    n = sum(1 for s, _ in words if text[s].isupper() and match(text, s))
+    if n:
+        named["proper_names"] = float(min(n, 3))
+    return pf, named, 1.0 / math.sqrt(max(1, len(pf.stems)))
 
 
 def intimacy_features(text: str) -> dict[str, float]:
@@ -66,21 +100,27 @@ def intimacy_features(text: str) -> dict[str, float]:
 def _model_sum(
     named: dict[str, float], stems: list[str], scale: float, explain: bool
 ) -> tuple[float, dict[str, float]]:
-    """bias + named contributions + scale * word contributions, and the readable shares."""
+    """bias + named contributions + scale * word contributions, and the readable shares.
+
+    One pass of the model: the named values go in divided by `scale`, so the whole sum past the
+    bias comes out divided by it, and every share is then multiplied back.
+    """
     model = get_model("intimacy")
-    z, signals = model.explain_text(named, [], signals=explain)
-    zw, word_signals = model.explain_text({}, stems, signals=explain)
-    z += (zw - model.bias) * scale
-    if explain:
-        small = signals.pop(OTHER_WORDS, 0.0)
-        for k, v in word_signals.items():
-            c = v * scale
-            if k != OTHER_WORDS and (c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR):
-                signals[k] = c
-            else:
-                small += c
-        if small:
-            signals[OTHER_WORDS] = small
+    bias = model.bias
+    z, raw = model.explain_text({k: v / scale for k, v in named.items()}, stems, signals=explain)
+    z = bias + (z - bias) * scale
+    if not explain:
+        return z, {}
+    signals: dict[str, float] = {}
+    small = 0.0
+    for k, v in raw.items():
+        c = v * scale
+        if k != OTHER_WORDS and (c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR):
+            signals[k] = c
+        else:
+            small += c
+    if small:
+        signals[OTHER_WORDS] = small
     return z, signals
 
 
