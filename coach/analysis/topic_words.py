@@ -4,7 +4,7 @@ subjects and endearments. Patterns are phrase alternations matched at word start
 
 from __future__ import annotations
 
-from coach.analysis.lexicon import words
+from coach.analysis.lexicon import words, wordset
 
 # --- Personal topics (intimacy; Altman & Taylor's layers, Pei & Jurgens' intimate questions) ---
 
@@ -449,104 +449,54 @@ IMPERSONAL = words(
 # Cues of a personal question beyond its topic (intimacy only): other people and how we treat
 # them, reaching for depth ("the worst", "ever", "honestly"), hypotheticals put to the reader,
 # and the self. Counted as a few broad features, so they carry over to text unlike Reddit's
-# (dialogue in books and films) better than single fitted words do.
-INTIMACY_CUES: dict[str, str] = {
-    "social": words(
-        r"someone",
-        r"somebody",
-        r"people",
-        r"person",
-        r"guys?",
-        r"girls?",
-        r"wom[ae]n",
-        r"m[ae]n",
-        r"strangers?",
-        r"others",
-        r"each\s+other",
-        r"trust(?:ed|ing)?",
-        r"honest(?:ly|y)?",
-        r"lie[ds]?",
-        r"lying",
-        r"liars?",
-        r"mean",
-        r"rude",
-        r"cruel",
-        r"ignor(?:e|ed|ing)",
-        r"blam(?:e|ed|ing)",
-        r"judg(?:e|ed|ing)",
-        r"forgive",
-        r"betray(?:ed|al)?",
-        r"respect",
-        r"attracted",
-        r"attraction",
-        r"together",
-        r"alone",
-        r"friends?",
-        r"roommates?",
-        r"neighbou?rs?",
-        r"teen(?:ager)?s?",
-        r"bull(?:y|ied|ying)",
-        r"popular",
-        r"awkward",
-        r"social(?:ly)?",
+# (dialogue in books and films) better than single fitted words do. Plain words (every form
+# written out: one set lookup per word) and a few phrases.
+INTIMACY_CUE_WORDS: dict[str, frozenset[str]] = {
+    "social": wordset(
+        """
+        someone somebody people person guy guys girl girls woman women man men stranger strangers
+        others trust trusted trusting lie lied lies lying liar liars mean rude cruel ignore
+        ignored ignoring blame blamed blaming judge judged judging forgive betray betrayed
+        betrayal respect attracted attraction together alone friend friends roommate roommates
+        neighbor neighbors neighbour neighbours teen teens teenager teenagers bully bullied
+        bullying popular awkward social socially
+        """
     ),
-    "depth": words(
-        r"ever",
-        r"honest(?:ly)?",
-        r"truly",
-        r"really",
-        r"deep(?:est|ly)?",
-        r"worst",
-        r"hardest",
-        r"biggest",
-        r"scariest",
-        r"most\s+(?:embarrassing|painful|important|memorable)",
-        r"darkest",
-        r"personal(?:ly)?",
-        r"private",
-        r"secret(?:s|ly)?",
-        r"confess(?:ion)?",
-        r"never\s+told",
-        r"admit",
-        r"truth",
-        r"weirdest",
-        r"craziest",
-        r"proudest",
-        r"happiest",
-        r"saddest",
-        r"still",
-        r"in\s+your\s+life",
-        r"life",
-        r"lives",
+    "depth": wordset(
+        """
+        ever honest honestly honesty truly really deep deepest deeply worst hardest biggest
+        scariest darkest personal personally private secret secrets secretly confess confession
+        admit truth weirdest craziest proudest happiest saddest still life lives
+        """
     ),
-    "hypothetical": words(
-        r"if\s+you\s+(?:could|were|had|would|have\s+to|got|found|knew|woke)",
-        r"would\s+you\s+rather",
-        r"would\s+you",
-        r"imagine",
-        r"what\s+if",
-        r"suppose",
-        r"if\s+(?:i|we)\s+(?:could|were|had)",
+    "hypothetical": wordset("imagine suppose"),
+    "self": wordset(
+        """
+        myself yourself themselves themself himself herself identity personality character ego
+        self mind soul heart habit habits
+        """
     ),
-    "self": words(
-        r"myself",
-        r"yourself",
-        r"themselves",
-        r"themself",
-        r"himself",
-        r"herself",
-        r"identity",
-        r"personality",
-        r"who\s+you\s+are",
-        r"who\s+i\s+am",
-        r"character",
-        r"ego",
-        r"self",
-        r"mind",
-        r"soul",
-        r"heart",
-        r"habits?",
+}
+INTIMACY_CUE_PHRASES: dict[str, tuple[str, ...]] = {
+    "social": ("each other",),
+    "depth": (
+        "most embarrassing",
+        "most painful",
+        "most important",
+        "most memorable",
+        "never told",
+        "in your life",
     ),
+    "hypothetical": (
+        *(
+            f"if you {w}"
+            for w in ("could", "were", "had", "would", "have to", "got", "found", "knew", "woke")
+        ),
+        "would you",
+        "what if",
+        *(f"if {p} {w}" for p in ("i", "we") for w in ("could", "were", "had")),
+    ),
+    "self": ("who you are", "who i am"),
 }
 
 ENDEARMENT = words(
