@@ -27,16 +27,6 @@ MAX_SCORED_CHARS = 20_000
 # carry over to text with words the rated questions never used.
 EMPATH_PATH = Path(__file__).with_name("empath_categories.tsv")
 
-# Cue word -> its kinds; phrase first word -> (the phrase's words, its kind).
-_CUE_WORDS: dict[str, tuple[str, ...]] = {}
-for _kind, _words in tw.INTIMACY_CUE_WORDS.items():
-    for _w in _words:
-        _CUE_WORDS[_w] = (*_CUE_WORDS.get(_w, ()), "cue:" + _kind)
-_CUE_PHRASES: dict[str, list[tuple[list[str], str]]] = {}
-for _kind, _phrases in tw.INTIMACY_CUE_PHRASES.items():
-    for _phrase in _phrases:
-        _first, *_rest = _phrase.split()
-        _CUE_PHRASES.setdefault(_first, []).append((_rest, "cue:" + _kind))
 # A capitalised word inside a sentence is mostly a name of a thing, place or brand ("Napster",
 # "Newton"): impersonal subject matter. Not at a sentence start, and not a name said to someone
 # ("Oh, Mr. Stephens, ...": a vocative, next to a comma or end mark), which dialogue is full of.
@@ -50,9 +40,13 @@ class IntimacyResult:
 
 
 @cache
-def empath_categories() -> dict[str, tuple[str, ...]]:
-    """Word -> the "empath:<category>" features it turns on. Read once, on first use."""
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it turns on: one
+    lookup per word for both. Built once, on first use (Empath's file is read then)."""
     out: dict[str, tuple[str, ...]] = {}
+    for kind, words in tw.INTIMACY_CUE_WORDS.items():
+        for w in words:
+            out[w] = (*out.get(w, ()), "cue:" + kind)
     for line in EMPATH_PATH.read_text(encoding="utf-8").splitlines():
         name, *terms = line.split("\t")
         for term in set(terms):
@@ -65,19 +59,10 @@ def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], floa
     pf = find_personal(text)
     named = pf.named()
     words, tokens, _ = lx.token_info(text)
-    cue_words = _CUE_WORDS
-    for kinds in [cue_words[t] for t in tokens if t in cue_words]:  # most words are no cue
+    cues = cue_words()
+    for kinds in [cues[t] for t in tokens if t in cues]:  # most words are no cue
         for kind in kinds:
             named[kind] = 1.0
-    empath = empath_categories()
-    for cats in [empath[t] for t in tokens if t in empath]:
-        for cat in cats:
-            named[cat] = 1.0
-    phrases = _CUE_PHRASES
-    for i in [i for i, t in enumerate(tokens) if t in phrases]:
-        for rest, kind in phrases[tokens[i]]:
-            if tokens[i + 1 : i + 1 + len(rest)] == rest:
-                named[kind] = 1.0
     # Only the few capitalised words are tried against the pattern (its lookbehinds see the
     # text before them).
     match = _PROPER_RE.match

@@ -447,10 +447,11 @@ IMPERSONAL = words(
 )
 
 # Cues of a personal question beyond its topic (intimacy only): other people and how we treat
-# them, reaching for depth ("the worst", "ever", "honestly"), hypotheticals put to the reader,
-# and the self. Counted as a few broad features, so they carry over to text unlike Reddit's
-# (dialogue in books and films) better than single fitted words do. Plain words (every form
-# written out: one set lookup per word) and a few phrases.
+# them, reaching for depth ("the worst", "ever", "honestly") and the self. Counted as a few
+# broad features, so they carry over to text unlike Reddit's (dialogue in books and films)
+# better than single fitted words do. Plain words, every form written out (one lookup per
+# word). Hypothetical phrases ("if you could", "would you rather") were tried and added nothing
+# in cross-validation on the tuning data.
 INTIMACY_CUE_WORDS: dict[str, frozenset[str]] = {
     "social": wordset(
         """
@@ -469,7 +470,6 @@ INTIMACY_CUE_WORDS: dict[str, frozenset[str]] = {
         admit truth weirdest craziest proudest happiest saddest still life lives
         """
     ),
-    "hypothetical": wordset("imagine suppose"),
     "self": wordset(
         """
         myself yourself themselves themself himself herself identity personality character ego
@@ -477,28 +477,6 @@ INTIMACY_CUE_WORDS: dict[str, frozenset[str]] = {
         """
     ),
 }
-INTIMACY_CUE_PHRASES: dict[str, tuple[str, ...]] = {
-    "social": ("each other",),
-    "depth": (
-        "most embarrassing",
-        "most painful",
-        "most important",
-        "most memorable",
-        "never told",
-        "in your life",
-    ),
-    "hypothetical": (
-        *(
-            f"if you {w}"
-            for w in ("could", "were", "had", "would", "have to", "got", "found", "knew", "woke")
-        ),
-        "would you",
-        "what if",
-        *(f"if {p} {w}" for p in ("i", "we") for w in ("could", "were", "had")),
-    ),
-    "self": ("who you are", "who i am"),
-}
-
 ENDEARMENT = words(
     r"hun",
     r"hon",
