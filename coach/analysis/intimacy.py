@@ -64,11 +64,13 @@ def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], floa
         for kind in kinds:
             named[kind] = 1.0
     # Only the few capitalised words are tried against the pattern (its lookbehinds see the
-    # text before them).
-    match = _PROPER_RE.match
-    n = sum(1 for s, _ in words if text[s].isupper() and match(text, s))
-    if n:
-        named["proper_names"] = float(min(n, 3))
+    # text before them). A Title Case Text Says Nothing About Names: skipped.
+    caps = [s for s, _ in words if text[s].isupper()]
+    if caps and len(caps) * 2 <= len(words):
+        match = _PROPER_RE.match
+        n = sum(1 for s in caps if match(text, s))
+        if n:
+            named["proper_names"] = float(min(n, 3))
     return pf, named, 1.0 / math.sqrt(max(1, len(pf.stems)))
 
 
