@@ -68,9 +68,10 @@ def personal_feats(text: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=100_000)
-def intimacy_feats(text: str) -> dict[str, float]:
-    """The intimacy model's input, words at the app's scale (1 / sqrt(number of words))."""
-    return intimacy_features(text)
+def intimacy_feats(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
+    """The intimacy model's input, words at the app's scale (1 / sqrt(number of words)).
+    `everyday`: the everyday-English words (default: the ones in the shipped weights file)."""
+    return intimacy_features(text, everyday)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -296,9 +297,13 @@ def fit_intimacy(
     texts: Sequence[str],
     labels: Sequence[float],
     anchor: Sequence[str] | None = None,
+    everyday: set[str] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """Ridge regression on the -1..1 intimacy ratings.
+
+    `everyday` (words of everyday English, `general_words`) is stored in the model for its
+    "rare_words" feature; without it, the shipped weights file's set is used.
 
     With `anchor` (ordinary requests addressed to "you": the Wikipedia politeness requests), also
     the app's 0..1 mapping: the anchors' median maps to ANCHOR_SCORE, and the 99th percentile of
@@ -307,9 +312,12 @@ def fit_intimacy(
     """
     p = {**INTIMACY, **params}
     scale = {"w:": float(p.pop("word_scale")), "empath:": float(p.pop("empath_scale"))}
-    fds = [intimacy_feats(t) for t in texts]
+    common = frozenset(everyday) if everyday is not None else None
+    fds = [intimacy_feats(t, common) for t in texts]
     spec = _fit_scaled(fds, labels, scale, p)
     spec.update({"lo": -1.0, "hi": 1.0})
+    if common is not None:
+        spec["everyday_words"] = " ".join(sorted(common))
     if anchor is not None:
         import numpy as np
         from sklearn.model_selection import KFold
@@ -324,7 +332,7 @@ def fit_intimacy(
             z[te] = [model.raw(fds[i]) for i in te]
         hi = float(np.percentile(z, 99))
         full = model_from_dict("full", spec)
-        mid = float(np.median([full.raw(intimacy_feats(t)) for t in anchor]))
+        mid = float(np.median([full.raw(intimacy_feats(t, common)) for t in anchor]))
         lo = (mid - ANCHOR_SCORE * hi) / (1 - ANCHOR_SCORE)
         spec.update({"lo": round(lo, 4), "hi": round(hi, 4)})
     return spec
@@ -382,7 +390,9 @@ def calibrate(data: Path) -> dict[str, Any]:
             "courtesy": fit_courtesy(
                 wiki.texts, wiki.labels, calib=wiki_all, general=general_words(data)
             ),
-            "intimacy": fit_intimacy(inti.texts, inti.labels, anchor=wiki_all.texts),
+            "intimacy": fit_intimacy(
+                inti.texts, inti.labels, anchor=wiki_all.texts, everyday=general_words(data)
+            ),
             "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
             "disclosure_informational": fit_disclosure(info.texts, info.labels),
         },

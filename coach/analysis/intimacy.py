@@ -2,7 +2,8 @@
 
 A ridge model over sensitive-topic words (and whose life they are about), personal questions,
 broad cues of a personal question (other people, depth, hypotheticals, the self; proper names
-for impersonal subjects), Empath's general topic categories and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
+for impersonal subjects), words outside everyday English, Empath's general topic categories
+and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
 see `calibrate.py`). The vocabulary's share is divided by the square root of the number of
 words, so a long text does not pile up word weights. Two hand-set priors add what
 questions cannot teach: endearments and emotional self-disclosure.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
-from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, get_model, load_priors
+from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
@@ -54,11 +55,29 @@ def cue_words() -> dict[str, tuple[str, ...]]:
     return out
 
 
-def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], float]:
-    """(personal features, the named features the intimacy model reads, the words' scale)."""
+@cache
+def everyday_words() -> frozenset[str]:
+    """Words of everyday English, as calibration found them (weights.json, "intimacy")."""
+    spec = _load_doc()["models"]["intimacy"]
+    return frozenset(str(spec.get("everyday_words", "")).split())
+
+
+def intimacy_inputs(
+    text: str, everyday: frozenset[str] | None = None
+) -> tuple[PersonalFeatures, dict[str, float], float]:
+    """(personal features, the named features the intimacy model reads, the words' scale).
+
+    `everyday`: the everyday words (calibration passes its own; default: the shipped ones).
+    """
     pf = find_personal(text)
     named = pf.named()
     words, tokens, _ = lx.token_info(text)
+    # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
+    # mark an impersonal question in any domain; per sqrt(number of words), like the words.
+    common = everyday if everyday is not None else everyday_words()
+    rare = len([t for t in tokens if t not in common])
+    if rare:
+        named["rare_words"] = rare / math.sqrt(len(tokens))
     cues = cue_words()
     for kinds in [cues[t] for t in tokens if t in cues]:  # most words are no cue
         for kind in kinds:
@@ -74,10 +93,10 @@ def intimacy_inputs(text: str) -> tuple[PersonalFeatures, dict[str, float], floa
     return pf, named, 1.0 / math.sqrt(max(1, len(pf.stems)))
 
 
-def intimacy_features(text: str) -> dict[str, float]:
+def intimacy_features(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
     """The model's input as one dict (for calibration): named features plus "w:" word features,
     each word worth the words' scale."""
-    pf, named, scale = intimacy_inputs(text)
+    pf, named, scale = intimacy_inputs(text, everyday)
     feats = dict(named)
     for stem in set(pf.stems):
         feats["w:" + stem] = scale
