@@ -44,15 +44,17 @@ class IntimacyResult:
 def cue_words() -> dict[str, tuple[str, ...]]:
     """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it turns on: one
     lookup per word for both. Built once, on first use (Empath's file is read then)."""
-    out: dict[str, tuple[str, ...]] = {}
+    found: dict[str, list[str]] = {}
     for kind, words in tw.INTIMACY_CUE_WORDS.items():
+        feature = "cue:" + kind
         for w in words:
-            out[w] = (*out.get(w, ()), "cue:" + kind)
+            found.setdefault(w, []).append(feature)
     for line in EMPATH_PATH.read_text(encoding="utf-8").splitlines():
         name, *terms = line.split("\t")
-        for term in set(terms):
-            out[term] = (*out.get(term, ()), "empath:" + name)
-    return out
+        feature = "empath:" + name
+        for term in sorted(set(terms)):  # sorted: the same sums in every run
+            found.setdefault(term, []).append(feature)
+    return {w: tuple(features) for w, features in found.items()}
 
 
 @cache
