@@ -101,18 +101,21 @@ def test_the_app_reads_what_calibration_fitted() -> None:
 
 
 def test_cues_empath_and_proper_names() -> None:
-    named = intimacy_inputs("Who do you trust when you are honestly at your lowest?")[1]
-    assert named.get("cue:social") and named.get("cue:depth")
-    assert intimacy_inputs("Have you ever had a threesome?")[1].get("empath:sexual")
+    feats = intimacy_features("Who do you trust when you are honestly at your lowest?")
+    assert feats.get("cue:social") and feats.get("cue:depth")
+    # Counts per sqrt(number of words), like the words: two sex words in seven count twice.
+    feats = intimacy_features("Have you ever had a threesome? Kinky!")
+    assert abs(feats["cue:sexual"] - 2 / 7**0.5) < 1e-9
+    assert feats.get("empath:sexual")
     # A name of a thing inside a sentence reads as impersonal subject matter...
-    assert intimacy_inputs("Why did Napster get shut down?")[1].get("proper_names") == 1.0
+    assert intimacy_inputs("Why did Napster get shut down?").named.get("proper_names") == 1.0
     # ...but not a name said to someone, a sentence start, or a Title Case Headline.
     for text in (
         "Oh, Mr. Stephens, is there nothing we could do?",
         "Is it late? Where are you?",
         "My Karma Just Doubled Overnight?",
     ):
-        assert "proper_names" not in intimacy_inputs(text)[1], text
+        assert "proper_names" not in intimacy_inputs(text).named, text
 
 
 def test_a_long_text_does_not_pile_up_word_weights() -> None:

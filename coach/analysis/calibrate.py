@@ -32,9 +32,16 @@ FeatureFn = Callable[[str], dict[str, float]]
 COURTESY = {"C": 0.1, "vocab": 1000, "min_df": 3}
 # Intimacy words enter at `word_scale` / sqrt(number of words) while fitting (a lighter penalty
 # on them than on the named features, chosen with alpha by CV on train+val) and are stored
-# multiplied back, so the app reads each word at 1 / sqrt(number of words). Empath's category
-# features enter at `empath_scale` (a heavier penalty: 194 broad categories), read at 1.
-INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2, "word_scale": 3.0, "empath_scale": 0.5}
+# multiplied back, so the app reads each word at 1 / sqrt(number of words). The cue and Empath
+# category counts (also per sqrt(number of words)) enter at their own scales.
+INTIMACY = {
+    "alpha": 10.0,
+    "vocab": 3000,
+    "min_df": 2,
+    "word_scale": 3.0,
+    "cue_scale": 2.0,
+    "empath_scale": 1.0,
+}
 # Balanced classes: a sentence that discloses is the minority in training (31% emotional).
 DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 # Vocabulary features: single words and adjacent word pairs.
@@ -311,7 +318,11 @@ def fit_intimacy(
     Every message in a chat says "you"; the anchor keeps that alone from reading as personal.
     """
     p = {**INTIMACY, **params}
-    scale = {"w:": float(p.pop("word_scale")), "empath:": float(p.pop("empath_scale"))}
+    scale = {
+        "w:": float(p.pop("word_scale")),
+        "cue:": float(p.pop("cue_scale")),
+        "empath:": float(p.pop("empath_scale")),
+    }
     common = frozenset(everyday) if everyday is not None else None
     fds = [intimacy_feats(t, common) for t in texts]
     spec = _fit_scaled(fds, labels, scale, p)

@@ -1,12 +1,13 @@
 """Intimacy: how personal a message is on its own, 0 (impersonal) .. 1 (only said to someone close).
 
-A ridge model over sensitive-topic words (and whose life they are about), personal questions,
-broad cues of a personal question (other people, depth, hypotheticals, the self; proper names
-for impersonal subjects), words outside everyday English, Empath's general topic categories
-and a small vocabulary, fitted on rated questions (Pei & Jurgens 2020;
-see `calibrate.py`). The vocabulary's share is divided by the square root of the number of
-words, so a long text does not pile up word weights. Two hand-set priors add what
-questions cannot teach: endearments and emotional self-disclosure.
+A ridge model fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`) over:
+- named features: sensitive topics (and whose life they are about), personal questions, words
+  outside everyday English, proper names of things;
+- per-word features: a small vocabulary, broad cues of a personal question (other people,
+  depth, sex, the self) and Empath's general topic categories.
+Every per-word share is divided by the square root of the number of words, so a long text does
+not pile up word weights. Two hand-set priors add what questions cannot teach: endearments and
+emotional self-disclosure.
 """
 
 from __future__ import annotations
@@ -40,10 +41,17 @@ class IntimacyResult:
     signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution (raw units)
 
 
+@dataclass(slots=True)
+class IntimacyInputs:
+    pf: PersonalFeatures
+    named: dict[str, float]  # the named features the model reads
+    scale: float  # each per-word feature's value: 1 / sqrt(number of words)
+
+
 @cache
 def cue_words() -> dict[str, tuple[str, ...]]:
-    """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it turns on: one
-    lookup per word for both. Built once, on first use (Empath's file is read then)."""
+    """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it counts for.
+    Built once, on first use (Empath's file is read then)."""
     found: dict[str, list[str]] = {}
     for kind, words in tw.INTIMACY_CUE_WORDS.items():
         feature = "cue:" + kind
@@ -58,32 +66,41 @@ def cue_words() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _cue_weights() -> dict[str, float]:
+    """Word -> the summed weights of its cue and Empath features: the features are counts, so
+    a word's share is this one number (one lookup per word on the hot path)."""
+    get = get_model("intimacy").weights.get
+    out: dict[str, float] = {}
+    for word, features in cue_words().items():
+        total = 0.0
+        for f in features:
+            total += get(f, 0.0)
+        if total:
+            out[word] = total
+    return out
+
+
+@cache
 def everyday_words() -> frozenset[str]:
     """Words of everyday English, as calibration found them (weights.json, "intimacy")."""
     spec = _load_doc()["models"]["intimacy"]
     return frozenset(str(spec.get("everyday_words", "")).split())
 
 
-def intimacy_inputs(
-    text: str, everyday: frozenset[str] | None = None
-) -> tuple[PersonalFeatures, dict[str, float], float]:
-    """(personal features, the named features the intimacy model reads, the words' scale).
-
-    `everyday`: the everyday words (calibration passes its own; default: the shipped ones).
-    """
+def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> IntimacyInputs:
+    """The named features and the per-word scale (the words themselves are `pf.tokens` and
+    `pf.stems`). `everyday`: the everyday words (calibration passes its own; default: the
+    shipped ones)."""
     pf = find_personal(text)
     named = pf.named()
     words, tokens, _ = lx.token_info(text)
+    scale = 1.0 / math.sqrt(max(1, len(tokens)))
     # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
     # mark an impersonal question in any domain; per sqrt(number of words), like the words.
     common = everyday if everyday is not None else everyday_words()
     rare = len([t for t in tokens if t not in common])
     if rare:
-        named["rare_words"] = rare / math.sqrt(len(tokens))
-    cues = cue_words()
-    for kinds in [cues[t] for t in tokens if t in cues]:  # most words are no cue
-        for kind in kinds:
-            named[kind] = 1.0
+        named["rare_words"] = rare * scale
     # Only the few capitalised words are tried against the pattern (its lookbehinds see the
     # text before them). A Title Case Text Says Nothing About Names: skipped.
     caps = [s for s, _ in words if text[s].isupper()]
@@ -92,57 +109,80 @@ def intimacy_inputs(
         n = sum(1 for s in caps if match(text, s))
         if n:
             named["proper_names"] = float(min(n, 3))
-    return pf, named, 1.0 / math.sqrt(max(1, len(pf.stems)))
+    return IntimacyInputs(pf, named, scale)
 
 
 def intimacy_features(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
-    """The model's input as one dict (for calibration): named features plus "w:" word features,
-    each word worth the words' scale."""
-    pf, named, scale = intimacy_inputs(text, everyday)
-    feats = dict(named)
-    for stem in set(pf.stems):
+    """The model's input as one dict (for calibration): the named features, then the per-word
+    ones, each word (or cue/category word) worth the per-word scale."""
+    inp = intimacy_inputs(text, everyday)
+    feats = dict(inp.named)
+    scale = inp.scale
+    cues = cue_words()
+    for t in inp.pf.tokens:
+        for f in cues.get(t, ()):
+            feats[f] = feats.get(f, 0.0) + scale
+    for stem in set(inp.pf.stems):
         feats["w:" + stem] = scale
     return feats
 
 
-def _model_sum(
-    named: dict[str, float], stems: list[str], scale: float, explain: bool
-) -> tuple[float, dict[str, float]]:
-    """bias + named contributions + scale * word contributions, and the readable shares.
-
-    One pass of the model: the named values go in divided by `scale`, so the whole sum past the
-    bias comes out divided by it, and every share is then multiplied back.
-    """
+def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, float]]:
+    """bias + named contributions + scale * (word and cue contributions), and the readable
+    shares. The same arithmetic with or without the explanation, so the score is the same."""
     model = get_model("intimacy")
     bias = model.bias
-    z, raw = model.explain_text({k: v / scale for k, v in named.items()}, stems, signals=explain)
-    z = bias + (z - bias) * scale
+    tokens = inp.pf.tokens
+    zw, word_signals = model.explain_text({}, inp.pf.stems, signals=explain)  # bias + words
+    cw = _cue_weights()
+    zc = sum([cw[t] for t in tokens if t in cw])
+    get = model.weights.get
+    z = bias
+    scale = inp.scale
     if not explain:
-        return z, {}
+        for k, v in inp.named.items():
+            w = get(k)
+            if w is not None:
+                z += w * v
+        return z + (zw - bias + zc) * scale, {}
     signals: dict[str, float] = {}
     small = 0.0
-    for k, v in raw.items():
-        c = v * scale
+    for k, v in inp.named.items():
+        w = get(k)
+        if w is not None:
+            c = w * v
+            z += c
+            if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
+                signals[k] = c
+            else:
+                small += c
+    shares: dict[str, float] = {k: v * scale for k, v in word_signals.items()}
+    cues = cue_words()
+    for t in tokens:
+        for f in cues.get(t, ()):
+            w = get(f)
+            if w is not None:
+                shares[f] = shares.get(f, 0.0) + w * scale
+    for k, c in shares.items():
         if k != OTHER_WORDS and (c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR):
             signals[k] = c
         else:
             small += c
     if small:
         signals[OTHER_WORDS] = small
-    return z, signals
+    return z + (zw - bias + zc) * scale, signals
 
 
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
-    pf, named, scale = intimacy_inputs(text[:MAX_SCORED_CHARS])
-    return _model_sum(named, pf.stems, scale, explain=False)[0]
+    return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
 
 
 def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score)."""
-    pf, named, scale = intimacy_inputs(text[:MAX_SCORED_CHARS])
-    z, signals = _model_sum(named, pf.stems, scale, explain)
-    z += _priors(pf, signals)
+    inp = intimacy_inputs(text[:MAX_SCORED_CHARS])
+    z, signals = _model_sum(inp, explain)
+    z += _priors(inp.pf, signals)
     return IntimacyResult(
         score=round(get_model("intimacy").to_score(z), 4), signals=signals if explain else {}
     )
