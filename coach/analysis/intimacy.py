@@ -102,13 +102,15 @@ def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> Intima
     if rare:
         named["rare_words"] = rare * scale
     # Only the few capitalised words are tried against the pattern (its lookbehinds see the
-    # text before them). A Title Case Text Says Nothing About Names: skipped.
-    caps = [s for s, _ in words if text[s].isupper()]
-    if caps and len(caps) * 2 <= len(words):
-        match = _PROPER_RE.match
-        n = sum(1 for s in caps if match(text, s))
-        if n:
-            named["proper_names"] = float(min(n, 3))
+    # text before them). A Title Case Text Says Nothing About Names: skipped. No capital past
+    # the first character (most chat messages): nothing to look for.
+    if not text[1:].islower():
+        caps = [s for s, _ in words if text[s].isupper()]
+        if caps and len(caps) * 2 <= len(words):
+            match = _PROPER_RE.match
+            n = sum(1 for s in caps if match(text, s))
+            if n:
+                named["proper_names"] = float(min(n, 3))
     return IntimacyInputs(pf, named, scale)
 
 
