@@ -2,7 +2,7 @@
 
 A ridge model fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`) over:
 - named features: sensitive topics (and whose life they are about), personal questions, words
-  outside everyday English, proper names of things;
+  outside everyday English;
 - per-word features: a small vocabulary, broad cues of a personal question (other people,
   depth, sex, the self) and Empath's general topic categories.
 Every per-word share is divided by the square root of the number of words, so a long text does
@@ -13,12 +13,10 @@ emotional self-disclosure.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
 from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
 from coach.analysis.personal import PersonalFeatures, find_personal
@@ -28,11 +26,6 @@ MAX_SCORED_CHARS = 20_000
 # general-English word lists ("sexual", "family", "science", "computer") whose fitted weights
 # carry over to text with words the rated questions never used.
 EMPATH_PATH = Path(__file__).with_name("empath_categories.tsv")
-
-# A capitalised word inside a sentence is mostly a name of a thing, place or brand ("Napster",
-# "Newton"): impersonal subject matter. Not at a sentence start, and not a name said to someone
-# ("Oh, Mr. Stephens, ...": a vocative, next to a comma or end mark), which dialogue is full of.
-_PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)(?<!,\s)\b[A-Z][a-z]+\b(?!\s*[,!?])")
 
 
 @dataclass(slots=True)
@@ -93,7 +86,7 @@ def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> Intima
     shipped ones)."""
     pf = find_personal(text)
     named = pf.named()
-    words, tokens, _ = lx.token_info(text)
+    tokens = pf.tokens
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
     # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
     # mark an impersonal question in any domain; per sqrt(number of words), like the words.
@@ -101,16 +94,9 @@ def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> Intima
     rare = len([t for t in tokens if t not in common])
     if rare:
         named["rare_words"] = rare * scale
-    # Only the few capitalised words are tried against the pattern (its lookbehinds see the
-    # text before them). A Title Case Text Says Nothing About Names: skipped. No capital past
-    # the first character (most chat messages): nothing to look for.
-    if not text[1:].islower():
-        caps = [s for s, _ in words if text[s].isupper()]
-        if caps and len(caps) * 2 <= len(words):
-            match = _PROPER_RE.match
-            n = sum(1 for s in caps if match(text, s))
-            if n:
-                named["proper_names"] = float(min(n, 3))
+    # Tried and left out: capitalised words as names of things ("Napster"). They helped a
+    # little on the rated questions, but in messages they are mostly people's names, and the
+    # scan cost about 2% of a check.
     return IntimacyInputs(pf, named, scale)
 
 
