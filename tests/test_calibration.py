@@ -109,7 +109,7 @@ def test_intimacy_refit_on_a_slice_correlates() -> None:
     spec = cal.fit_intimacy(d.texts[:900], d.labels[:900])
     model = LinearModel("i", bias=spec["bias"], weights=spec["weights"], kind="linear")
     held_x, held_y = d.texts[900:1300], d.labels[900:1300]
-    preds = [model.raw(cal.personal_feats(t)) for t in held_x]
+    preds = [model.raw(cal.intimacy_feats(t)) for t in held_x]
     n = len(preds)
     mp, my = sum(preds) / n, sum(held_y) / n
     cov = sum((p - mp) * (y - my) for p, y in zip(preds, held_y, strict=True))

@@ -6,7 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.disclosure import analyse_disclosure
-from coach.analysis.intimacy import analyse_intimacy
+from coach.analysis.intimacy import (
+    EMPATH_PATH,
+    analyse_intimacy,
+    intimacy_features,
+    intimacy_inputs,
+    intimacy_raw,
+)
+from coach.analysis.linear import get_model
 from coach.analysis.personal import find_personal
 
 
@@ -75,3 +82,50 @@ def test_any_text(text: str) -> None:
     pf = find_personal(text)
     for h in pf.topics + pf.endearments:
         assert text[h.start : h.end] == h.text
+
+
+def test_the_app_reads_what_calibration_fitted() -> None:
+    """The runtime sum (named features, words at 1/sqrt(n), one model pass) equals the linear
+    model applied to the calibration's feature dict, and the shares add up to it."""
+    model = get_model("intimacy")
+    for text in (
+        "Have you ever cheated on someone you loved?",
+        "Did Newton really see an apple fall? What is gravity, honestly?",
+        "Thanks hun, see you soon",
+        "",
+    ):
+        raw = intimacy_raw(text)
+        assert abs(raw - model.raw(intimacy_features(text))) < 1e-9
+        result = analyse_intimacy(text)
+        assert result.score == round(model.to_score(model.bias + sum(result.signals.values())), 4)
+
+
+def test_cues_empath_and_rare_words() -> None:
+    feats = intimacy_features("Who do you trust when you are honestly at your lowest?")
+    assert feats.get("cue:social") and feats.get("cue:depth")
+    # Counts per sqrt(number of words), like the words: two sex words in seven count twice.
+    feats = intimacy_features("Have you ever had a threesome? Kinky!")
+    assert abs(feats["cue:sexual"] - 2 / 7**0.5) < 1e-9
+    assert feats.get("empath:sexual")
+    # Words outside everyday English mark an impersonal (technical) question.
+    assert intimacy_inputs("Does sound have inertia?").named.get("rare_words")
+    assert "rare_words" not in intimacy_inputs("Do you miss her?").named
+
+
+def test_a_long_text_does_not_pile_up_word_weights() -> None:
+    """Word shares are divided by sqrt(number of words): the same word counts less in a long
+    text, so a pasted essay is not scored as the sum of a hundred small word weights."""
+    short = analyse_intimacy("Have you ever cheated?").signals
+    long = analyse_intimacy(
+        "Have you ever cheated? The meeting is on Monday at the office near the station, "
+        "bring the slides and the budget numbers for the third quarter, thanks."
+    ).signals
+    assert short["w:you"] > 0
+    assert long.get("w:you", 0.0) < short["w:you"] / 2
+
+
+def test_empath_lexicon_ships_with_its_license() -> None:
+    assert EMPATH_PATH.is_file()
+    assert "Copyright (c) 2016 Ethan Fast" in EMPATH_PATH.with_name("empath_LICENSE.txt").read_text(
+        encoding="utf-8"
+    )

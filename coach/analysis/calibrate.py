@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.analysis.courtesy import courtesy_features
+from coach.analysis.intimacy import intimacy_features
 from coach.analysis.linear import WEIGHTS_PATH
 from coach.analysis.personal import find_personal, personal_features
 from coach.analysis.politeness_strategies import find_strategies
@@ -27,7 +28,7 @@ from coach.errors import UsageError
 
 FeatureFn = Callable[[str], dict[str, float]]
 
-# Settings chosen by cross-validation on the tuning parts only (see `--search`).
+# Settings chosen by cross-validation on the tuning parts only.
 # Courtesy: single words only ("pairs": False; word pairs mostly restate the strategies), and
 # only everyday English ones: seen in GENERAL_MIN_DF+ CL-Aff Reddit sentences (about 250
 # words). Chosen on Wikipedia 10-fold CV over pairs yes/no x GENERAL_MIN_DF 3/30/100 x vocab
@@ -38,7 +39,21 @@ FeatureFn = Callable[[str], dict[str, float]]
 # communities, and whose score rests mostly on the strategies a person can see.
 COURTESY = {"C": 0.3, "vocab": 1000, "min_df": 3, "pairs": False}
 GENERAL_MIN_DF = 100
-INTIMACY = {"alpha": 10.0, "vocab": 3000, "min_df": 2}
+# Intimacy's `rare_words` counts words outside a broader everyday set (seen in 3+ CL-Aff
+# sentences, ~6,000 words); chosen by CV on intimacy train+val, apart from courtesy's choice.
+EVERYDAY_MIN_DF = 3
+# Intimacy words enter at `word_scale` / sqrt(number of words) while fitting (a lighter penalty
+# on them than on the named features, chosen with alpha by CV on train+val) and are stored
+# multiplied back, so the app reads each word at 1 / sqrt(number of words). The cue and Empath
+# category counts (also per sqrt(number of words)) enter at their own scales.
+INTIMACY = {
+    "alpha": 10.0,
+    "vocab": 3000,
+    "min_df": 2,
+    "word_scale": 3.0,
+    "cue_scale": 2.0,
+    "empath_scale": 1.0,
+}
 # Balanced classes: a sentence that discloses is the minority in training (31% emotional).
 DISCLOSURE = {"C": 0.3, "vocab": 2000, "min_df": 3, "balanced": True}
 # Vocabulary features: single words and adjacent word pairs.
@@ -69,6 +84,13 @@ def politeness_feats(text: str) -> dict[str, float]:
 @lru_cache(maxsize=100_000)
 def personal_feats(text: str) -> dict[str, float]:
     return personal_features(find_personal(text))
+
+
+@lru_cache(maxsize=100_000)
+def intimacy_feats(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
+    """The intimacy model's input, words at the app's scale (1 / sqrt(number of words)).
+    `everyday`: the everyday-English words (default: the ones in the shipped weights file)."""
+    return intimacy_features(text, everyday)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -304,9 +326,13 @@ def fit_intimacy(
     texts: Sequence[str],
     labels: Sequence[float],
     anchor: Sequence[str] | None = None,
+    everyday: set[str] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """Ridge regression on the -1..1 intimacy ratings.
+
+    `everyday` (words of everyday English, `general_words`) is stored in the model for its
+    "rare_words" feature; without it, the shipped weights file's set is used.
 
     With `anchor` (ordinary requests addressed to "you": the Wikipedia politeness requests), also
     the app's 0..1 mapping: the anchors' median maps to ANCHOR_SCORE, and the 99th percentile of
@@ -314,9 +340,17 @@ def fit_intimacy(
     Every message in a chat says "you"; the anchor keeps that alone from reading as personal.
     """
     p = {**INTIMACY, **params}
-    fds = [personal_feats(t) for t in texts]
-    spec = fit_linear(fds, labels, kind="linear", **p)
+    scale = {
+        "w:": float(p.pop("word_scale")),
+        "cue:": float(p.pop("cue_scale")),
+        "empath:": float(p.pop("empath_scale")),
+    }
+    common = frozenset(everyday) if everyday is not None else None
+    fds = [intimacy_feats(t, common) for t in texts]
+    spec = _fit_scaled(fds, labels, scale, p)
     spec.update({"lo": -1.0, "hi": 1.0})
+    if common is not None:
+        spec["everyday_words"] = " ".join(sorted(common))
     if anchor is not None:
         import numpy as np
         from sklearn.model_selection import KFold
@@ -326,14 +360,36 @@ def fit_intimacy(
         y = np.asarray(labels)
         z = np.zeros(len(fds))
         for tr, te in KFold(5, shuffle=True, random_state=0).split(fds):
-            fold = fit_linear([fds[i] for i in tr], y[tr].tolist(), kind="linear", **p)
+            fold = _fit_scaled([fds[i] for i in tr], y[tr].tolist(), scale, p)
             model = model_from_dict("fold", fold)
             z[te] = [model.raw(fds[i]) for i in te]
         hi = float(np.percentile(z, 99))
         full = model_from_dict("full", spec)
-        mid = float(np.median([full.raw(personal_feats(t)) for t in anchor]))
+        mid = float(np.median([full.raw(intimacy_feats(t, common)) for t in anchor]))
         lo = (mid - ANCHOR_SCORE * hi) / (1 - ANCHOR_SCORE)
         spec.update({"lo": round(lo, 4), "hi": round(hi, 4)})
+    return spec
+
+
+def _fit_scaled(
+    fds: Sequence[dict[str, float]],
+    labels: Sequence[float],
+    scale: dict[str, float],
+    p: dict[str, Any],
+) -> dict[str, Any]:
+    """Fit with the features of each prefix in `scale` multiplied by its factor (a lighter or
+    heavier ridge penalty on that group); store their weights multiplied back, so the model
+    reads the unscaled features."""
+
+    def factor(key: str) -> float:
+        for prefix, f in scale.items():
+            if key.startswith(prefix):
+                return f
+        return 1.0
+
+    scaled = [{k: v * factor(k) for k, v in fd.items()} for fd in fds]
+    spec = fit_linear(scaled, labels, kind="linear", **p)
+    spec["weights"] = {k: round(w * factor(k), 4) for k, w in spec["weights"].items()}
     return spec
 
 
@@ -370,7 +426,10 @@ def calibrate(data: Path) -> dict[str, Any]:
             "courtesy": fit_courtesy(
                 wiki.texts, wiki.labels, calib=wiki_all, general=general_words(data)
             ),
-            "intimacy": fit_intimacy(inti.texts, inti.labels, anchor=wiki_all.texts),
+            "intimacy": fit_intimacy(
+                inti.texts, inti.labels, anchor=wiki_all.texts,
+                everyday=general_words(data, EVERYDAY_MIN_DF),
+            ),
             "disclosure_emotional": fit_disclosure(emo.texts, emo.labels),
             "disclosure_informational": fit_disclosure(info.texts, info.labels),
         },

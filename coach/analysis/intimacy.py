@@ -1,18 +1,31 @@
 """Intimacy: how personal a message is on its own, 0 (impersonal) .. 1 (only said to someone close).
 
-A ridge model over sensitive-topic words (and whose life they are about), personal questions and
-a small vocabulary, fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`). Two hand-set
-priors add what questions cannot teach: endearments and emotional self-disclosure.
+A ridge model fitted on rated questions (Pei & Jurgens 2020; see `calibrate.py`) over:
+- named features: sensitive topics (and whose life they are about), personal questions, words
+  outside everyday English;
+- per-word features: a small vocabulary, broad cues of a personal question (other people,
+  depth, sex, the self) and Empath's general topic categories.
+Every per-word share is divided by the square root of the number of words, so a long text does
+not pile up word weights. Two hand-set priors add what questions cannot teach: endearments and
+emotional self-disclosure.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-from coach.analysis.linear import get_model, load_priors
+from coach.analysis import topic_words as tw
+from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
+# Empath's 194 topic categories (Fast et al., CHI 2016; MIT, see empath_LICENSE.txt): broad,
+# general-English word lists ("sexual", "family", "science", "computer") whose fitted weights
+# carry over to text with words the rated questions never used.
+EMPATH_PATH = Path(__file__).with_name("empath_categories.tsv")
 
 
 @dataclass(slots=True)
@@ -21,20 +34,146 @@ class IntimacyResult:
     signals: dict[str, float] = field(default_factory=dict)  # feature -> contribution (raw units)
 
 
+@dataclass(slots=True)
+class IntimacyInputs:
+    pf: PersonalFeatures
+    named: dict[str, float]  # the named features the model reads
+    scale: float  # each per-word feature's value: 1 / sqrt(number of words)
+
+
+@cache
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it counts for.
+    Built once, on first use (Empath's file is read then)."""
+    found: dict[str, list[str]] = {}
+    for kind, words in tw.INTIMACY_CUE_WORDS.items():
+        feature = "cue:" + kind
+        for w in words:
+            found.setdefault(w, []).append(feature)
+    for line in EMPATH_PATH.read_text(encoding="utf-8").splitlines():
+        name, *terms = line.split("\t")
+        feature = "empath:" + name
+        for term in sorted(set(terms)):  # sorted: the same sums in every run
+            found.setdefault(term, []).append(feature)
+    return {w: tuple(features) for w, features in found.items()}
+
+
+@cache
+def _cue_weights() -> dict[str, float]:
+    """Word -> the summed weights of its cue and Empath features: the features are counts, so
+    a word's share is this one number (one lookup per word on the hot path)."""
+    get = get_model("intimacy").weights.get
+    out: dict[str, float] = {}
+    for word, features in cue_words().items():
+        total = 0.0
+        for f in features:
+            total += get(f, 0.0)
+        if total:
+            out[word] = total
+    return out
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """Words of everyday English, as calibration found them (weights.json, "intimacy")."""
+    spec = _load_doc()["models"]["intimacy"]
+    return frozenset(str(spec.get("everyday_words", "")).split())
+
+
+def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> IntimacyInputs:
+    """The named features and the per-word scale (the words themselves are `pf.tokens` and
+    `pf.stems`). `everyday`: the everyday words (calibration passes its own; default: the
+    shipped ones)."""
+    pf = find_personal(text)
+    named = pf.named()
+    tokens = pf.tokens
+    scale = 1.0 / math.sqrt(max(1, len(tokens)))
+    # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
+    # mark an impersonal question in any domain; per sqrt(number of words), like the words.
+    common = everyday if everyday is not None else everyday_words()
+    rare = len([t for t in tokens if t not in common])
+    if rare:
+        named["rare_words"] = rare * scale
+    # Tried and left out: capitalised words as names of things ("Napster"). They helped a
+    # little on the rated questions, but in messages they are mostly people's names, and the
+    # scan cost about 2% of a check.
+    return IntimacyInputs(pf, named, scale)
+
+
+def intimacy_features(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
+    """The model's input as one dict (for calibration): the named features, then the per-word
+    ones, each word (or cue/category word) worth the per-word scale."""
+    inp = intimacy_inputs(text, everyday)
+    feats = dict(inp.named)
+    scale = inp.scale
+    cues = cue_words()
+    for t in inp.pf.tokens:
+        for f in cues.get(t, ()):
+            feats[f] = feats.get(f, 0.0) + scale
+    for stem in set(inp.pf.stems):
+        feats["w:" + stem] = scale
+    return feats
+
+
+def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, float]]:
+    """bias + named contributions + scale * (word and cue contributions), and the readable
+    shares. The same arithmetic with or without the explanation, so the score is the same."""
+    model = get_model("intimacy")
+    bias = model.bias
+    tokens = inp.pf.tokens
+    zw, word_signals = model.explain_text({}, inp.pf.stems, signals=explain)  # bias + words
+    cw = _cue_weights()
+    zc = sum([cw[t] for t in tokens if t in cw])
+    get = model.weights.get
+    z = bias
+    scale = inp.scale
+    if not explain:
+        for k, v in inp.named.items():
+            w = get(k)
+            if w is not None:
+                z += w * v
+        return z + (zw - bias + zc) * scale, {}
+    signals: dict[str, float] = {}
+    small = 0.0
+    for k, v in inp.named.items():
+        w = get(k)
+        if w is not None:
+            c = w * v
+            z += c
+            if c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR:
+                signals[k] = c
+            else:
+                small += c
+    shares: dict[str, float] = {k: v * scale for k, v in word_signals.items()}
+    cues = cue_words()
+    for t in tokens:
+        for f in cues.get(t, ()):
+            w = get(f)
+            if w is not None:
+                shares[f] = shares.get(f, 0.0) + w * scale
+    for k, c in shares.items():
+        if k != OTHER_WORDS and (c >= SIGNAL_FLOOR or c <= -SIGNAL_FLOOR):
+            signals[k] = c
+        else:
+            small += c
+    if small:
+        signals[OTHER_WORDS] = small
+    return z + (zw - bias + zc) * scale, signals
+
+
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
-    pf = find_personal(text[:MAX_SCORED_CHARS])
-    return get_model("intimacy").explain_text(pf.named(), pf.stems, signals=False)[0]
+    return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
 
 
 def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score)."""
-    pf = find_personal(text[:MAX_SCORED_CHARS])
-    model = get_model("intimacy")
-    named = pf.named()
-    z, signals = model.explain_text(named, pf.stems, signals=explain)
-    z += _priors(pf, named, signals)
-    return IntimacyResult(score=round(model.to_score(z), 4), signals=signals if explain else {})
+    inp = intimacy_inputs(text[:MAX_SCORED_CHARS])
+    z, signals = _model_sum(inp, explain)
+    z += _priors(inp.pf, signals)
+    return IntimacyResult(
+        score=round(get_model("intimacy").to_score(z), 4), signals=signals if explain else {}
+    )
 
 
 # Asking about these in *their* life is personal whatever the Reddit ratings say about the
@@ -45,7 +184,7 @@ _YOUR_SENSITIVE = tuple("your:" + t for t in _SENSITIVE)
 _MY_SENSITIVE = tuple("my:" + t for t in _SENSITIVE)
 
 
-def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, float]) -> float:
+def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
     """Hand-set additions (weights.json "priors"), each shown as its own signal."""
     priors = load_priors()
     extra = 0.0
@@ -67,7 +206,7 @@ def _priors(pf: PersonalFeatures, named: dict[str, float], signals: dict[str, fl
     # an emotion word are there (it rarely says yes otherwise, and this runs on every check).
     if feats.get("first_person") and feats.get("topic:emotions"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(named, pf.stems, signals=False)[0])
+        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share

@@ -4,7 +4,7 @@ subjects and endearments. Patterns are phrase alternations matched at word start
 
 from __future__ import annotations
 
-from coach.analysis.lexicon import words
+from coach.analysis.lexicon import words, wordset
 
 # --- Personal topics (intimacy; Altman & Taylor's layers, Pei & Jurgens' intimate questions) ---
 
@@ -446,6 +446,56 @@ IMPERSONAL = words(
     r"machines?",
 )
 
+# Cues of a personal question beyond its topic (intimacy only): other people and how we treat
+# them, reaching for depth ("the worst", "ever", "honestly"), sex and the self. Counted as a few
+# broad features, so they carry over to text unlike Reddit's (dialogue in books and films)
+# better than single fitted words do. Plain words, every form written out (one lookup per
+# word). Hypothetical phrases ("if you could", "would you rather") were tried and added nothing
+# in cross-validation on the tuning data.
+INTIMACY_CUE_WORDS: dict[str, frozenset[str]] = {
+    "social": wordset(
+        """
+        someone somebody people person guy guys girl girls woman women man men stranger strangers
+        others trust trusted trusting lie lied lies lying liar liars mean rude cruel ignore
+        ignored ignoring blame blamed blaming judge judged judging forgive betray betrayed
+        betrayal respect attracted attraction together alone friend friends roommate roommates
+        neighbor neighbors neighbour neighbours teen teens teenager teenagers bully bullied
+        bullying popular awkward social socially
+        """
+    ),
+    "depth": wordset(
+        """
+        ever honest honestly honesty truly really deep deepest deeply worst hardest biggest
+        scariest darkest personal personally private secret secrets secretly confess confession
+        admit truth weirdest craziest proudest happiest saddest still life lives
+        """
+    ),
+    # Sex and sexuality, wider than the topic list above (every form written out); the
+    # questions readers rate most intimate are about it.
+    "sexual": wordset(
+        """
+        anal oral blowjob blowjobs handjob deepthroat vagina vaginal vaginas penis penises clitoris
+        erection erections boner genitals genital nipple nipples breast breasts sperm semen
+        ejaculate ejaculation masturbate masturbating masturbation porn porno pornography fetish
+        fetishes kink kinks kinky bdsm dildo vibrator lube condom condoms contraception std stds
+        sti herpes chlamydia hpv horny aroused arousal foreplay orgasm orgasms intercourse virgin
+        virginity hookup hookups threesome threesomes orgy swinger swingers polyamory polyamorous
+        shemale transgender dysphoria nonbinary gay gays lesbian lesbians bisexual asexual
+        pansexual queer homosexual homosexuality heterosexual necrophilia necrophiliac incest
+        prostitute prostitutes prostitution escort escorts stripper strippers nude nudes naked
+        sexting sext libido puberty menstruation tampon tampons vasectomy circumcision
+        circumcised vaginoplasty sex sexual sexually sexuality sexy seduce seduced seduction lust
+        lover lovers kiss kissing kissed cuddle cuddling crush crushes flirt flirting homophobic
+        homophobia transphobic
+        """
+    ),
+    "self": wordset(
+        """
+        myself yourself themselves themself himself herself identity personality character ego
+        self mind soul heart habit habits
+        """
+    ),
+}
 ENDEARMENT = words(
     r"hun",
     r"hon",
