@@ -16,6 +16,7 @@ from screens.base import CoachScreen
 from screens.pace import pace_hint, stage_label
 from screens.widgets.footer import CoachFooter
 from screens.widgets.relationship import render_relationship
+from screens.widgets.sized_table import SizedDataTable
 from screens.widgets.status_line import StatusLine
 
 # Rows shown at once; past this the user narrows with the search box (10,000 rows help nobody).
@@ -54,8 +55,8 @@ class HomeScreen(CoachScreen):
         with Horizontal(id="home"):
             with Vertical(id="contacts-pane"):
                 yield Input(placeholder="Search contacts (name, handle)…", id="search")
-                table: DataTable[str | Text] = DataTable(id="contacts", cursor_type="row",
-                                                         zebra_stripes=True)
+                table: DataTable[str | Text] = SizedDataTable(id="contacts", cursor_type="row",
+                                                              zebra_stripes=True)
                 table.add_columns("Name", "Context", "Stage", "Last contact")
                 yield table
                 yield Static("", id="contacts-count", classes="muted")
