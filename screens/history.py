@@ -66,6 +66,9 @@ def render_preview(record: CheckRecord) -> RenderableType:
 class HistoryScreen(CoachScreen):
     """Every check kept, newest first."""
 
+    # The list has focus from the start (not the search box first): the footer builds its keys
+    # once instead of twice on the first showing.
+    AUTO_FOCUS = "#history-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="history_search"),
         Binding("delete", "delete", "Delete", id="history_delete"),

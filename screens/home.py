@@ -33,6 +33,9 @@ EMPTY_TEXT = (
 class HomeScreen(CoachScreen):
     """Contacts on the left, the selected relationship on the right."""
 
+    # Focus the table as the screen is composed, not the search box first and the table in
+    # on_mount: one focus change, so the footer builds its keys once instead of twice.
+    AUTO_FOCUS = "#contacts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_contact", "New", id="new_contact"),
         Binding("e", "edit_contact", "Edit", id="edit_contact"),
