@@ -42,6 +42,7 @@ class CoachScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._coach_suspended = False
         _styled_now(self)
 
     def _on_mount(self, event: events.Mount) -> None:
@@ -50,6 +51,16 @@ class CoachScreen(Screen[None]):
         # app was left out of date (-1) by Textual, so every return to it restyled the whole app.
         # (A theme change since bumps the app's count and refreshes every screen anyway.)
         self._css_update_count = self.app._css_update_count
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which restyles every widget when this flag is set.
+        # Until the screen is first suspended its widgets have the styles they were given as they
+        # mounted, from the current stylesheet: restyling them all gives the same styles again.
+        if not self._coach_suspended and self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+
+    def _on_screen_suspend(self) -> None:
+        self._coach_suspended = True
 
     @property
     def capp(self) -> CoachApp:
