@@ -118,6 +118,10 @@ class HistoryScreen(CoachScreen):
         self.query_one("#history-list", CheckList).focus()
         self.reload()
 
+    def reload_on_first_resume(self) -> None:
+        """Built ahead of time (see CoachApp._prebuild): the first showing reads the store again."""
+        self._resumed_once = True
+
     def on_screen_resume(self) -> None:
         # Checks made elsewhere (compose, quick check, `coach check`) appear on return; the
         # first resume follows on_mount, which has just loaded.

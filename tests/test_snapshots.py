@@ -6,6 +6,7 @@ Update after a deliberate change: `uv run pytest tests/test_snapshots.py --snaps
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,16 @@ def _fixed_offline(*_args: Any, **_kwargs: Any) -> CheckResult:
     return FIXED.model_copy(update={"engine": "offline", "rewrite": None})
 
 
+async def _warmed(pilot: Pilot[Any]) -> None:
+    """Run the app's idle warm-up (it builds the history screen off screen) to its end first, so
+    every picture is taken in the same state, not in whichever the 1 s warm-up timer allows."""
+    app = pilot.app
+    assert isinstance(app, CoachApp)
+    app.warm_up()
+    await asyncio.wait_for(app.warmed_up.wait(), timeout=60)
+    await pilot.pause()
+
+
 async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -> None:
     """Wait for the workers, then stop cursors blinking so the picture is stable."""
     for _ in range(1500):  # up to 30 s: a loaded machine is slow, not wrong
@@ -91,6 +102,7 @@ def test_home(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -100,6 +112,7 @@ def test_home_first_run_offers_demo(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: app.screen.query("#yes"))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -110,6 +123,7 @@ def test_compose_after_check(snap_compare: Any) -> None:
     app = CoachApp(llm=FixedCoach(delay=0.001), now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.open_compose(draft=DRAFT, contact_id="c-dana")
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
@@ -125,6 +139,7 @@ def test_quick_check_over_home(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
         await pilot.press("f2")
         await _settle(pilot, lambda: isinstance(app.screen, QuickCheckModal))
@@ -139,6 +154,7 @@ def test_history_with_contact_chart(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.switch_mode("history")
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
@@ -153,6 +169,7 @@ def test_settings(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.switch_mode("settings")
         await _settle(pilot)
 
@@ -164,6 +181,7 @@ def test_help_on_home(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
         await pilot.press("f1")
         await _settle(pilot)
