@@ -9,6 +9,7 @@ import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker
 
 from coach.config import Settings, load_settings, save_settings
@@ -158,13 +160,28 @@ class CoachApp(App[int]):
             # And the other screens' modules, so the first F4 / F5 / F2 switches at once.
             for module in ("compose", "history", "quick", "settings", "picker"):
                 importlib.import_module(f"screens.{module}")
-            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.call_from_thread(self._prebuild, "history", "HistoryScreen")
         finally:
-            with contextlib.suppress(RuntimeError):
-                self.call_from_thread(self.warmed_up.set)
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self.call_later, self._prebuild_when_idle)
 
-    def _prebuild(self, mode: str, name: str) -> None:
+    async def _prebuild_when_idle(self, tries: int = 10) -> None:
+        """Build the history screen ahead (see _prebuild), but not while a draft is being typed:
+        building it holds the UI for a moment, so then it waits (every 2 s, 10 times at most)."""
+        if not self.is_running:
+            return
+        from screens.quick import QuickCheckModal
+
+        drafting = self.current_mode == "compose" or isinstance(self.screen, QuickCheckModal)
+        if drafting and tries > 0:
+            self.set_timer(2.0, partial(self._prebuild_when_idle, tries - 1))
+            return
+        try:
+            if not drafting:
+                await self._prebuild("history", "HistoryScreen")
+        finally:
+            self.warmed_up.set()
+
+    async def _prebuild(self, mode: str, name: str) -> None:
         """Build a mode's screen now, off screen, so its first showing only has to show it.
 
         The history's compose and mount (~45 widgets, styled one by one) cost more than the rest
@@ -178,8 +195,9 @@ class CoachApp(App[int]):
         if reload_on_show is not None:
             reload_on_show()
         self._prebuilt[mode] = screen
-        # What App._get_screen does for a screen that is not running yet: start it.
-        self._register(self, screen)
+        # What App._get_screen does for a screen that is not running yet: start it, and here
+        # wait until it is composed and mounted.
+        await AwaitMount(screen, self._register(self, screen))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

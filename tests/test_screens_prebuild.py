@@ -53,3 +53,19 @@ async def test_no_prebuild_once_history_is_open() -> None:
         await pilot.pause()
         assert app._prebuilt == {}
         assert app.screen is shown
+
+
+async def test_no_prebuild_while_a_draft_is_typed() -> None:
+    """Building the screen holds the UI for a moment: not while the compose screen is up."""
+    seed_store(records=3)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.open_compose(draft="Hello", contact_id="c-dana")
+        await wait_for(pilot, lambda: app.current_mode == "compose")
+        await app._prebuild_when_idle()  # what the warm-up does once the analysis is loaded
+        assert app._prebuilt == {} and not app.warmed_up.is_set()  # it will try again later
+
+        await app.switch_mode("home")
+        await app._prebuild_when_idle()  # the retry, with the home screen up
+        assert isinstance(app._prebuilt["history"], HistoryScreen)
+        assert app.warmed_up.is_set()
