@@ -196,8 +196,12 @@ class CoachApp(App[int]):
             reload_on_show()
         self._prebuilt[mode] = screen
         # What App._get_screen does for a screen that is not running yet: start it, and here
-        # wait until it is composed and mounted.
+        # wait until it is composed and mounted, and has read its first page.
         await AwaitMount(screen, self._register(self, screen))
+        for _ in range(1000):  # 10 s at most: a slow disk is no reason to hold this up forever
+            if not screen.workers:
+                break
+            await asyncio.sleep(0.01)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)
