@@ -4,18 +4,22 @@ the store shared by every screen, and the one place errors become notifications.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
+from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker
 
 from coach.config import Settings, load_settings, save_settings
@@ -28,7 +32,12 @@ from screens.stylesheet import ReusingStylesheet
 
 
 def _screen(module: str, name: str) -> Screen[Any]:
-    """Import a mode's screen on first use: startup only pays for the first screen."""
+    """Import a mode's screen on first use: startup only pays for the first screen. A screen
+    built ahead while the app idled (see CoachApp._prebuild) is taken as it is."""
+    app = active_app.get(None)
+    ready = app._prebuilt.pop(module, None) if isinstance(app, CoachApp) else None
+    if ready is not None:
+        return ready
     mod = importlib.import_module(f"screens.{module}")
     screen: Screen[Any] = getattr(mod, name)()
     return screen
@@ -88,6 +97,10 @@ class CoachApp(App[int]):
         self._resolve_llm = llm is RESOLVE
         # What the compose screen should open with next (set by home, quick check, history).
         self.compose_request: dict[str, Any] | None = None
+        # Screens built (composed and mounted, off screen) while the app idles, by mode.
+        self._prebuilt: dict[str, Screen[Any]] = {}
+        self.warmed_up = asyncio.Event()
+        """Set once the background warm-up (analysis, screen modules, history screen) is over."""
         super().__init__()
         self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
@@ -127,17 +140,68 @@ class CoachApp(App[int]):
         self.refresh_engine()
         # The analysis loads its lexicons on first use (~1 s here): do it in the background,
         # once the first screen is up, so the first ctrl+r is instant.
-        self.set_timer(1.0, self._warm_up)
+        self.set_timer(1.0, self.warm_up)
+
+    def warm_up(self) -> None:
+        """Start the background warm-up (once; later calls do nothing)."""
+        if not self._warm_up_started:
+            self._warm_up_started = True
+            self._warm_up()
+
+    _warm_up_started = False
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False,
           description="loading the offline analysis")
     def _warm_up(self) -> None:
-        from screens.checking import offline_check
+        try:
+            from screens.checking import offline_check
 
-        offline_check("Hello, thanks for the note!", None, None)
-        # And the other screens' modules, so the first F4 / F5 / F2 switches at once.
-        for module in ("compose", "history", "quick", "settings", "picker"):
-            importlib.import_module(f"screens.{module}")
+            offline_check("Hello, thanks for the note!", None, None)
+            # And the other screens' modules, so the first F4 / F5 / F2 switches at once.
+            for module in ("compose", "history", "quick", "settings", "picker"):
+                importlib.import_module(f"screens.{module}")
+        finally:
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self.call_later, self._prebuild_when_idle)
+
+    async def _prebuild_when_idle(self, tries: int = 10) -> None:
+        """Build the history screen ahead (see _prebuild), but not while a draft is being typed:
+        building it holds the UI for a moment, so then it waits (every 2 s, 10 times at most)."""
+        if not self.is_running:
+            return
+        from screens.quick import QuickCheckModal
+
+        drafting = self.current_mode == "compose" or isinstance(self.screen, QuickCheckModal)
+        if drafting and tries > 0:
+            self.set_timer(2.0, partial(self._prebuild_when_idle, tries - 1))
+            return
+        try:
+            if not drafting:
+                await self._prebuild("history", "HistoryScreen")
+        finally:
+            self.warmed_up.set()
+
+    async def _prebuild(self, mode: str, name: str) -> None:
+        """Build a mode's screen now, off screen, so its first showing only has to show it.
+
+        The history's compose and mount (~45 widgets, styled one by one) cost more than the rest
+        of the first F5; done here, once the first screen is up and idle, nobody waits for them.
+        It reads the store again when first shown, so checks made in between are there.
+        """
+        if mode in self._screen_stacks or mode in self._prebuilt or not self.is_running:
+            return
+        screen = getattr(importlib.import_module(f"screens.{mode}"), name)()
+        reload_on_show = getattr(screen, "reload_on_first_resume", None)
+        if reload_on_show is not None:
+            reload_on_show()
+        self._prebuilt[mode] = screen
+        # What App._get_screen does for a screen that is not running yet: start it, and here
+        # wait until it is composed and mounted, and has read its first page.
+        await AwaitMount(screen, self._register(self, screen))
+        for _ in range(1000):  # 10 s at most: a slow disk is no reason to hold this up forever
+            if not screen.workers:
+                break
+            await asyncio.sleep(0.01)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker(self, event.worker, event.state)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import events
+from textual._context import NoActiveAppError
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -19,8 +21,46 @@ def report_worker(app: Any, worker: Worker[Any], state: WorkerState) -> None:
         app.report_error(worker.error, doing=worker.description or worker.name)
 
 
+def _styled_now(screen: Screen[Any]) -> None:
+    """Mark a new screen as styled with the app's current stylesheet, which is true once the app
+    has refreshed its CSS: the screen's widgets are styled as they mount. Textual treats a new
+    screen as out of date (generation -1), so the first switch to a mode restyled every widget of
+    every screen twice (once as the mode starts, once as it becomes current)."""
+    try:
+        app = screen.app
+        current = app.screen if app._screen_stack else None
+    except NoActiveAppError:
+        return  # made outside a running app (some tests): Textual's own check then applies
+    # The first screen of all is left alone: the app's first CSS refresh (theme variables) is
+    # the one that runs for it.
+    if current is not None and current._css_update_count == app._css_update_count:
+        screen._css_update_count = app._css_update_count
+
+
 class CoachScreen(Screen[None]):
     """A full screen of the app (one per mode)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._coach_suspended = False
+        _styled_now(self)
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # (Textual calls this besides Screen's and Widget's own _on_mount: one per class.)
+        # Its widgets have just been styled with the stylesheet as it is: the first screen of the
+        # app was left out of date (-1) by Textual, so every return to it restyled the whole app.
+        # (A theme change since bumps the app's count and refreshes every screen anyway.)
+        self._css_update_count = self.app._css_update_count
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which restyles every widget when this flag is set.
+        # Until the screen is first suspended its widgets have the styles they were given as they
+        # mounted, from the current stylesheet: restyling them all gives the same styles again.
+        if not self._coach_suspended and self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+
+    def _on_screen_suspend(self) -> None:
+        self._coach_suspended = True
 
     @property
     def capp(self) -> CoachApp:

@@ -66,6 +66,9 @@ def render_preview(record: CheckRecord) -> RenderableType:
 class HistoryScreen(CoachScreen):
     """Every check kept, newest first."""
 
+    # The list has focus from the start (not the search box first): the footer builds its keys
+    # once instead of twice on the first showing.
+    AUTO_FOCUS = "#history-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="history_search"),
         Binding("delete", "delete", "Delete", id="history_delete"),
@@ -114,6 +117,10 @@ class HistoryScreen(CoachScreen):
         self.query_one("#history-chart").display = False
         self.query_one("#history-list", CheckList).focus()
         self.reload()
+
+    def reload_on_first_resume(self) -> None:
+        """Built ahead of time (see CoachApp._prebuild): the first showing reads the store again."""
+        self._resumed_once = True
 
     def on_screen_resume(self) -> None:
         # Checks made elsewhere (compose, quick check, `coach check`) appear on return; the

@@ -17,6 +17,7 @@ from screens.pace import pace_hint, stage_label
 from screens.widgets.fact_list import FactList
 from screens.widgets.footer import CoachFooter
 from screens.widgets.relationship import render_relationship
+from screens.widgets.sized_table import SizedDataTable
 from screens.widgets.status_line import StatusLine
 
 # Rows shown at once; past this the user narrows with the search box (10,000 rows help nobody).
@@ -33,6 +34,9 @@ EMPTY_TEXT = (
 class HomeScreen(CoachScreen):
     """Contacts on the left, the selected relationship on the right."""
 
+    # Focus the table as the screen is composed, not the search box first and the table in
+    # on_mount: one focus change, so the footer builds its keys once instead of twice.
+    AUTO_FOCUS = "#contacts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_contact", "New", id="new_contact"),
         Binding("e", "edit_contact", "Edit", id="edit_contact"),
@@ -67,8 +71,8 @@ class HomeScreen(CoachScreen):
         with Horizontal(id="home"):
             with Vertical(id="contacts-pane"):
                 yield Input(placeholder="Search contacts (name, handle)…", id="search")
-                table: DataTable[str | Text] = DataTable(id="contacts", cursor_type="row",
-                                                         zebra_stripes=True)
+                table: DataTable[str | Text] = SizedDataTable(id="contacts", cursor_type="row",
+                                                              zebra_stripes=True)
                 table.add_columns("Name", "Context", "Stage", "Last contact")
                 yield table
                 yield Static("", id="contacts-count", classes="muted")

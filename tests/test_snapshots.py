@@ -6,6 +6,7 @@ Update after a deliberate change: `uv run pytest tests/test_snapshots.py --snaps
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,14 @@ def _fixed_offline(*_args: Any, **_kwargs: Any) -> CheckResult:
     return FIXED.model_copy(update={"engine": "offline", "rewrite": None})
 
 
-def _first_column_unsized(table: DataTable[Any]) -> bool:
-    """Rows are in but the first column is still as narrow as its label (names are longer)."""
-    if not table.row_count or not table.columns:
-        return False
-    first = next(iter(table.columns.values()))
-    return first.content_width <= len(str(first.label))
+async def _warmed(pilot: Pilot[Any]) -> None:
+    """Run the app's idle warm-up (it builds the history screen off screen) to its end first, so
+    every picture is taken in the same state, not in whichever the 1 s warm-up timer allows."""
+    app = pilot.app
+    assert isinstance(app, CoachApp)
+    app.warm_up()
+    await asyncio.wait_for(app.warmed_up.wait(), timeout=60)
+    await pilot.pause()
 
 
 async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -> None:
@@ -70,10 +73,12 @@ async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -
             break
         await pilot.pause(0.02)
     await pilot.pause(0.1)
-    # A DataTable sizes its columns when idle; a loaded machine can take a while to get there.
+    # A DataTable sizes its columns on idle. `pilot.pause` waits only for the top screen, so a
+    # table behind a dialog may not have had that pass yet: wait for it (SizedDataTable then
+    # redraws any row drawn before it).
     for _ in range(500):
         tables = [t for sc in pilot.app.screen_stack for t in sc.query(DataTable)]
-        if not any(t._require_update_dimensions or _first_column_unsized(t) for t in tables):
+        if not any(t._require_update_dimensions for t in tables):
             break
         await pilot.pause(0.02)
     for widget in pilot.app.screen.query(TextArea):
@@ -92,14 +97,12 @@ def _stable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("screens.quick.offline_check", _fixed_offline)
 
 
-# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
-# its columns are sized. Rerun rather than accept a wrong picture.
-@pytest.mark.flaky(reruns=2)
 def test_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -109,6 +112,7 @@ def test_home_first_run_offers_demo(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: app.screen.query("#yes"))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -119,6 +123,7 @@ def test_compose_after_check(snap_compare: Any) -> None:
     app = CoachApp(llm=FixedCoach(delay=0.001), now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.open_compose(draft=DRAFT, contact_id="c-dana")
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
@@ -129,14 +134,12 @@ def test_compose_after_check(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
-# its columns are sized. Rerun rather than accept a wrong picture.
-@pytest.mark.flaky(reruns=2)
 def test_quick_check_over_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
         await pilot.press("f2")
         await _settle(pilot, lambda: isinstance(app.screen, QuickCheckModal))
@@ -146,14 +149,12 @@ def test_quick_check_over_home(snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
-# its columns are sized. Rerun rather than accept a wrong picture.
-@pytest.mark.flaky(reruns=2)
 def test_history_with_contact_chart(snap_compare: Any) -> None:
     seed_store(records=12)
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.switch_mode("history")
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
@@ -168,22 +169,46 @@ def test_settings(snap_compare: Any) -> None:
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await app.switch_mode("settings")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-# Known race (see the closing note): the contacts table behind a dialog is sometimes drawn before
-# its columns are sized. Rerun rather than accept a wrong picture.
-@pytest.mark.flaky(reruns=2)
 def test_help_on_home(snap_compare: Any) -> None:
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await _warmed(pilot)
         await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
         await pilot.press("f1")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_contact_rows_drawn_before_the_columns_are_sized_are_redrawn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order that made the home snapshots flaky, forced: the screen draws the contacts table
+    after its rows are added but before the table's idle pass sizes the columns."""
+    from textual.geometry import Region
+
+    from screens.home import HomeScreen
+
+    shown = HomeScreen._show
+
+    def show_then_draw(self: HomeScreen, *args: Any) -> None:
+        shown(self, *args)
+        table = self.query_one("#contacts", DataTable)
+        table.render_lines(Region(0, 0, table.size.width, table.size.height))
+
+    monkeypatch.setattr(HomeScreen, "_show", show_then_draw)
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, lambda: getattr(app.screen, "contacts", None))
+        table = app.screen.query_one("#contacts", DataTable)
+        first_row = table.render_line(1).text
+        assert "Dana Reyes" in first_row and "customer" in first_row, first_row
