@@ -17,6 +17,7 @@ from textual import work
 from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -110,6 +111,19 @@ class CoachApp(App[int]):
             self.set_keymap(self.settings.keymap)
 
     # -- shared resources ------------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Messages carry names, paths and server replies: plain text unless asked otherwise
+        (a contact called "[b]ob" must not restyle, or break, the notification)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def _read_settings(self) -> Settings:
         try:
             return load_settings()

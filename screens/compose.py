@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -240,7 +241,7 @@ class ComposeScreen(CoachScreen):
         self.contact = contact
         self.mutes = mutes
         label = f"To: {contact.name} ({contact.context})" if contact else "To: (no contact)"
-        self.query_one("#to", Button).label = label
+        self.query_one("#to", Button).label = Text(label)
         if self.result is not None and changed:
             self._mark_stale()
 

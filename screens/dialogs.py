@@ -25,8 +25,8 @@ class ConfirmDialog(CoachModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
-            yield Static(self._body)
+            yield Label(self._title, classes="dialog-title", markup=False)
+            yield Static(self._body, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self._yes, variant="primary", id="yes")
                 yield Button(self._no, id="no")
@@ -53,7 +53,7 @@ class MuteDialog(CoachModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Mute '{self.rule}' for {self.who}", classes="dialog-title")
+            yield Label(f"Mute '{self.rule}' for {self.who}", classes="dialog-title", markup=False)
             yield Static("This rule will stay quiet in checks for this contact. Why? "
                          "(for example: we talk about this all the time). "
                          "`coach mutes` lists mutes; `coach unmute` lifts one.")

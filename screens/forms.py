@@ -52,9 +52,9 @@ class FormModal(CoachModal[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            yield Label(self.TITLE_TEXT, classes="dialog-title", markup=False)
             yield from self.compose_fields()
-            yield Static("", id="form-error", classes="error-line")
+            yield Static("", id="form-error", classes="error-line", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+r", variant="primary", id="save")
                 yield Button("Cancel  esc", id="cancel")

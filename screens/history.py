@@ -100,7 +100,7 @@ class HistoryScreen(CoachScreen):
             with Horizontal():
                 with Vertical(id="history-list-pane"):
                     yield CheckList(id="history-list")
-                    yield Static("", id="history-count", classes="muted")
+                    yield Static("", id="history-count", classes="muted", markup=False)
                 with VerticalScroll(id="history-preview-pane"):
                     with Vertical(id="history-chart"):
                         yield Label("", id="chart-title", classes="section-title")
@@ -253,7 +253,7 @@ class HistoryScreen(CoachScreen):
     def _named(self, name: str) -> None:
         self.contact_name = name
         button = self.query_one("#history-contact", Button)
-        button.label = f"Contact: {name}"
+        button.label = Text(f"Contact: {name}")
         button.refresh(layout=True)  # a Button's label does not re-measure its width itself
 
     def action_clear_filters(self) -> None:

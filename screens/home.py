@@ -106,12 +106,13 @@ class HomeScreen(CoachScreen):
         offer_demo = total == 0 and not self.capp.settings.demo_offered and not self.capp.demo
         # The row text too (the computed stage reads the whole history): off the UI thread.
         now = self.capp.now()
-        rows = [(c.name, c.context, stage_label(c), pace_hint(c, now)) for c in found]
+        # Text, not str: DataTable would read "[brackets]" in a name as markup.
+        rows = [(Text(c.name), c.context, stage_label(c), pace_hint(c, now)) for c in found]
         self.app.call_from_thread(self._show, found, rows, total, search)
         if offer_demo:
             self.app.call_from_thread(self._offer_demo)
 
-    def _show(self, found: list[Contact], rows: list[tuple[str, str, str, str]], total: int,
+    def _show(self, found: list[Contact], rows: list[tuple[Text, str, str, str]], total: int,
               search: str) -> None:
         table = self.query_one("#contacts", DataTable)
         previous = self._select_after_load or self._current_id()

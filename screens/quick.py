@@ -123,7 +123,7 @@ class QuickCheckPanel(Vertical):
         self.contact, self.mutes = contact, mutes
         who = f"{contact.name} ({contact.context})" if contact else "(no contact)"
         button = self.query_one("#quick-to", Button)
-        button.label = f"To: {who}  ctrl+o"
+        button.label = Text(f"To: {who}  ctrl+o")
         button.refresh(layout=True)  # a Button's label does not re-measure its width itself
         self.run_live()
 

@@ -121,7 +121,7 @@ class AddEntryMenu(CoachModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Add to {self.contact.name}", classes="dialog-title")
+            yield Label(f"Add to {self.contact.name}", classes="dialog-title", markup=False)
             yield OptionList(
                 *(Option(f"{key}  {line}", id=kind) for kind, (line, key, _) in KINDS.items()),
                 id="add-menu",

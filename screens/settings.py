@@ -75,7 +75,7 @@ class SettingsScreen(CoachScreen):
         yield Header()
         with Horizontal(id="settings"):
             with VerticalScroll(id="settings-llm"):
-                yield Static(f"Saved to {config_file()}", classes="muted")
+                yield Static(f"Saved to {config_file()}", classes="muted", markup=False)
                 yield Label("LLM endpoint URL (any OpenAI-compatible server)")
                 yield Static("Blank: use Ollama, llama.cpp, LM Studio or vLLM if one runs here.",
                              classes="muted")
@@ -93,7 +93,7 @@ class SettingsScreen(CoachScreen):
                         yield Label("Temperature, 0 to 2")
                         yield Input(str(ep.temperature if ep else 0.2), id="temperature")
                 yield Button("Test connection  ctrl+t", id="test")
-                yield Static("", id="test-result")
+                yield Static("", id="test-result", markup=False)
             with VerticalScroll(id="settings-app"):
                 yield Label("Offline only (never call an LLM)")
                 yield Switch(s.offline, id="offline")

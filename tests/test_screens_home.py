@@ -93,3 +93,24 @@ async def test_first_run_offers_demo_data_once() -> None:
             app.screen.query_one("#relationship", Static)))
         await pilot.pause(0.2)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_name_with_brackets_is_shown_as_written() -> None:
+    seed_store()
+    odd = "Bo [b]Lee[/b] [/]"
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: len(_rows(app)) == 4)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen.query("#name"))
+        app.screen.query_one("#name", Input).value = odd
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: odd in _rows(app))  # not read as markup, no crash
+        table = app.screen.query_one("#contacts", DataTable)
+        table.move_cursor(row=_rows(app).index(odd))
+        await pilot.press("e")  # saving an edit names the contact in a notification
+        await wait_for(pilot, lambda: app.screen.query("#name"))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: any(odd in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert app.is_running
