@@ -167,8 +167,15 @@ class Lexicon:
                             if (label, alt) not in bucket:
                                 bucket.append((label, alt))
         self.phrases: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # The same, each with the two characters that can follow its first word ("could you"
+        # -> " y"), or None: most tries of a phrase pattern fail on that slice alone ("i" is a
+        # candidate for "i was wondering", but not before " l"), and a set test is far cheaper
+        # than a regex match.
+        screened: dict[str, list[tuple[str, re.Pattern[str], frozenset[str] | None]]] = {}
         for (word, cat), items in by_first.items():
-            self.phrases.setdefault(word, []).append((cat, _compile(items)))
+            rx = _compile(items)
+            self.phrases.setdefault(word, []).append((cat, rx))
+            screened.setdefault(word, []).append((cat, rx, _continuations(word, items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
         # A fallback made only of patterns that start with a digit ("20-page") cannot match a
         # text without digits: one fast C scan saves the regex pass over the whole text.
@@ -179,8 +186,12 @@ class Lexicon:
         self.categories = tuple(categories)
         # One dict lookup per word of the text (most words are in neither table).
         self._table: dict[
-            str, tuple[list[tuple[str, re.Pattern[str]]] | None, list[tuple[str, str]] | None]
-        ] = {w: (self.phrases.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
+            str,
+            tuple[
+                list[tuple[str, re.Pattern[str], frozenset[str] | None]] | None,
+                list[tuple[str, str]] | None,
+            ],
+        ] = {w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
 
     def find(self, text: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
@@ -189,9 +200,14 @@ class Lexicon:
         # findall (strings only) is several times cheaper than finditer's match objects; the
         # position is looked up only for the few words that hit.
         # Only words in a table, or possessives of one, can hit; a comprehension drops the rest.
-        candidates = [
-            w for w in _TOKEN_RE.findall(text) if w in table or (w[-1] == "s" and w[-2:] in _POSS)
-        ]
+        if "'s" in text or "’s" in text:
+            candidates = [
+                w
+                for w in _TOKEN_RE.findall(text)
+                if w in table or (w[-1] == "s" and w[-2:] in _POSS)
+            ]
+        else:  # no possessive anywhere: the filter runs in C
+            candidates = list(filter(table.__contains__, _TOKEN_RE.findall(text)))
         for word in candidates:
             entry = table.get(word)
             if entry is None:
@@ -207,7 +223,10 @@ class Lexicon:
             cursor = start + len(word)
             done: tuple[str, ...] = ()
             if rxs is not None:
-                for cat, rx in rxs:
+                after = text[cursor : cursor + 2]
+                for cat, rx, follow in rxs:
+                    if follow is not None and after not in follow:
+                        continue
                     pm = rx.match(text, start)
                     if pm is not None and pm.lastgroup:
                         hits[cat].append((start, pm.end(), _label(pm.lastgroup)))
@@ -271,6 +290,27 @@ def _no_overlap(found: list[Hit]) -> list[Hit]:
             continue
         out.append(hit)
     return out
+
+
+def _continuations(word: str, items: list[tuple[str, str]]) -> frozenset[str] | None:
+    """The two characters after `word` in every phrase of `items` that can match where the text
+    has the word `word`, or None when some phrase is too short to say (then the pattern is
+    always tried). A match is the text itself: a phrase that neither starts with `word` nor is
+    a prefix of it ("e" of "e-mail") differs from the text before its end."""
+    k = len(word)
+    out: set[str] = set()
+    for _, alt in items:
+        literals = expand(alt)
+        if literals is None:
+            return None
+        for lit in literals:
+            if lit.startswith(word):
+                if len(lit) < k + 2:
+                    return None
+                out.add(lit[k : k + 2])
+            elif word.startswith(lit):
+                return None
+    return frozenset(out)
 
 
 def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:

@@ -1,0 +1,46 @@
+"""The lexicon matcher's cheap screens (the two characters after a phrase's first word, the
+possessive-free fast path) must find exactly what trying every phrase pattern finds."""
+
+from __future__ import annotations
+
+import re
+
+from coach.analysis.lexmatch import Lexicon
+
+
+def _plain(lex_entries: dict[str, str], text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping, word-bounded: the behaviour the Lexicon promises."""
+    alts = sorted(((alt, label) for label, alt in lex_entries.items()), key=lambda a: -len(a[0]))
+    body = "|".join(f"(?P<{label}>{alt})" for alt, label in alts)
+    rx = re.compile(rf"(?<![\w$@])(?:{body})(?![\w])")
+    return [(m.start(), m.end(), m.lastgroup or "") for m in rx.finditer(text)]
+
+
+def test_phrase_tried_only_where_its_next_characters_fit() -> None:
+    entries = {"ask": "could you(?: please)?|would you mind", "wonder": "i was wondering"}
+    lex = Lexicon({"c": entries})
+    for text in (
+        "could you please send it",
+        "could we talk? would you mind, i was wondering",
+        "could you",  # the phrase ends the text
+        "could",  # the first word alone is not a phrase
+        "could  you",  # two spaces: not the phrase
+        "i wonder; i was wondering",
+    ):
+        assert lex.find(text)["c"] == _plain(entries, text), text
+
+
+def test_phrase_that_is_a_prefix_of_the_word_is_still_tried() -> None:
+    # "e" is a whole match inside the token "e-mail" (a hyphen ends a \w run): the screen
+    # must not skip the pattern because the text's word is longer than the phrase.
+    entries = {"x": "e(?:-mail me)?"}
+    lex = Lexicon({"c": entries})
+    assert lex.find("e-mail you")["c"] == [(0, 1, "x")]
+    assert lex.find("e-mail me")["c"] == [(0, 9, "x")]
+
+
+def test_possessives_with_and_without_the_fast_path() -> None:
+    lex = Lexicon({"c": {"kid": "kids?|daughter", "ask": "could you"}})
+    assert lex.find("my daughter's school")["c"] == [(3, 11, "kid")]
+    assert lex.find("my daughter’s school")["c"] == [(3, 11, "kid")]
+    assert lex.find("could you ask the kids")["c"] == [(0, 9, "ask"), (18, 22, "kid")]
