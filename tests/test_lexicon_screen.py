@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-from coach.analysis.lexmatch import Lexicon
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, same_tokens
+from coach.analysis.matcher import words_and_tokens
 
 
 def _plain(lex_entries: dict[str, str], text: str) -> list[tuple[int, int, str]]:
@@ -44,3 +48,50 @@ def test_possessives_with_and_without_the_fast_path() -> None:
     assert lex.find("my daughter's school")["c"] == [(3, 11, "kid")]
     assert lex.find("my daughter’s school")["c"] == [(3, 11, "kid")]
     assert lex.find("could you ask the kids")["c"] == [(0, 9, "ask"), (18, 22, "kid")]
+
+
+_ASCII_PIECES = st.sampled_from(
+    [
+        "don't",
+        "it's",
+        "5'9",
+        "it's2",
+        "rock'n'roll",
+        "'quoted'",
+        "90's",
+        "a",
+        "b2",
+        "x_y",
+        "e-mail",
+        "$5",
+        "@dana",
+        " ",
+        "  ",
+        ", ",
+        ". ",
+        "!",
+        "?",
+        "'",
+        "''",
+        "\n",
+        "Hi",
+        "YOU'RE",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ASCII_PIECES, max_size=12).map("".join))
+def test_shared_tokens_only_when_both_tokenisers_agree(text: str) -> None:
+    low = text.lower()
+    if same_tokens(low):
+        assert _TOKEN_RE.findall(low) == words_and_tokens(text)[1]
+
+
+def test_shared_tokens_give_the_same_hits() -> None:
+    lex = Lexicon({"c": {"ask": "could you", "kid": "kids?"}})
+    for text in ("could you ask the kids? don't", "it's the kids' day"):
+        assert same_tokens(text)
+        assert lex.find(text, words_and_tokens(text)[1]) == lex.find(text)
+    for text in ("5'9 kids", "e-mail the kids", "rock'n'roll", "josé's kids"):
+        assert not same_tokens(text)

@@ -31,6 +31,26 @@ def has_digit(text: str) -> bool:
     return _DIGIT_RE.search(text) is not None
 
 
+# Where the two tokenisers could split an ASCII text differently around an apostrophe: "5'9",
+# "it's2", "rock'n'roll" (one token here, two or more for matcher.py). Written to start with
+# the apostrophe, so `re` jumps from one apostrophe to the next.
+_APOSTROPHE_SPLITS_RE = re.compile(r"'(?:[0-9]|[a-z]+(?:[0-9_]|'[a-z0-9_]))")
+
+
+def same_tokens(low: str) -> bool:
+    """Whether this module's tokens of the lowercased `low` are exactly matcher.py's words of
+    it, so one tokenisation can serve both: ASCII, none of the characters only this module
+    keeps inside a token ("_", "$", "@", "-"), and no apostrophe either splits differently."""
+    return (
+        low.isascii()
+        and "-" not in low
+        and "_" not in low
+        and "$" not in low
+        and "@" not in low
+        and ("'" not in low or _APOSTROPHE_SPLITS_RE.search(low) is None)
+    )
+
+
 def lower_same_length(text: str) -> str:
     """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
     so every index into the result is an index into `text`."""
@@ -193,21 +213,21 @@ class Lexicon:
             ],
         ] = {w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
 
-    def find(self, text: str) -> dict[str, list[Hit]]:
+    def find(self, text: str, tokens: list[str] | None = None) -> dict[str, list[Hit]]:
+        """Matches per category in the lowercased `text`. `tokens`: the text's words as this
+        matcher splits them, when the caller already has them (see `same_tokens`)."""
         hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
         words, table = self.words, self._table
         cursor = 0
         # findall (strings only) is several times cheaper than finditer's match objects; the
         # position is looked up only for the few words that hit.
+        if tokens is None:
+            tokens = _TOKEN_RE.findall(text)
         # Only words in a table, or possessives of one, can hit; a comprehension drops the rest.
         if "'s" in text or "’s" in text:
-            candidates = [
-                w
-                for w in _TOKEN_RE.findall(text)
-                if w in table or (w[-1] == "s" and w[-2:] in _POSS)
-            ]
+            candidates = [w for w in tokens if w in table or (w[-1] == "s" and w[-2:] in _POSS)]
         else:  # no possessive anywhere: the filter runs in C
-            candidates = list(filter(table.__contains__, _TOKEN_RE.findall(text)))
+            candidates = list(filter(table.__contains__, tokens))
         for word in candidates:
             entry = table.get(word)
             if entry is None:
