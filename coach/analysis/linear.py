@@ -77,8 +77,9 @@ class LinearModel:
         # order), so every float is the same however the explanation is built.
         get = self.weights.get
         words = self._words
-        # filter() with a bound __contains__ runs the test in C, no bytecode per word.
-        known = list(filter(words.__contains__, dict.fromkeys(tokens)))
+        # filter() with a bound __contains__ runs the test in C, no bytecode per word; only the
+        # few known words are then deduplicated (first occurrences, in text order).
+        known = list(dict.fromkeys(filter(words.__contains__, tokens)))
         found: list[tuple[str, str]] = []
         if pairs and self._pairs:
             pair_w = self._pairs
