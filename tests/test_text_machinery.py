@@ -1,5 +1,6 @@
-"""The lexicon matcher's cheap screens (the two characters after a phrase's first word, the
-possessive-free fast path) must find exactly what trying every phrase pattern finds."""
+"""Shared text machinery made faster must find exactly what the plain way finds: the lexicon
+matcher's screens (the two characters after a phrase's first word, the possessive-free fast
+path), one tokenisation serving two matchers, one sentence split serving the rewrite."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, same_tokens
+from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.matcher import words_and_tokens
+from coach.analysis.topics import sentence_bounds
 
 
 def _plain(lex_entries: dict[str, str], text: str) -> list[tuple[int, int, str]]:
@@ -95,3 +97,38 @@ def test_shared_tokens_give_the_same_hits() -> None:
         assert lex.find(text, words_and_tokens(text)[1]) == lex.find(text)
     for text in ("5'9 kids", "e-mail the kids", "rock'n'roll", "josé's kids"):
         assert not same_tokens(text)
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "Hi Dana",
+        "HEY",
+        "hello",
+        "Good Morning",
+        "Yo!",
+        "dear Sam,",
+        "so",
+        "You",
+        ". ",
+        "? ",
+        "!! ",
+        "\n",
+        ", ",
+        " ",
+        "— ",
+        "-",
+        "could you help",
+        "THANKS",
+        "x" * 45,
+        ":",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=10).map("".join))
+def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> None:
+    # check.py hands the text analysis' sentences (of the lowercased draft) to the rewrite,
+    # which would otherwise split the draft as written: for ASCII the two must agree.
+    if text.isascii():
+        assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
