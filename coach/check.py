@@ -86,7 +86,12 @@ def check_offline(
                 "coach input limit",
             )
         )
-    decision = decide(draft, flags, pacing, tf.courtesy, facts, contact)
+    # The text analysis split the lowercased draft into sentences; for an ASCII draft analysed
+    # whole, the draft as written splits the same way (the greeting pattern ignores case).
+    same = tf.text is draft and draft.isascii()
+    decision = decide(
+        draft, flags, pacing, tf.courtesy, facts, contact, tf.sentences if same else None
+    )
     scores = {
         "courtesy": _unit(tf.courtesy),
         "intimacy": _unit(tf.intimacy),

@@ -23,6 +23,10 @@ def check_chasing(
 ) -> None:
     """Another message while earlier ones wait for an answer (or one-sided history)."""
     u = facts.unanswered
+    if u == 0 and not tf.guilt:
+        # Nothing unanswered and no guilt phrasing: no chasing flag can fire (each needs one).
+        _one_sided(facts, flags)
+        return
     since = (
         f"you have sent {u} message{'s' if u != 1 else ''} since {facts.name} last wrote"
         if facts.n_in
@@ -53,7 +57,12 @@ def check_chasing(
         message = f"'{guilt.text}' chases a reply that has not come"
     if severity:
         flags.append(flag("chasing", severity, start, end, message, since, EXPECTANCY))
-    elif facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out:
+    else:
+        _one_sided(facts, flags)
+
+
+def _one_sided(facts: RelationshipFacts, flags: list[Flag]) -> None:
+    if facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out:
         flags.append(
             flag(
                 "one-sided",

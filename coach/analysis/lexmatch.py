@@ -31,6 +31,26 @@ def has_digit(text: str) -> bool:
     return _DIGIT_RE.search(text) is not None
 
 
+# Where the two tokenisers could split an ASCII text differently around an apostrophe: "5'9",
+# "it's2", "rock'n'roll" (one token here, two or more for matcher.py). Written to start with
+# the apostrophe, so `re` jumps from one apostrophe to the next.
+_APOSTROPHE_SPLITS_RE = re.compile(r"'(?:[0-9]|[a-z]+(?:[0-9_]|'[a-z0-9_]))")
+
+
+def same_tokens(low: str) -> bool:
+    """Whether this module's tokens of the lowercased `low` are exactly matcher.py's words of
+    it, so one tokenisation can serve both: ASCII, none of the characters only this module
+    keeps inside a token ("_", "$", "@", "-"), and no apostrophe either splits differently."""
+    return (
+        low.isascii()
+        and "-" not in low
+        and "_" not in low
+        and "$" not in low
+        and "@" not in low
+        and ("'" not in low or _APOSTROPHE_SPLITS_RE.search(low) is None)
+    )
+
+
 def lower_same_length(text: str) -> str:
     """`text.lower()`, except that characters whose lowercase is longer ("İ") stay as they are,
     so every index into the result is an index into `text`."""
@@ -167,8 +187,15 @@ class Lexicon:
                             if (label, alt) not in bucket:
                                 bucket.append((label, alt))
         self.phrases: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # The same, each with the two characters that can follow its first word ("could you"
+        # -> " y"), or None: most tries of a phrase pattern fail on that slice alone ("i" is a
+        # candidate for "i was wondering", but not before " l"), and a set test is far cheaper
+        # than a regex match.
+        screened: dict[str, list[tuple[str, re.Pattern[str], frozenset[str] | None]]] = {}
         for (word, cat), items in by_first.items():
-            self.phrases.setdefault(word, []).append((cat, _compile(items)))
+            rx = _compile(items)
+            self.phrases.setdefault(word, []).append((cat, rx))
+            screened.setdefault(word, []).append((cat, rx, _continuations(word, items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
         # A fallback made only of patterns that start with a digit ("20-page") cannot match a
         # text without digits: one fast C scan saves the regex pass over the whole text.
@@ -179,19 +206,28 @@ class Lexicon:
         self.categories = tuple(categories)
         # One dict lookup per word of the text (most words are in neither table).
         self._table: dict[
-            str, tuple[list[tuple[str, re.Pattern[str]]] | None, list[tuple[str, str]] | None]
-        ] = {w: (self.phrases.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
+            str,
+            tuple[
+                list[tuple[str, re.Pattern[str], frozenset[str] | None]] | None,
+                list[tuple[str, str]] | None,
+            ],
+        ] = {w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
 
-    def find(self, text: str) -> dict[str, list[Hit]]:
+    def find(self, text: str, tokens: list[str] | None = None) -> dict[str, list[Hit]]:
+        """Matches per category in the lowercased `text`. `tokens`: the text's words as this
+        matcher splits them, when the caller already has them (see `same_tokens`)."""
         hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
         words, table = self.words, self._table
         cursor = 0
         # findall (strings only) is several times cheaper than finditer's match objects; the
         # position is looked up only for the few words that hit.
+        if tokens is None:
+            tokens = _TOKEN_RE.findall(text)
         # Only words in a table, or possessives of one, can hit; a comprehension drops the rest.
-        candidates = [
-            w for w in _TOKEN_RE.findall(text) if w in table or (w[-1] == "s" and w[-2:] in _POSS)
-        ]
+        if "'s" in text or "’s" in text:
+            candidates = [w for w in tokens if w in table or (w[-1] == "s" and w[-2:] in _POSS)]
+        else:  # no possessive anywhere: the filter runs in C
+            candidates = list(filter(table.__contains__, tokens))
         for word in candidates:
             entry = table.get(word)
             if entry is None:
@@ -207,7 +243,10 @@ class Lexicon:
             cursor = start + len(word)
             done: tuple[str, ...] = ()
             if rxs is not None:
-                for cat, rx in rxs:
+                after = text[cursor : cursor + 2]
+                for cat, rx, follow in rxs:
+                    if follow is not None and after not in follow:
+                        continue
                     pm = rx.match(text, start)
                     if pm is not None and pm.lastgroup:
                         hits[cat].append((start, pm.end(), _label(pm.lastgroup)))
@@ -271,6 +310,27 @@ def _no_overlap(found: list[Hit]) -> list[Hit]:
             continue
         out.append(hit)
     return out
+
+
+def _continuations(word: str, items: list[tuple[str, str]]) -> frozenset[str] | None:
+    """The two characters after `word` in every phrase of `items` that can match where the text
+    has the word `word`, or None when some phrase is too short to say (then the pattern is
+    always tried). A match is the text itself: a phrase that neither starts with `word` nor is
+    a prefix of it ("e" of "e-mail") differs from the text before its end."""
+    k = len(word)
+    out: set[str] = set()
+    for _, alt in items:
+        literals = expand(alt)
+        if literals is None:
+            return None
+        for lit in literals:
+            if lit.startswith(word):
+                if len(lit) < k + 2:
+                    return None
+                out.add(lit[k : k + 2])
+            elif word.startswith(lit):
+                return None
+    return frozenset(out)
 
 
 def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import cast
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
@@ -77,8 +78,12 @@ def find_personal(text: str) -> PersonalFeatures:
             out.topics.append(h)
             feats["topic:" + h.kind] = 1.0
     out.tokens = tokens
-    cached = _STEMS.get
-    out.stems = [cached(t) or stem(t) for t in tokens]
+    # Words seen before have their stem cached: one C-level pass, and the rare new word after.
+    got = list(map(_STEMS.get, tokens))
+    if None in got:
+        out.stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
+    else:
+        out.stems = cast(list[str], got)
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
         _owners(out.topics, words, tokens, feats)

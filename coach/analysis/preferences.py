@@ -21,7 +21,7 @@ from coach.analysis.stage import (
     RelationshipFacts,
 )
 from coach.analysis.topics import topics_in
-from coach.models import PUBLIC_CHANNELS, Contact, Flag
+from coach.models import PUBLIC_CHANNELS, Contact, Flag, Preference
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "sir", "madam"})
 
@@ -38,6 +38,14 @@ def _norm_tokens(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1024)
+def _ascii_names(names: frozenset[str]) -> tuple[str, ...] | None:
+    """The names of two letters or more, when every name is ASCII (else None)."""
+    if not all(n.isascii() for n in names):
+        return None
+    return tuple(n for n in names if len(n) >= 2)
+
+
+@lru_cache(maxsize=1024)
 def _names_re(names: frozenset[str]) -> re.Pattern[str] | None:
     alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 2)
     return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE) if alts else None
@@ -48,11 +56,35 @@ def check_names(
 ) -> None:
     """How the draft addresses them: the name form they asked for, the name they go by, and
     nicknames of their name they never used."""
+    known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
+    if tf.address:
+        _address(tf, facts, contact, known, preferred, stems, flags)
+    if contact.pronouns:
+        _pronouns(tf, facts, contact, known, flags)
+
+
+@lru_cache(maxsize=1024)
+def _name_forms(
+    name: str, preferred_name: str
+) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """(every token of their names, the preferred name's tokens, the 3-letter stems a nickname
+    shares): the same few names come back on every check, so this is worked out once."""
+    preferred = _norm_tokens(preferred_name)
+    known = frozenset(_norm_tokens(name)) | frozenset(preferred)
+    stems = frozenset(t[:3] for t in (preferred[:1] + _norm_tokens(name)[:1]) if len(t) >= 3)
+    return known, preferred, stems
+
+
+def _address(
+    tf: TextFeatures,
+    facts: RelationshipFacts,
+    contact: Contact,
+    known: frozenset[str],
+    preferred: tuple[str, ...],
+    stems: frozenset[str],
+    flags: list[Flag],
+) -> None:
     wanted = [p for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
-    name_tokens = set(_norm_tokens(contact.name))
-    preferred = _norm_tokens(contact.preferred_name)
-    known = name_tokens | set(preferred)
-    stems = {t[:3] for t in (preferred[:1] + _norm_tokens(contact.name)[:1]) if len(t) >= 3}
     for s in tf.address:
         tokens = _norm_tokens(s.text)
         bare = [t for t in tokens if t not in _TITLES]
@@ -103,24 +135,28 @@ def check_names(
                     EXPECTANCY,
                 )
             )
-    if contact.pronouns:
-        _pronouns(tf, facts, contact, known, flags)
 
 
 def _pronouns(
-    tf: TextFeatures, facts: RelationshipFacts, contact: Contact, known: set[str], flags: list[Flag]
+    tf: TextFeatures,
+    facts: RelationshipFacts,
+    contact: Contact,
+    known: frozenset[str],
+    flags: list[Flag],
 ) -> None:
     stated = contact.pronouns.lower()
     text = tf.text
-    names_re = _names_re(frozenset(known))
+    names_re = _names_re(known)
     if names_re is None:
         return
-    if text.isascii() and all(n.isascii() for n in known):
+    if text.isascii():
         # ASCII only: a case-insensitive match of a name is a substring of the lowercased text,
         # so a text that holds none of the names needs no regex scan.
-        low = text.lower()
-        if not any(n in low for n in known if len(n) >= 2):
-            return
+        ascii_names = _ascii_names(known)
+        if ascii_names is not None:
+            low = text.lower()
+            if not any(n in low for n in ascii_names):
+                return
     stated_words = _NON_WORDS_RE.split(stated)
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
@@ -174,7 +210,6 @@ def check_preferences(
 ) -> None:
     """Channels they asked for or against, and quiet hours (now, or a time the draft proposes)."""
     for p in contact.preferences:
-        said = f'{facts.name} said: "{p.quote}"' if p.quote else f"{facts.name} stated: {p.value}"
         if p.kind in ("channel_avoid", "channel"):
             target = CHANNEL_ALIASES.get(p.value.strip().lower())
             if target is None:
@@ -189,7 +224,7 @@ def check_preferences(
                             0,
                             0,
                             f"Sent by {channel}, a channel {facts.name} asked you not to use",
-                            said,
+                            _said(facts, p),
                             STATED,
                         )
                     )
@@ -202,7 +237,7 @@ def check_preferences(
                                 s.start,
                                 s.end,
                                 f"Moves to {p.value}, which {facts.name} asked you not to use",
-                                said,
+                                _said(facts, p),
                                 STATED,
                             )
                         )
@@ -220,7 +255,7 @@ def check_preferences(
                             0,
                             0,
                             f"Sent by {channel}; {facts.name} prefers {p.value}",
-                            said,
+                            _said(facts, p),
                             STATED,
                         )
                     )
@@ -234,7 +269,7 @@ def check_preferences(
                                 s.end,
                                 f"Moves to {CHANNEL_WORDS.get(s.kind, s.kind)}; "
                                 f"{facts.name} prefers {p.value}",
-                                said,
+                                _said(facts, p),
                                 STATED,
                             )
                         )
@@ -248,7 +283,7 @@ def check_preferences(
                         0,
                         0,
                         f"It is {now:%H:%M}: inside {facts.name}'s quiet hours ({p.value})",
-                        said,
+                        _said(facts, p),
                         STATED,
                     )
                 )
@@ -266,11 +301,16 @@ def check_preferences(
                                 m.end(),
                                 f"Proposes {at:%H:%M}, inside {facts.name}'s quiet hours "
                                 f"({p.value})",
-                                said,
+                                _said(facts, p),
                                 STATED,
                             )
                         )
                         break
+
+
+def _said(facts: RelationshipFacts, p: Preference) -> str:
+    # Built only for a flag that quotes it (most checks break no preference).
+    return f'{facts.name} said: "{p.quote}"' if p.quote else f"{facts.name} stated: {p.value}"
 
 
 _NON_WORDS_RE = re.compile(r"\W+")

@@ -81,6 +81,8 @@ def check_researched(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact, flags: list[Flag]
 ) -> None:
     """Facts about them they never told you: life events, profile research, tracking."""
+    if not tf.researched:
+        return
     shared = ", ".join(sorted(facts.their_depth)) or "nothing personal"
     early = STAGE_RANK[facts.stage] <= 1
     for s in tf.researched:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from functools import cache
 
 from coach.analysis import spans as sp
-from coach.analysis.courtesy import analyse_courtesy
+from coach.analysis.courtesy import MAX_SCORED_CHARS, analyse_courtesy
 from coach.analysis.features import TextFeatures
 from coach.analysis.intimacy import analyse_intimacy
-from coach.analysis.lexmatch import Lexicon, lower_same_length
+from coach.analysis.lexicon import token_info
+from coach.analysis.lexmatch import Lexicon, lower_same_length, same_tokens
 from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
 
 
@@ -29,7 +30,10 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
     # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
     low = lower_same_length(draft)
     bounds = sentence_bounds(low)
-    hits = text_lexicon().find(low)
+    # The words courtesy and intimacy split the draft into (cached) serve the lexicons too,
+    # when both tokenisers are known to agree on this text.
+    shared = token_info(draft)[1] if len(draft) <= MAX_SCORED_CHARS and same_tokens(low) else None
+    hits = text_lexicon().find(low, shared)
     greeting, address = sp.find_address(draft, low)
     features = TextFeatures(
         text=draft,

@@ -131,7 +131,9 @@ def decide(
     courtesy: float,
     facts: RelationshipFacts,
     contact: Contact | None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> Decision:
+    """`sentences`: `sentence_bounds(draft)` when the caller already has it."""
     severities = {f.severity for f in flags}
     pacing_warns = {f.rule for f in flags if f.severity == "warn" and f.rule in PACING_RULES}
     has_pacing = any(f.rule in PACING_RULES for f in flags)
@@ -146,7 +148,7 @@ def decide(
         verdict,
         pacing,
         advise(verdict, flags, facts, contact, courtesy),
-        rewrite(draft, flags, contact) if verdict != "ok" else None,
+        rewrite(draft, flags, contact, sentences) if verdict != "ok" else None,
     )
 
 
@@ -199,13 +201,19 @@ def advise(
     return "Good to send."
 
 
-def rewrite(draft: str, flags: Sequence[Flag], contact: Contact | None) -> str | None:
+def rewrite(
+    draft: str,
+    flags: Sequence[Flag],
+    contact: Contact | None,
+    sentences: list[tuple[int, int]] | None = None,
+) -> str | None:
     """The smallest edit that answers the flags: drop the sentence or the words; swap a
-    nickname for the name they use. None when nothing would change or nothing would be left."""
+    nickname for the name they use. None when nothing would change or nothing would be left.
+    `sentences`: `sentence_bounds(draft)` when the caller already has it."""
     if any(f.rule == "chasing" and f.severity == "stop" for f in flags):
         return None  # the fix is not sending it now, not different words
     edits: list[tuple[int, int, str]] = []
-    bounds: list[tuple[int, int]] | None = None
+    bounds = sentences
     for f in flags:
         if f.severity == "info" or f.end <= f.start:
             continue

@@ -1,0 +1,134 @@
+"""Shared text machinery made faster must find exactly what the plain way finds: the lexicon
+matcher's screens (the two characters after a phrase's first word, the possessive-free fast
+path), one tokenisation serving two matchers, one sentence split serving the rewrite."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
+from coach.analysis.matcher import words_and_tokens
+from coach.analysis.topics import sentence_bounds
+
+
+def _plain(lex_entries: dict[str, str], text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping, word-bounded: the behaviour the Lexicon promises."""
+    alts = sorted(((alt, label) for label, alt in lex_entries.items()), key=lambda a: -len(a[0]))
+    body = "|".join(f"(?P<{label}>{alt})" for alt, label in alts)
+    rx = re.compile(rf"(?<![\w$@])(?:{body})(?![\w])")
+    return [(m.start(), m.end(), m.lastgroup or "") for m in rx.finditer(text)]
+
+
+def test_phrase_tried_only_where_its_next_characters_fit() -> None:
+    entries = {"ask": "could you(?: please)?|would you mind", "wonder": "i was wondering"}
+    lex = Lexicon({"c": entries})
+    for text in (
+        "could you please send it",
+        "could we talk? would you mind, i was wondering",
+        "could you",  # the phrase ends the text
+        "could",  # the first word alone is not a phrase
+        "could  you",  # two spaces: not the phrase
+        "i wonder; i was wondering",
+    ):
+        assert lex.find(text)["c"] == _plain(entries, text), text
+
+
+def test_phrase_that_is_a_prefix_of_the_word_is_still_tried() -> None:
+    # "e" is a whole match inside the token "e-mail" (a hyphen ends a \w run): the screen
+    # must not skip the pattern because the text's word is longer than the phrase.
+    entries = {"x": "e(?:-mail me)?"}
+    lex = Lexicon({"c": entries})
+    assert lex.find("e-mail you")["c"] == [(0, 1, "x")]
+    assert lex.find("e-mail me")["c"] == [(0, 9, "x")]
+
+
+def test_possessives_with_and_without_the_fast_path() -> None:
+    lex = Lexicon({"c": {"kid": "kids?|daughter", "ask": "could you"}})
+    assert lex.find("my daughter's school")["c"] == [(3, 11, "kid")]
+    assert lex.find("my daughter’s school")["c"] == [(3, 11, "kid")]
+    assert lex.find("could you ask the kids")["c"] == [(0, 9, "ask"), (18, 22, "kid")]
+
+
+_ASCII_PIECES = st.sampled_from(
+    [
+        "don't",
+        "it's",
+        "5'9",
+        "it's2",
+        "rock'n'roll",
+        "'quoted'",
+        "90's",
+        "a",
+        "b2",
+        "x_y",
+        "e-mail",
+        "$5",
+        "@dana",
+        " ",
+        "  ",
+        ", ",
+        ". ",
+        "!",
+        "?",
+        "'",
+        "''",
+        "\n",
+        "Hi",
+        "YOU'RE",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ASCII_PIECES, max_size=12).map("".join))
+def test_shared_tokens_only_when_both_tokenisers_agree(text: str) -> None:
+    low = text.lower()
+    if same_tokens(low):
+        assert _TOKEN_RE.findall(low) == words_and_tokens(text)[1]
+
+
+def test_shared_tokens_give_the_same_hits() -> None:
+    lex = Lexicon({"c": {"ask": "could you", "kid": "kids?"}})
+    for text in ("could you ask the kids? don't", "it's the kids' day"):
+        assert same_tokens(text)
+        assert lex.find(text, words_and_tokens(text)[1]) == lex.find(text)
+    for text in ("5'9 kids", "e-mail the kids", "rock'n'roll", "josé's kids"):
+        assert not same_tokens(text)
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "Hi Dana",
+        "HEY",
+        "hello",
+        "Good Morning",
+        "Yo!",
+        "dear Sam,",
+        "so",
+        "You",
+        ". ",
+        "? ",
+        "!! ",
+        "\n",
+        ", ",
+        " ",
+        "— ",
+        "-",
+        "could you help",
+        "THANKS",
+        "x" * 45,
+        ":",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=10).map("".join))
+def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> None:
+    # check.py hands the text analysis' sentences (of the lowercased draft) to the rewrite,
+    # which would otherwise split the draft as written: for ASCII the two must agree.
+    if text.isascii():
+        assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
