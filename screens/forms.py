@@ -62,6 +62,10 @@ class FormModal(CoachModal[Any]):
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)
 
+    def show_invalid(self, exc: ValueError) -> None:
+        """A field the model refused (or a date we could not read), said in the form's words."""
+        self.show_error(validation_message(exc) if isinstance(exc, ValidationError) else str(exc))
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -191,8 +195,7 @@ class InteractionForm(FormModal):
                 "source": "manual",
             })
         except ValueError as exc:  # ValidationError is a ValueError too
-            msg = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-            self.show_error(msg)
+            self.show_invalid(exc)
             return
         self._write(interaction)
 

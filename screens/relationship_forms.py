@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from coach.errors import NotFoundError
 from coach.models import TOPICS, Ask, Contact, Disclosure, Preference
-from screens.forms import FormModal, parse_when, validation_message
+from screens.forms import FormModal, parse_when
 from screens.relationship_edit import refresh_home
 
 E = TypeVar("E", Disclosure, Preference, Ask)
@@ -121,8 +121,7 @@ class EntryForm(FormModal, Generic[E]):
         try:
             entry = self.build()
         except ValueError as exc:  # ValidationError is a ValueError too
-            msg = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-            self.show_error(msg)
+            self.show_invalid(exc)
             return
         self._write(entry)
 
