@@ -92,6 +92,9 @@ def replace_entry(old: BaseModel | None, new: BaseModel | None) -> Callable[[Con
         at = items.index(old)
         if new is None:
             del items[at]
+            # The pronouns preference also set the contact's pronouns (the checks read those).
+            if isinstance(old, Preference) and old.kind == "pronouns" and contact.pronouns == old.value:
+                contact.pronouns = ""
         else:
             items[at] = new
 

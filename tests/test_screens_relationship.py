@@ -335,3 +335,16 @@ def test_disclosure_model_round_trip_through_the_form_fields() -> None:
 
     assert [v for _, v in DEPTH_OPTIONS] == list(range(4))
     Disclosure(who="me", topic="work", depth=DEPTH_OPTIONS[-1][1])
+
+
+def test_removing_a_pronouns_preference_clears_the_pronouns_it_set() -> None:
+    from coach.models import Contact, Preference
+    from screens.relationship_forms import replace_entry
+
+    pref = Preference(kind="pronouns", value="they/them")
+    contact = Contact(name="Chidinma Okafor", pronouns="they/them", preferences=[pref])
+    replace_entry(pref, None)(contact)
+    assert contact.preferences == [] and contact.pronouns == ""
+    kept = Contact(name="Dana Reyes", pronouns="she/her", preferences=[pref])
+    replace_entry(pref, None)(kept)  # pronouns set some other way stay
+    assert kept.pronouns == "she/her"
