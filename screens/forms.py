@@ -160,39 +160,51 @@ class ContactForm(FormModal):
 
 
 class InteractionForm(FormModal):
-    """Log a message or meeting: who wrote, on which channel, when, and what was said."""
+    """Log a message or meeting: who wrote, on which channel, when, and what was said; or edit
+    one already logged (`entry`)."""
 
-    def __init__(self, contact: Contact) -> None:
+    def __init__(self, contact: Contact, entry: Interaction | None = None) -> None:
         super().__init__()
         self.contact = contact
-        self.TITLE_TEXT = f"Log an interaction with {contact.name}"
+        self.entry = entry
+        self.TITLE_TEXT = (f"Edit a message or meeting with {contact.name}" if entry
+                           else f"Log an interaction with {contact.name}")
+        # The time as shown (UTC, to the minute); left as is, the stored time is kept exactly.
+        self._shown_when = f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M}" if entry else ""
 
     def compose_fields(self) -> ComposeResult:
+        e = self.entry
         with Horizontal(classes="row"):
             with Vertical():
                 yield Label("Who wrote")
-                yield Select([("they did", "in"), ("I did", "out")], value="in",
-                             allow_blank=False, id="direction")
+                yield Select([("they did", "in"), ("I did", "out")],
+                             value=e.direction if e else "in", allow_blank=False, id="direction")
             with Vertical():
                 yield Label("Channel")
-                yield Select(_options(CHANNELS), value="dm", allow_blank=False, id="channel")
+                yield Select(_options(CHANNELS), value=e.channel if e else "dm",
+                             allow_blank=False, id="channel")
         yield Label("When (blank: now)")
-        yield Input("", placeholder="2026-11-20 14:30", id="when")
+        yield Input(self._shown_when, placeholder="2026-11-20 14:30", id="when")
         yield Label("What was said (kept on this machine)")
-        yield TextArea("", id="text", classes="short-text")
+        yield TextArea(e.text if e else "", id="text", classes="short-text")
 
     def on_mount(self) -> None:
         self.query_one("#direction", Select).focus()
 
     def action_save(self) -> None:
+        when = self.query_one("#when", Input).value
         try:
-            at = parse_when(self.query_one("#when", Input).value, self.capp.now())
+            if self.entry is not None and when.strip() == self._shown_when:
+                at = self.entry.at
+            else:
+                at = parse_when(when, self.capp.now())
             interaction = Interaction.model_validate({
                 "direction": self.query_one("#direction", Select).value,
                 "channel": self.query_one("#channel", Select).value,
                 "at": at,
                 "text": self.query_one("#text", TextArea).text.strip(),
-                "source": "manual",
+                "public": self.entry.public if self.entry else None,
+                "source": self.entry.source if self.entry else "manual",
             })
         except ValueError as exc:  # ValidationError is a ValueError too
             self.show_invalid(exc)
@@ -200,7 +212,13 @@ class InteractionForm(FormModal):
         self._write(interaction)
 
     @work(thread=True, exclusive=True, group="form", exit_on_error=False,
-          description="logging the interaction")
+          description="saving the interaction")
     def _write(self, interaction: Interaction) -> None:
-        updated = self.capp.store.log_interaction(self.contact.id, interaction)
+        from screens.relationship_forms import replace_entry
+
+        store = self.capp.store
+        if self.entry is None:
+            updated = store.log_interaction(self.contact.id, interaction)
+        else:
+            updated = store.change_contact(self.contact.id, replace_entry(self.entry, interaction))
         self.app.call_from_thread(self.dismiss, updated)

@@ -21,10 +21,10 @@ HELP_TEXTS: dict[str, str] = {
                 "n adds someone, e edits, l logs a message or meeting, a adds a disclosure, a "
                 "stated preference or a request; f (or Tab) moves to those entries to edit them.",
     "search": "Search as you type: name, the name they use, or a handle.",
-    "relationship-entries": "What the checks weigh besides the messages: what each of you shared (disclosures), "
-             "the preferences they stated, and requests made either way. Enter (or e) edits "
-             "the highlighted entry, x removes it (after a question); a adds one, or s / p / r "
-             "directly. A check right after a change weighs it.",
+    "relationship-entries": "What the checks weigh: what each of you shared (disclosures), the "
+             "preferences they stated, requests made either way, and the newest 20 messages and "
+             "meetings. Enter (or e) edits the highlighted entry, x removes it (after a question); "
+             "a adds one, or s / p / r / l directly. A check right after a change weighs it.",
     "add-menu": "Pick what to add: a disclosure (s), a stated preference (p), a request (r) or a "
                 "message or meeting (l).",
     "draft": "Write the message here. ctrl+r checks it: the verdict appears at once and flagged "

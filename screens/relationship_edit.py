@@ -68,7 +68,7 @@ def open_entry_form(app: App[Any], kind: str, contact: Contact | None = None,
         if done is not None:
             done(updated)
 
-    form = InteractionForm(contact) if kind == "interaction" else FORMS[kind](contact, entry)
+    form = InteractionForm(contact, entry) if kind == "interaction" else FORMS[kind](contact, entry)
     app.push_screen(form, saved)
 
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from coach.errors import NotFoundError
-from coach.models import TOPICS, Ask, Contact, Disclosure, Preference
+from coach.models import TOPICS, Ask, Contact, Disclosure, Interaction, Preference
 from screens.forms import FormModal, parse_when
 from screens.relationship_edit import refresh_home
 
@@ -72,6 +72,8 @@ def entries_of(contact: Contact, entry: BaseModel) -> list[Any]:
         return contact.disclosures
     if isinstance(entry, Preference):
         return contact.preferences
+    if isinstance(entry, Interaction):
+        return contact.interactions
     return contact.asks
 
 

@@ -348,3 +348,35 @@ def test_removing_a_pronouns_preference_clears_the_pronouns_it_set() -> None:
     kept = Contact(name="Dana Reyes", pronouns="she/her", preferences=[pref])
     replace_entry(pref, None)(kept)  # pronouns set some other way stay
     assert kept.pronouns == "she/her"
+
+
+async def test_a_logged_message_can_be_edited_and_removed() -> None:
+    from screens.forms import InteractionForm
+
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(app, pilot, "c-mika")
+        await wait_for(pilot, lambda: any("Pizza Friday?" in line for line in _facts(app)))
+        before = _stored("c-mika").interactions[0]
+
+        # Edit: the form opens filled in; the time left as shown keeps the stored time exactly.
+        await _highlight(pilot, app, "Pizza Friday?")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InteractionForm))
+        form = app.screen
+        assert form.query_one("#channel", Select).value == "sms"
+        form.query_one("#text").text = "Pizza on Friday?"  # type: ignore[attr-defined]
+        await _save(pilot, app)
+        await wait_for(pilot, lambda: any("Pizza on Friday?" in line for line in _facts(app)))
+        (after,) = _stored("c-mika").interactions
+        assert (after.text, after.at, after.channel, after.direction) == (
+            "Pizza on Friday?", before.at, "sms", "in")
+
+        # Remove, after the confirmation.
+        await _highlight(pilot, app, "Pizza on Friday?")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: any("none logged yet" in line for line in _facts(app)))
+        assert _stored("c-mika").interactions == []

@@ -1,5 +1,6 @@
 """The relationship's entries the checks weigh, one per line, to edit (Enter) or remove (x):
-what each side disclosed, the contact's stated preferences (in their words) and the requests."""
+what each side disclosed, the contact's stated preferences (in their words), the requests and the
+recent messages and meetings."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from coach.models import Ask, Contact, Disclosure, Preference
+from coach.models import Ask, Contact, Disclosure, Interaction, Preference
 
 DEPTHS = ("outer", "light", "personal", "core")
-Entry = Disclosure | Preference | Ask
+Entry = Disclosure | Preference | Ask | Interaction
+# Newest messages listed to edit; older ones stay in the store (an import can bring thousands).
+INTERACTIONS_LISTED = 20
 
 
 def disclosure_text(d: Disclosure) -> Text:
@@ -41,7 +44,22 @@ def request_text(a: Ask) -> Text:
     return Text(f"{who}: {a.what} ({a.size}, {answer})")
 
 
-RENDER = {"disclosure": disclosure_text, "preference": preference_text, "request": request_text}
+def interaction_text(i: Interaction) -> Text:
+    who = "They wrote" if i.direction == "in" else "You wrote"
+    where = "public" if i.is_public else "private"
+    line = Text(f"{who} · {i.at:%Y-%m-%d %H:%M} · {i.channel.replace('_', ' ')}, {where}")
+    if i.text:
+        words = " ".join(i.text.split())
+        line.append(f" — {words[:60]}{'…' if len(words) > 60 else ''}", style="dim")
+    return line
+
+
+RENDER = {
+    "disclosure": disclosure_text,
+    "preference": preference_text,
+    "request": request_text,
+    "interaction": interaction_text,
+}
 
 
 def entry_text(kind: str, entry: Entry) -> Text:
@@ -66,7 +84,7 @@ class FactList(OptionList):
         # it. e too: in this list the footer's "e Edit" should edit the entry, not the contact.
         Binding("e,enter", "select", "Edit the highlighted entry", id="edit_entry", show=False),
         Binding("x,delete", "remove", "Remove", id="remove_entry",
-                tooltip="Remove the highlighted disclosure, preference or request"),
+                tooltip="Remove the highlighted disclosure, preference, request or message"),
     ]
 
     @dataclass
@@ -92,6 +110,10 @@ class FactList(OptionList):
             ("disclosure", "Disclosed", list(contact.disclosures), "nothing personal shared yet"),
             ("preference", "Stated preferences", list(contact.preferences), "none stated"),
             ("request", "Requests", list(contact.asks), "none made either way"),
+            ("interaction", "Messages and meetings (newest first)",
+             list[Entry](sorted(contact.interactions, key=lambda i: i.at,
+                                reverse=True)[:INTERACTIONS_LISTED]),
+             "none logged yet"),
         )
         for n, (kind, title, items, empty) in enumerate(sections):
             heading = Text(f"\n{title}" if n else title, style="bold")

@@ -1,6 +1,7 @@
 """The relationship at a glance: who they are, how you met, the exchange so far and your notes.
 Rendered as rich Text (user data never parsed as markup). What each side disclosed, their stated
-preferences and the requests are in the list below it (widgets/fact_list.py), to edit."""
+preferences, the requests and the messages themselves are in the list below it
+(widgets/fact_list.py), to edit."""
 
 from __future__ import annotations
 
@@ -40,14 +41,6 @@ def render_relationship(contact: Contact, now: datetime) -> RenderableType:
     if waiting:
         summary.append(f"; {waiting} of yours unanswered", style="bold yellow" if waiting >= 2 else "")
     parts.append(summary)
-    for item in sorted(contact.interactions, key=lambda i: i.at, reverse=True)[:6]:
-        arrow = "← them" if item.direction == "in" else "→ you"
-        where = "public" if item.is_public else "private"
-        parts.append(Text(f"  {arrow} · {ago(item.at, now)} · "
-                          f"{item.channel.replace('_', ' ')}, {where}", style="dim"))
-        if item.text:
-            text = item.text[:160] + ("…" if len(item.text) > 160 else "")
-            parts.append(Padding(Text(text), (0, 0, 0, 4)))  # wrapped lines keep the indent
 
     if contact.notes:
         parts.append(_heading("Notes"))
