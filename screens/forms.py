@@ -10,9 +10,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static
 
-from coach.models import CHANNELS, CONTEXTS, STAGES, Contact, Interaction
+from coach.models import CONTEXTS, STAGES, Contact
 from screens.base import CoachModal
 
 
@@ -81,7 +81,7 @@ class FormModal(CoachModal[Any]):
         self.action_cancel()
 
 
-def _options(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def select_options(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v.replace("_", " "), v) for v in values]
 
 
@@ -107,11 +107,11 @@ class ContactForm(FormModal):
         with Horizontal(classes="row"):
             with Vertical():
                 yield Label("Context")
-                yield Select(_options(CONTEXTS), value=c.context if c else "personal",
+                yield Select(select_options(CONTEXTS), value=c.context if c else "personal",
                              allow_blank=False, id="context")
             with Vertical():
                 yield Label("Stage")
-                yield Select(_options(STAGES), value=(c.stage if c and c.stage else Select.NULL),
+                yield Select(select_options(STAGES), value=(c.stage if c and c.stage else Select.NULL),
                              prompt="from the evidence", id="stage")
         yield Label("How you met")
         yield Input(c.how_met if c else "", placeholder="e.g. replied to our launch post", id="how-met")
@@ -157,68 +157,3 @@ class ContactForm(FormModal):
 
             contact = store.change_contact(contact.id, apply)
         self.app.call_from_thread(self.dismiss, contact)
-
-
-class InteractionForm(FormModal):
-    """Log a message or meeting: who wrote, on which channel, when, and what was said; or edit
-    one already logged (`entry`)."""
-
-    def __init__(self, contact: Contact, entry: Interaction | None = None) -> None:
-        super().__init__()
-        self.contact = contact
-        self.entry = entry
-        self.TITLE_TEXT = (f"Edit a message or meeting with {contact.name}" if entry
-                           else f"Log an interaction with {contact.name}")
-        # The time as shown (UTC, to the minute); left as is, the stored time is kept exactly.
-        self._shown_when = f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M}" if entry else ""
-
-    def compose_fields(self) -> ComposeResult:
-        e = self.entry
-        with Horizontal(classes="row"):
-            with Vertical():
-                yield Label("Who wrote")
-                yield Select([("they did", "in"), ("I did", "out")],
-                             value=e.direction if e else "in", allow_blank=False, id="direction")
-            with Vertical():
-                yield Label("Channel")
-                yield Select(_options(CHANNELS), value=e.channel if e else "dm",
-                             allow_blank=False, id="channel")
-        yield Label("When (blank: now)")
-        yield Input(self._shown_when, placeholder="2026-11-20 14:30", id="when")
-        yield Label("What was said (kept on this machine)")
-        yield TextArea(e.text if e else "", id="text", classes="short-text")
-
-    def on_mount(self) -> None:
-        self.query_one("#direction", Select).focus()
-
-    def action_save(self) -> None:
-        when = self.query_one("#when", Input).value
-        try:
-            if self.entry is not None and when.strip() == self._shown_when:
-                at = self.entry.at
-            else:
-                at = parse_when(when, self.capp.now())
-            interaction = Interaction.model_validate({
-                "direction": self.query_one("#direction", Select).value,
-                "channel": self.query_one("#channel", Select).value,
-                "at": at,
-                "text": self.query_one("#text", TextArea).text.strip(),
-                "public": self.entry.public if self.entry else None,
-                "source": self.entry.source if self.entry else "manual",
-            })
-        except ValueError as exc:  # ValidationError is a ValueError too
-            self.show_invalid(exc)
-            return
-        self._write(interaction)
-
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False,
-          description="saving the interaction")
-    def _write(self, interaction: Interaction) -> None:
-        from screens.relationship_forms import replace_entry
-
-        store = self.capp.store
-        if self.entry is None:
-            updated = store.log_interaction(self.contact.id, interaction)
-        else:
-            updated = store.change_contact(self.contact.id, replace_entry(self.entry, interaction))
-        self.app.call_from_thread(self.dismiss, updated)

@@ -208,7 +208,7 @@ class HomeScreen(CoachScreen):
         self.app.push_screen(ContactForm(contact), self._after_form)
 
     def action_log_interaction(self) -> None:
-        from screens.forms import InteractionForm
+        from screens.relationship_forms import InteractionForm
 
         contact = self.current_contact()
         if contact is None:

@@ -53,7 +53,6 @@ def refresh_home(app: App[Any], contact_id: str | None) -> None:
 def open_entry_form(app: App[Any], kind: str, contact: Contact | None = None,
                     entry: Any = None, done: Done | None = None) -> None:
     """Add (entry None) or edit one entry of `kind` for `contact` (default: the one in view)."""
-    from screens.forms import InteractionForm
     from screens.relationship_forms import FORMS
 
     contact = contact or contact_in_view(app)
@@ -68,7 +67,7 @@ def open_entry_form(app: App[Any], kind: str, contact: Contact | None = None,
         if done is not None:
             done(updated)
 
-    form = InteractionForm(contact, entry) if kind == "interaction" else FORMS[kind](contact, entry)
+    form = FORMS[kind](contact, entry)
     app.push_screen(form, saved)
 
 

@@ -9,21 +9,21 @@ overwritten. Each dismisses with the updated Contact (None when cancelled).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from coach.errors import NotFoundError
-from coach.models import TOPICS, Ask, Contact, Disclosure, Interaction, Preference
-from screens.forms import FormModal, parse_when
+from coach.models import CHANNELS, TOPICS, Ask, Contact, Disclosure, Interaction, Preference
+from screens.forms import FormModal, parse_when, select_options
 from screens.relationship_edit import refresh_home
 
-E = TypeVar("E", Disclosure, Preference, Ask)
+E = TypeVar("E", Disclosure, Preference, Ask, Interaction)
 
 DEPTH_OPTIONS = [  # short: they must fit a half-width Select
     ("outer: facts", 0),
@@ -305,8 +305,54 @@ class RequestForm(EntryForm[Ask]):
         })
 
 
+class InteractionForm(EntryForm[Interaction]):
+    """A message or meeting: who wrote, on which channel, when, and what was said."""
+
+    WHAT = "message or meeting"
+
+    def __init__(self, contact: Contact, entry: Interaction | None = None) -> None:
+        super().__init__(contact, entry)
+        # The time as shown (UTC, to the minute); left as is, the stored time is kept exactly.
+        self._shown_when = f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M}" if entry else ""
+
+    def compose_fields(self) -> ComposeResult:
+        e = self.entry
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Who wrote")
+                yield Select([("they did", "in"), ("I did", "out")],
+                             value=e.direction if e else "in", allow_blank=False, id="direction")
+            with Vertical():
+                yield Label("Channel")
+                yield Select(select_options(CHANNELS),
+                             value=e.channel if e else "dm", allow_blank=False, id="channel")
+        yield Label("When (blank: now)")
+        yield Input(self._shown_when, placeholder="2026-11-20 14:30", id="when")
+        yield Label("What was said (kept on this machine)")
+        yield TextArea(e.text if e else "", id="text", classes="short-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#direction", Select).focus()
+
+    def build(self) -> Interaction:
+        when = self.query_one("#when", Input).value
+        if self.entry is not None and when.strip() == self._shown_when:
+            at = self.entry.at
+        else:
+            at = parse_when(when, self.capp.now())
+        return Interaction.model_validate({
+            "direction": self.query_one("#direction", Select).value,
+            "channel": self.query_one("#channel", Select).value,
+            "at": at,
+            "text": self.query_one("#text", TextArea).text.strip(),
+            "public": self.entry.public if self.entry else None,
+            "source": self.entry.source if self.entry else "manual",
+        })
+
+
 FORMS: dict[str, type[EntryForm[Any]]] = {
     "disclosure": DisclosureForm,
     "preference": PreferenceForm,
     "request": RequestForm,
+    "interaction": InteractionForm,
 }

@@ -351,7 +351,7 @@ def test_removing_a_pronouns_preference_clears_the_pronouns_it_set() -> None:
 
 
 async def test_a_logged_message_can_be_edited_and_removed() -> None:
-    from screens.forms import InteractionForm
+    from screens.relationship_forms import InteractionForm
 
     seed_store()
     app = CoachApp(llm=None, now=frozen_now)
