@@ -256,6 +256,16 @@ def test_rewrites_remove_rather_than_add() -> None:
     assert r.rewrite == "Thanks, Dana!"  # the endearment swapped for the name they use
 
 
+def test_a_greeting_without_a_comma_keeps_the_rest_of_the_rewrite() -> None:
+    # The greeting check once took "Hey Dana!! can you..." for a greeting alone (no comma
+    # to stop at) and dropped the rewrite.
+    c = stranger_dana()
+    r = check_offline("Hey hun!! how are the kids? can you look at the export", c, "dm", now=NOW)
+    assert r.rewrite == "Hey Dana!! can you look at the export"
+    r = check_offline("Hey hun! Do you have kids?", c, "dm", now=NOW)
+    assert r.rewrite is None  # nothing but the greeting would be left
+
+
 def test_removing_a_vocative_keeps_the_sentence_punctuated() -> None:
     c = stranger_dana()
     r = check_offline("Thanks so much hun, your notes on the export were great.", c, "dm", now=NOW)

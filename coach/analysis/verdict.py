@@ -339,4 +339,6 @@ def _strip_greeting(text: str) -> str:
 _SPACES_RE = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,.!?])")
 _WORD_CHAR_RE = re.compile(r"\w")
-_GREETING_RE = re.compile(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,\n]*[,\n]?", re.IGNORECASE)
+# The greeting line up to its comma, line end or sentence end: "Hey Dana!! Can you…" keeps
+# "Can you…" (up to the comma alone, a greeting without a comma would swallow the message).
+_GREETING_RE = re.compile(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,.!?\n]*[,.!?\n]*", re.IGNORECASE)
