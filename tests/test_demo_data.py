@@ -88,6 +88,9 @@ def test_newest_time_lands_one_day_before_now(contacts: list[Contact]) -> None:
     shifted = demo_contacts(now)
     newest = max(i.at for c in shifted for i in c.interactions)
     assert newest == now - timedelta(days=1)
+    # Late in the day the shift is still whole days: every message keeps its hour.
+    late = demo_contacts(now + timedelta(hours=11))
+    assert max(i.at for c in late for i in c.interactions) == now - timedelta(days=1)
     # Nothing lands in the future, and each history stays in order after the shift.
     for c in shifted:
         ats = [i.at for i in c.interactions]
@@ -200,6 +203,34 @@ def test_demo_load_then_contacts_list_shows_every_demo_contact(
     assert sorted(c["id"] for c in listed) == sorted(c.id for c in contacts)
     # Loading again leaves what is there alone.
     assert coach_cli("demo", "load", "--json", home=home)["added"] == 0
+
+
+def test_demo_load_writes_a_coaching_history_of_the_messages_sent(
+    coach_home: Path, contacts: list[Contact]
+) -> None:
+    from coach.demo import load_demo
+
+    with open_store() as store:
+        load_demo(store)
+        records = store.list_checks(limit=0)
+        sent = {(c.id, i.text) for c in contacts for i in c.interactions
+                if i.direction == "out" and i.channel not in ("call", "meeting", "in_person")}
+        # One record per written message you sent: checked two minutes before it went out.
+        assert {(r.contact_id, r.draft) for r in records} == sent
+        by_text = {(c.id, i.text): i for c in contacts for i in c.interactions}
+        for r in records:
+            item = by_text[(r.contact_id, r.draft)]
+            assert r.sent and r.created < r.sent_at
+            assert r.engine == "offline" and r.result.verdict in ("ok", "revise", "hold")
+            assert item.channel == r.channel
+        # The story the demo tells: Lars was chased, most messages were fine to send.
+        verdicts = Counter(r.result.verdict for r in records)
+        assert verdicts["ok"] > len(records) / 2
+        assert any(r.result.verdict == "hold" and r.contact_name == "Lars Eriksen"
+                   for r in records)
+        # Loading again adds neither contacts nor history.
+        assert load_demo(store) == 0
+        assert store.count_checks() == len(records)
 
 
 def test_demo_home_is_fresh_and_never_the_users_own(

@@ -256,6 +256,30 @@ def test_rewrites_remove_rather_than_add() -> None:
     assert r.rewrite == "Thanks, Dana!"  # the endearment swapped for the name they use
 
 
+def test_a_low_courtesy_score_alone_does_not_ask_to_soften() -> None:
+    # Plain statements the request-trained score reads as cool: nothing to point at, so no
+    # "soften the wording".
+    for draft in ("See you then.", "Kick-off call: moodboard and sitemap.", "Of course, enjoy it!"):
+        r = check_offline(draft, stranger_dana(), "dm", now=NOW)
+        assert r.verdict == "ok", (draft, r.scores)
+    # With a finding the user can see, it does.
+    r = check_offline("Obviously. Send me the file now.", stranger_dana(), "dm", now=NOW)
+    assert r.verdict == "revise"
+    assert any(f.rule == "bald-imperative" for f in r.flags)
+
+
+def test_between_close_friends_plain_words_are_fine() -> None:
+    close = Contact(
+        name="Rafa",
+        stage="close",
+        interactions=[_it("in", d, "haha same, see you saturday", "sms") for d in (30, 20, 10)]
+        + [_it("out", d, "deal, see you then", "sms") for d in (29, 19, 9)],
+    )
+    r = check_offline("Obviously. Bring pizza and I'm yours.", close, "sms", now=NOW)
+    assert r.verdict == "ok"
+    assert {f.severity for f in r.flags} <= {"info"}
+
+
 def test_a_greeting_without_a_comma_keeps_the_rest_of_the_rewrite() -> None:
     # The greeting check once took "Hey Dana!! can you..." for a greeting alone (no comma
     # to stop at) and dropped the rewrite.

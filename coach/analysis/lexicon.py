@@ -114,7 +114,8 @@ FACTUALITY = words(
     r"the\s+(?:point|reality|truth|fact)\s+is",
     r"obviously",
     r"clearly",
-    r"of\s+course",
+    # Not the reply "Of course!" / "Of course, enjoy it!": that agrees, it insists on nothing.
+    r"of\s+course(?!\s*(?:[.!,]|$))",
 )
 INDIRECT_BTW = r"by\s+the\s+way|btw"
 DIRECT_START = r"(?:so|then|and|but|or)\b"

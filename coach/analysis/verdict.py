@@ -140,7 +140,9 @@ def decide(
     if "stop" in severities or len(pacing_warns) >= 2:
         # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
-    elif "warn" in severities or (pacing > 0.5 and has_pacing) or courtesy < COURTESY_REVISE:
+    elif "warn" in severities or (pacing > 0.5 and has_pacing) or _impolite(
+        courtesy, flags, facts.stage
+    ):
         verdict = "revise"
     else:
         verdict = "ok"
@@ -150,6 +152,21 @@ def decide(
         advise(verdict, flags, facts, contact, courtesy),
         rewrite(draft, flags, contact, sentences) if verdict != "ok" else None,
     )
+
+
+# Close enough that plain words are the norm: between friends "Bring pizza" is no imposition
+# (Brown & Levinson: the weight of an act grows with social distance).
+_PLAIN_SPOKEN_STAGES = frozenset({"friend", "close"})
+
+
+def _impolite(courtesy: float, flags: Sequence[Flag], stage: str) -> bool:
+    """A low courtesy score revises a message only with a courtesy finding the user can see
+    (an imperative, a rude opener, "actually", negative words): the score alone is a model of
+    requests, and "See you then." or a meeting note would otherwise be told to soften with
+    nothing to point at. Muted rules count as not seen."""
+    if courtesy >= COURTESY_REVISE or stage in _PLAIN_SPOKEN_STAGES:
+        return False
+    return any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags)
 
 
 def advise(
