@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
@@ -23,6 +23,7 @@ from screens.base import CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
 from screens.widgets.footer import CoachFooter
+from screens.widgets.pace_chart import PaceChart
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import explain_flag, render_verdict
 
@@ -104,11 +105,12 @@ class HistoryScreen(CoachScreen):
                 with VerticalScroll(id="history-preview-pane"):
                     with Vertical(id="history-chart"):
                         yield Label("", id="chart-title", classes="section-title")
-                        yield Label("intimacy", classes="muted", id="chart-intimacy-label")
-                        yield Sparkline([], id="chart-intimacy")
-                        yield Label("pacing (above the middle: too fast)", classes="muted",
+                        yield Label("intimacy (red: too personal for the stage)", classes="muted",
+                                    id="chart-intimacy-label")
+                        yield PaceChart(id="chart-intimacy")
+                        yield Label("pacing (red: too fast)", classes="muted",
                                     id="chart-pacing-label")
-                        yield Sparkline([], id="chart-pacing")
+                        yield PaceChart(warn_at=0.5, id="chart-pacing")
                     yield Static("", id="history-preview")
         yield StatusLine()
         yield CoachFooter(compact=True)
@@ -273,17 +275,20 @@ class HistoryScreen(CoachScreen):
         self.app.call_from_thread(self._charted, list(reversed(records)), contact)
 
     def _charted(self, records: list[CheckRecord], contact: Any) -> None:
+        from coach.analysis.verdict import intimacy_allowed  # the analysis loads when charted
         from screens.pace import stage_label
 
         stage = stage_label(contact) if contact is not None else "-"
         name = contact.name if contact is not None else "this contact"
         self.query_one("#chart-title", Label).update(
-            f"{name}: last {len(records)} checks, oldest → newest · stage {stage}")
-        # Fixed 0..1 scale (a point at 1.0 pins the top) so two charts read the same way.
-        intimacy = [r.result.scores.intimacy for r in records]
-        pacing = [r.result.scores.pacing for r in records]
-        self.query_one("#chart-intimacy", Sparkline).data = [*intimacy, 0.0, 1.0] if records else []
-        self.query_one("#chart-pacing", Sparkline).data = [*pacing, 0.0, 1.0] if records else []
+            f"{name} · stage {stage}\nlast {len(records)} checks, oldest → newest")
+        # Each check's intimacy against what the stage of that day allowed (red: more personal
+        # than the relationship was ready for).
+        self.query_one("#chart-intimacy", PaceChart).show(
+            [r.result.scores.intimacy for r in records],
+            [intimacy_allowed(r.result.stage) for r in records],
+        )
+        self.query_one("#chart-pacing", PaceChart).data = [r.result.scores.pacing for r in records]
 
     # -- preview, reopen, delete ----------------------------------------------------------
     @on(CheckList.Highlighted)

@@ -7,13 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from screens_support import FROZEN, fixed_records, frozen_now, seed_store, text_of, wait_for
-from textual.widgets import Input, Select, Sparkline, Static
+from textual.widgets import Input, Select, Static
 
 from coach.store import open_store
 from screens.app import CoachApp
 from screens.compose import ComposeScreen
 from screens.history import HistoryScreen
 from screens.widgets.check_list import PAGE, CheckList
+from screens.widgets.pace_chart import PaceChart, bar_rows
 
 
 async def _history(app: CoachApp, pilot: object) -> tuple[HistoryScreen, CheckList]:
@@ -65,8 +66,13 @@ async def test_contact_filter_draws_the_pace_chart() -> None:
         screen, listing = await _history(app, pilot)
         screen.set_contact("c-dana")
         await wait_for(pilot, lambda: listing.total == 4)
-        chart = screen.query_one("#chart-pacing", Sparkline)
-        await wait_for(pilot, lambda: len(list(chart.data or [])) == 4 + 2)
+        chart = screen.query_one("#chart-pacing", PaceChart)
+        await wait_for(pilot, lambda: len(chart.data) == 4)
+        # Oldest to newest, the scores as stored, on a fixed 0..1 scale (no anchor points).
+        records = app.store.list_checks(limit=0, contact_id="c-dana")
+        assert chart.data == [r.result.scores.pacing for r in reversed(records)]
+        intimacy = screen.query_one("#chart-intimacy", PaceChart)
+        assert intimacy.data == [r.result.scores.intimacy for r in reversed(records)]
         assert screen.query_one("#history-chart").display
         assert "Dana Reyes" in str(screen.query_one("#chart-title").render())
 
@@ -145,3 +151,15 @@ async def test_pages_are_read_only_as_they_come_into_view() -> None:
         assert listing.current is not None and listing.current.id == "h-000"  # the oldest
         # The pages in between were never read.
         assert {1, 2} - set(listing._pages) == {1, 2}, sorted(listing._pages)
+
+
+def test_bars_keep_a_fixed_scale() -> None:
+    # Two rows of eighths: 0.5 fills the bottom row, 1.0 both; a zero still shows a floor.
+    rows = bar_rows([0.0, 0.5, 1.0], width=3, height=2)
+    assert "".join(c for c, _ in rows[0]) == "  █"
+    assert "".join(c for c, _ in rows[1]) == "▁██"
+    # Calm checks stay low however few there are (a min-max scale would fill the chart).
+    low = bar_rows([0.1, 0.12], width=2, height=2)
+    assert all(c == " " for c, _ in low[0]) and "█" not in "".join(c for c, _ in low[1])
+    # More checks than columns: the newest are shown.
+    assert [i for _, i in bar_rows([0.2, 0.4, 0.6], width=2, height=1)[0]] == [1, 2]

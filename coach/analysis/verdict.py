@@ -23,6 +23,11 @@ _INTIMACY_ALLOWED = {
     "close": 0.9,
 }
 _INTIMACY_ALONE_MAX = 0.45
+
+
+def intimacy_allowed(stage: str) -> float:
+    """How personal a draft may read at `stage` before that alone starts to count as too fast."""
+    return _INTIMACY_ALLOWED.get(stage, 0.35)
 COURTESY_REVISE = 0.3  # below this, most readers would rate the message impolite
 PACING_RULES = frozenset(
     {
@@ -117,7 +122,7 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     keep = 1.0
     for f in pacing_flags:
         keep *= 1.0 - _SEVERITY_WEIGHT.get(f.severity, 0.0)
-    excess = max(0.0, intimacy - _INTIMACY_ALLOWED.get(stage, 0.35))
+    excess = max(0.0, intimacy - intimacy_allowed(stage))
     # How personal the text reads adds to the score but never alone makes it "too fast": only
     # a flag a person can see does that.
     keep *= 1.0 - min(_INTIMACY_ALONE_MAX, excess * 2.0)
