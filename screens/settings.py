@@ -106,7 +106,7 @@ class SettingsScreen(CoachScreen):
                 yield TextArea(format_keymap(s.keymap), id="keymap", classes="keymap")
                 yield Static("", id="settings-error", classes="error-line")
                 yield Button("Save  ctrl+r", variant="primary", id="save")
-                yield Label("Muted rules (Del unmutes the highlighted one)")
+                yield Label("Muted rules (Del unmutes one)")
                 yield OptionList(id="mutes")
         yield StatusLine()
         yield CoachFooter(compact=True)
