@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from coach.models import CONTEXTS, STAGES, Contact
+from coach.timefmt import typed
 from screens.base import CoachModal
 
 
@@ -25,17 +26,16 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """Blank means now; otherwise an ISO date or date and time (local forms like '2026-11-20 14:30')."""
+    """Blank means now; otherwise an ISO date or date and time in local time ('2026-11-20 14:30')."""
     text = text.strip()
     if not text or text.casefold() == "now":
         return now
     try:
-        value = datetime.fromisoformat(text)
+        return typed(text)
     except ValueError:
         raise ValueError(
             f"'{text}' is not a date: use 2026-11-20 or 2026-11-20 14:30, or leave it blank for now"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class FormModal(CoachModal[Any]):

@@ -19,6 +19,7 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
+from coach.timefmt import shown
 from screens.base import CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
@@ -40,7 +41,7 @@ def _filters(contact_id: str | None, verdict: str | None, since: datetime | None
 def render_preview(record: CheckRecord) -> RenderableType:
     """The draft, the verdict and flags, the coaching and the prompt that was sent (read-only)."""
     parts: list[RenderableType] = []
-    head = Text(f"{record.created:%Y-%m-%d %H:%M} · {record.contact_name or 'no contact'}",
+    head = Text(f"{shown(record.created)} · {record.contact_name or 'no contact'}",
                 style="bold")
     if record.channel:
         head.append(f" · {record.channel.replace('_', ' ')}")
@@ -314,7 +315,7 @@ class HistoryScreen(CoachScreen):
 
         self.app.push_screen(
             ConfirmDialog("Delete this check?",
-                          f"{record.created:%Y-%m-%d %H:%M} · {record.contact_name or 'no contact'}"
+                          f"{shown(record.created)} · {record.contact_name or 'no contact'}"
                           f"\n\n{record.draft[:200]}\n\nThis cannot be undone.",
                           yes="Delete", no="Keep"),
             answered,

@@ -9,7 +9,7 @@ overwritten. Each dismisses with the updated Contact (None when cancelled).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from coach.errors import NotFoundError
 from coach.models import CHANNELS, TOPICS, Ask, Contact, Disclosure, Interaction, Preference
+from coach.timefmt import shown
 from screens.forms import FormModal, parse_when, select_options
 from screens.relationship_edit import refresh_home
 
@@ -63,7 +64,7 @@ def parse_optional_when(text: str, now: datetime) -> datetime | None:
 
 
 def when_text(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M") if at else ""
+    return shown(at) if at else ""
 
 
 def entries_of(contact: Contact, entry: BaseModel) -> list[Any]:
@@ -312,8 +313,8 @@ class InteractionForm(EntryForm[Interaction]):
 
     def __init__(self, contact: Contact, entry: Interaction | None = None) -> None:
         super().__init__(contact, entry)
-        # The time as shown (UTC, to the minute); left as is, the stored time is kept exactly.
-        self._shown_when = f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M}" if entry else ""
+        # The time as shown (local, to the minute); left as is, the stored time is kept exactly.
+        self._shown_when = shown(entry.at) if entry else ""
 
     def compose_fields(self) -> ComposeResult:
         e = self.entry

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from coach import paths
+
+# Times on screen and in human output are local: pin the zone so the snapshots and the expected
+# text are the same on every machine (the CLI tests' child processes inherit it).
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from coach.errors import NotFoundError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
 from coach.store import Store, open_store
+from coach.timefmt import shown
 
 STRICT_EXIT = {"ok": 0, "revise": 1, "hold": 3}
 KNOWN_RULES = tuple(sorted(PACING_RULES))
@@ -342,7 +343,7 @@ def cmd_mutes(args: argparse.Namespace) -> int:
     print_table(
         ["rule", "for", "reason", "since"],
         [
-            (m.rule, c.name if c else "everyone", m.reason, f"{m.created:%Y-%m-%d}")
+            (m.rule, c.name if c else "everyone", m.reason, shown(m.created, "%Y-%m-%d"))
             for m, c in pairs
         ],
     )

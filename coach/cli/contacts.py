@@ -11,6 +11,7 @@ from coach.cli.output import add_json_flag, add_limit_flag, print_json, print_ta
 from coach.errors import UsageError
 from coach.models import CHANNELS, CONTEXTS, STAGES, Contact
 from coach.store import open_store
+from coach.timefmt import shown
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -115,7 +116,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"Interactions ({len(c.interactions)}, newest last):")
         for i in sorted(c.interactions, key=lambda i: i.at)[-10:]:
             arrow = "<-" if i.direction == "in" else "->"
-            print(f"  {i.at:%Y-%m-%d %H:%M} {arrow} {i.channel}: {i.text[:70]}")
+            print(f"  {shown(i.at)} {arrow} {i.channel}: {i.text[:70]}")
     return 0
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from coach.cli.output import add_json_flag, add_limit_flag, print_json, print_table
 from coach.errors import NotFoundError, UsageError
 from coach.store import open_store
+from coach.timefmt import shown
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -78,7 +79,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     print_table(
         ["id", "when", "contact", "verdict", "draft"],
-        [(r.id, f"{r.created:%Y-%m-%d %H:%M}", r.contact_name or "-", r.result.verdict, r.draft)
+        [(r.id, shown(r.created), r.contact_name or "-", r.result.verdict, r.draft)
          for r in records],
     )
     return 0
@@ -92,7 +93,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(r.model_dump(mode="json"))
         return 0
-    print(f"{r.id}  {r.created:%Y-%m-%d %H:%M}  {r.contact_name or 'no contact'}"
+    print(f"{r.id}  {shown(r.created)}  {r.contact_name or 'no contact'}"
           f"  {r.channel or ''}  engine {r.engine}{'  (sent)' if r.sent else ''}")
     print(f"verdict: {r.result.verdict}   courtesy {r.result.scores.courtesy:.2f}  "
           f"intimacy {r.result.scores.intimacy:.2f}  pacing {r.result.scores.pacing:.2f}")

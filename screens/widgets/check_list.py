@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coach.models import CheckRecord
+from coach.timefmt import shown
 
 PAGE = 100
 MAX_PAGES = 30  # pages kept in memory (3,000 records), least recently used dropped
@@ -149,7 +150,7 @@ class CheckList(ScrollView, can_focus=True):
         if index == self.cursor:
             base = base + self.get_component_rich_style("check-list--cursor")
         verdict_style = self.get_component_rich_style(f"check-list--{verdict}", partial=True)
-        when = f" {record.created:%Y-%m-%d %H:%M}  "
+        when = f" {shown(record.created)}  "
         who = (record.contact_name or "-")[:16].ljust(17)
         draft = " ".join(record.draft.split())
         sent = "sent " if record.sent else "     "

@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coach.models import Ask, Contact, Disclosure, Interaction, Preference
+from coach.timefmt import shown
 
 DEPTHS = ("outer", "light", "personal", "core")
 Entry = Disclosure | Preference | Ask | Interaction
@@ -47,7 +48,7 @@ def request_text(a: Ask) -> Text:
 def interaction_text(i: Interaction) -> Text:
     who = "They wrote" if i.direction == "in" else "You wrote"
     where = "public" if i.is_public else "private"
-    line = Text(f"{who} · {i.at:%Y-%m-%d %H:%M} · {i.channel.replace('_', ' ')}, {where}")
+    line = Text(f"{who} · {shown(i.at)} · {i.channel.replace('_', ' ')}, {where}")
     if i.text:
         words = " ".join(i.text.split())
         line.append(f" — {words[:60]}{'…' if len(words) > 60 else ''}", style="dim")
