@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
-from textual.app import App, ComposeResult
+from textual import events, on, work
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -209,6 +209,8 @@ class QuickCheckModal(CoachModal[None]):
 
 
 class QuickScreen(Screen[None]):
+    AUTO_FOCUS = "#quick-draft"
+
     def __init__(self, contact: str | None) -> None:
         super().__init__()
         self._contact = contact
@@ -240,6 +242,7 @@ class QuickApp(App[dict[str, Any] | None]):
         self._store = store
         self._lock = threading.Lock()
         self.now: Callable[[], datetime] = now or utcnow
+        self._typed_ahead: list[str] = []
 
     @property
     def store(self) -> Store:
@@ -250,6 +253,33 @@ class QuickApp(App[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         self._warm_up()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed while `coach quick` starts (from a tmux popup, straight after the binding)
+        # can arrive before the draft has focus, and would be dropped: keep them for the draft.
+        if isinstance(event, events.Key | events.Paste) and self._draft_not_ready():
+            text = event.text if isinstance(event, events.Paste) else (
+                event.character if event.is_printable else "\n" if event.key == "enter" else "")
+            if text:
+                self._typed_ahead.append(text)
+                self.call_later(self._deliver_typed_ahead)
+                return
+        await super().on_event(event)
+
+    def _draft_not_ready(self) -> bool:
+        try:
+            return self.focused is None
+        except ScreenStackError:  # before the first screen is up
+            return True
+
+    def _deliver_typed_ahead(self) -> None:
+        if not self._typed_ahead:
+            return
+        if self._draft_not_ready() or not isinstance(self.focused, TextArea):
+            self.set_timer(0.02, self._deliver_typed_ahead)  # the draft is not focused yet
+            return
+        text, self._typed_ahead[:] = "".join(self._typed_ahead), []
+        self.focused.insert(text)
 
     @work(thread=True, exit_on_error=False, description="loading the offline analysis")
     def _warm_up(self) -> None:

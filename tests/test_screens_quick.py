@@ -84,3 +84,21 @@ async def test_inline_quick_app_unknown_contact_is_reported_not_raised() -> None
         assert "No contact named" in next(iter(app._notifications)).message
         await pilot.press("f4")
     assert app.return_value is not None and app.return_value["escalate"] is True
+
+
+async def test_keys_typed_before_the_draft_has_focus_are_kept() -> None:
+    # From a tmux popup people type straight after the key binding, while the app starts: keys
+    # that arrive before the draft is focused go into the draft once it is, in order.
+    seed_store()
+    app = QuickApp(now=frozen_now)
+    async with app.run_test(size=(100, 24)) as pilot:
+        draft = app.query_one("#quick-draft", TextArea)
+        await wait_for(pilot, lambda: app.focused is draft)
+        app.screen.set_focus(None)
+        await pilot.pause()
+        await pilot.press("H", "i", "space", "D")
+        assert draft.text == ""  # nowhere to go yet, and not lost
+        draft.focus()
+        await wait_for(pilot, lambda: draft.text == "Hi D")
+        await pilot.press("a")
+        assert draft.text == "Hi Da"
