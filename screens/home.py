@@ -48,6 +48,8 @@ class HomeScreen(CoachScreen):
         # The search box is on screen with its own prompt: its key is in F1, not the footer
         # (the footer has no room left at 120 columns).
         Binding("slash", "focus_search", "Search", id="search", show=False),
+        # Only reached from the search box (the table and the lists move their own cursor).
+        Binding("down", "leave_search", "To the contacts", id="search_to_list", show=False),
         Binding("s", "add('disclosure')", "Add a disclosure (something shared)",
                 id="add_disclosure", show=False),
         Binding("p", "add('preference')", "Add a stated preference", id="add_preference",
@@ -273,5 +275,5 @@ class HomeScreen(CoachScreen):
         await self.capp.open_compose(contact_id=contact.id if contact else None)
 
     @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
+    def action_leave_search(self) -> None:
         self.query_one("#contacts", DataTable).focus()

@@ -30,6 +30,10 @@ async def test_contacts_listed_with_pace_and_search_as_you_type() -> None:
         await wait_for(pilot, lambda: _rows(app) == ["Mika Virtanen"])
         panel = text_of(app.screen.query_one("#relationship", Static))
         assert "old school friend" in panel
+        # Down leaves the search box for the rows (as Enter does); there it moves the cursor.
+        await pilot.press("down")
+        assert app.focused is table
+        assert app.screen.query_one("#search", Input).value == "mik"
 
 
 async def test_add_contact_validates_then_saves() -> None:
