@@ -96,7 +96,7 @@ class ComposeScreen(CoachScreen):
                         yield Button("Keep mine", id="keep-mine")
                 yield CoachingView()
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rewrite-box").display = False

@@ -111,7 +111,7 @@ class HistoryScreen(CoachScreen):
                         yield Sparkline([], id="chart-pacing")
                     yield Static("", id="history-preview")
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-chart").display = False

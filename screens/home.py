@@ -80,7 +80,7 @@ class HomeScreen(CoachScreen):
                 yield Static(EMPTY_TEXT, id="relationship")
                 yield FactList(id="relationship-entries")
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).focus()

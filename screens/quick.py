@@ -216,7 +216,7 @@ class QuickScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield QuickCheckPanel(contact_id=self._contact,
                               escalate_label="Open in the full app  F4")
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
 
 class QuickApp(App[dict[str, Any] | None]):

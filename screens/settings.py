@@ -109,7 +109,7 @@ class SettingsScreen(CoachScreen):
                 yield Label("Muted rules (Del unmutes the highlighted one)")
                 yield OptionList(id="mutes")
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#keymap", TextArea).styles.height = 6
