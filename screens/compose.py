@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Label, OptionList, Select, Static
+from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
@@ -22,6 +22,7 @@ from screens.checking import full_check, offline_check
 from screens.widgets.coaching_view import CoachingView
 from screens.widgets.draft_area import DraftArea
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.rewrite_diff import change_summary, word_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import FlagList, explain_flag, render_verdict
@@ -70,7 +71,7 @@ class ComposeScreen(CoachScreen):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="compose"):
             with Vertical(id="draft-pane"):
                 with Horizontal(id="draft-head"):

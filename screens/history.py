@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, Input, Label, Select, Sparkline, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
@@ -23,6 +23,7 @@ from screens.base import CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import explain_flag, render_verdict
 
@@ -88,7 +89,7 @@ class HistoryScreen(CoachScreen):
         self._cursor_when_asked = 0  # where the cursor was when the last reload was asked for
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Vertical(id="history"):
             with Horizontal(id="history-filters"):
                 yield Input(placeholder="Search drafts…  /", id="history-text")

@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from coach.models import Contact
 from screens.base import CoachScreen
 from screens.pace import pace_hint, stage_label
 from screens.widgets.fact_list import FactList
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.relationship import render_relationship
 from screens.widgets.sized_table import SizedDataTable
 from screens.widgets.status_line import StatusLine
@@ -67,7 +68,7 @@ class HomeScreen(CoachScreen):
         self._select_after_load: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="home"):
             with Vertical(id="contacts-pane"):
                 yield Input(placeholder="Search contacts (name, handle)…", id="search")

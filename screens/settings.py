@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Header,
     Input,
     Label,
     OptionList,
@@ -30,6 +29,7 @@ from coach.models import Mute
 from coach.paths import config_file
 from screens.base import CoachScreen
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.status_line import StatusLine
 
 ENDPOINT_NAME = "default"  # the endpoint this screen edits, in [endpoints.default]
@@ -72,7 +72,7 @@ class SettingsScreen(CoachScreen):
     def compose(self) -> ComposeResult:
         s = self.capp.settings
         ep = s.endpoints.get(s.endpoint or ENDPOINT_NAME)
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="settings"):
             with VerticalScroll(id="settings-llm"):
                 yield Static(f"Saved to {config_file()}", classes="muted", markup=False)

@@ -1,5 +1,6 @@
-"""The footer (one widget drawing every key): it follows the focused widget and the user keymap,
-its keys are clicked by position like separate key widgets were, and it shows their tooltips."""
+"""The footer and the header, each one widget drawing what Textual draws with several: the footer
+follows the focused widget and the user keymap, its keys are clicked by position like separate
+key widgets were and show their tooltips; the header's icon opens the command palette."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from screens.app import CoachApp
 from screens.history import HistoryScreen
 from screens.widgets.fact_list import FactList
 from screens.widgets.footer import CoachFooter, FooterItem
+from screens.widgets.header import HeaderBar
 
 
 def _footer(app: CoachApp) -> CoachFooter:
@@ -78,3 +80,22 @@ async def test_footer_shows_and_clicks_the_user_keymap() -> None:
         assert history.key == "f9"
         await pilot.click(CoachFooter, offset=(history.start, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+
+
+async def test_header_icon_opens_the_palette_and_a_click_elsewhere_makes_it_tall() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _home_with_rows(app, pilot)
+        header = app.screen.query_one(HeaderBar)
+        assert "coach — courtesy and pacing" in header.render().plain
+        await pilot.hover(HeaderBar, offset=(1, 0))
+        assert header.tooltip == "Open the command palette"
+        await pilot.hover(HeaderBar, offset=(60, 0))
+        assert header.tooltip is None
+        await pilot.click(HeaderBar, offset=(60, 0))
+        await wait_for(pilot, lambda: header.size.height == 3)
+        await pilot.click(HeaderBar, offset=(60, 1))
+        await wait_for(pilot, lambda: header.size.height == 1)
+        await pilot.click(HeaderBar, offset=(1, 0))
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))

@@ -17,10 +17,10 @@ from typing import Any, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.color import Color
-from textual.css.styles import RenderStyles, StylesBase
 from textual.screen import Screen
 from textual.widget import Widget
+
+from screens.widgets.blend import nested_style
 
 
 @dataclass(frozen=True)
@@ -148,34 +148,10 @@ class CoachFooter(Widget, can_focus=False, can_focus_children=False):
         self._styles.clear()
 
     def _style(self, *components: str) -> Style:
-        """The Rich style of nested components, as Textual computes a node's style (each
-        background blended over the one below, the last colour set, the text styles added):
-        what a FooterKey's parts got from the widgets they were drawn in."""
-        if components in self._styles:
-            return self._styles[components]
-        background = Color(0, 0, 0, 0)
-        color = Color(255, 255, 255, 0)
-        style = Style()
-        opacity = 1.0
-        chain: list[StylesBase] = [node.styles for node in reversed(self.ancestors_with_self)]
-        chain += [self._component(name) for name in components]
-        for styles in chain:
-            opacity *= styles.opacity
-            if styles.has_rule("background"):
-                background += styles.background.tint(styles.background_tint).multiply_alpha(
-                    opacity)
-            if styles.has_rule("color"):
-                color = styles.color
-            style += styles.text_style
-        style += Style.from_color(
-            (background + color).rich_color if (background.a or color.a) else None,
-            background.rich_color if background.a else None,
-        )
-        self._styles[components] = style
-        return style
-
-    def _component(self, name: str) -> RenderStyles:
-        return self.get_component_styles(name)
+        """A part of a key drawn as it was inside its FooterKey (see widgets/blend.py)."""
+        if components not in self._styles:
+            self._styles[components] = nested_style(self, *components)
+        return self._styles[components]
 
     def render(self) -> Text:
         width = self.size.width
