@@ -17,7 +17,7 @@ from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.checking import full_check, offline_check
 from screens.widgets.coaching_view import CoachingView
 from screens.widgets.draft_area import DraftArea
@@ -39,6 +39,8 @@ SAVE_DELAY = 0.6  # seconds of quiet before the draft is saved: saves on pauses,
 
 class ComposeScreen(CoachScreen):
     """Write a message to one contact and check it."""
+
+    CSS_FILES = (STYLES / "compose.tcss",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "check", "Check", id="check", priority=True,

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Sparkline, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
 from screens.widgets.footer import CoachFooter
@@ -66,6 +66,8 @@ def render_preview(record: CheckRecord) -> RenderableType:
 
 class HistoryScreen(CoachScreen):
     """Every check kept, newest first."""
+
+    CSS_FILES = (STYLES / "history.tcss",)
 
     # The list has focus from the start (not the search box first): the footer builds its keys
     # once instead of twice on the first showing.

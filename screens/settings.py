@@ -27,7 +27,7 @@ from coach.config import EndpointConfig, Settings
 from coach.errors import CoachError
 from coach.models import Mute
 from coach.paths import config_file
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.widgets.footer import CoachFooter
 from screens.widgets.header import HeaderBar
 from screens.widgets.status_line import StatusLine
@@ -58,6 +58,8 @@ def format_keymap(keymap: dict[str, str]) -> str:
 
 class SettingsScreen(CoachScreen):
     """Edit and save the settings; nothing changes until Save."""
+
+    CSS_FILES = (STYLES / "settings.tcss",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "save", "Save", id="settings_save", priority=True),
