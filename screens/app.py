@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import threading
 from collections.abc import Callable
@@ -102,6 +103,12 @@ class CoachApp(App[int]):
         self._prebuilt: dict[str, Screen[Any]] = {}
         self.warmed_up = asyncio.Event()
         """Set once the background warm-up (analysis, screen modules, history screen) is over."""
+        # Start-up builds tens of thousands of objects that live as long as the screen (widgets,
+        # styles, parsed CSS), and the collector's passes over them meanwhile (~30 of them) free
+        # nothing: hold it until the first screen is painted (startup_painted), then one pass.
+        self._gc_held = gc.isenabled()
+        if self._gc_held:
+            gc.disable()
         super().__init__()
         self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
@@ -145,7 +152,16 @@ class CoachApp(App[int]):
         self.settings = settings
 
     # -- lifecycle -------------------------------------------------------------------------
+    def startup_painted(self) -> None:
+        """The first screen is on screen (or start-up is over): the collector runs again."""
+        if self._gc_held:
+            self._gc_held = False
+            gc.enable()
+
     def on_mount(self) -> None:
+        # Normally the first screen calls startup_painted after its first paint (CoachScreen);
+        # this is in case it never does.
+        self.set_timer(5.0, self.startup_painted)
         if self._settings_error is not None:
             self.report_error(self._settings_error, doing="reading the settings")
         if self.demo:
@@ -221,6 +237,7 @@ class CoachApp(App[int]):
         report_worker(self, event.worker, event.state)
 
     def on_unmount(self) -> None:
+        self.startup_painted()
         if self._store is not None:
             self._store.close()
 

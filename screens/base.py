@@ -83,6 +83,9 @@ class CoachScreen(ScreenCSS, Screen[None]):
         # app was left out of date (-1) by Textual, so every return to it restyled the whole app.
         # (A theme change since bumps the app's count and refreshes every screen anyway.)
         self._css_update_count = self.app._css_update_count
+        painted = getattr(self.app, "startup_painted", None)
+        if painted is not None:
+            self.call_after_refresh(painted)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler, which restyles every widget when this flag is set.
