@@ -103,12 +103,7 @@ class CoachApp(App[int]):
         self._prebuilt: dict[str, Screen[Any]] = {}
         self.warmed_up = asyncio.Event()
         """Set once the background warm-up (analysis, screen modules, history screen) is over."""
-        # Start-up builds tens of thousands of objects that live as long as the screen (widgets,
-        # styles, parsed CSS), and the collector's passes over them meanwhile (~30 of them) free
-        # nothing: hold it until the first screen is painted (startup_painted), then one pass.
-        self._gc_held = gc.isenabled()
-        if self._gc_held:
-            gc.disable()
+        self._gc_held = False
         super().__init__()
         self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
@@ -152,6 +147,15 @@ class CoachApp(App[int]):
         self.settings = settings
 
     # -- lifecycle -------------------------------------------------------------------------
+    def on_load(self) -> None:
+        # (Textual sends Load as the app starts running, before the first screen is built.)
+        # Start-up builds tens of thousands of objects that live as long as the screen (widgets,
+        # styles, parsed CSS), and the collector's passes over them meanwhile (~30 of them) free
+        # nothing: hold it until the first screen is painted (startup_painted), then one pass.
+        if gc.isenabled():
+            self._gc_held = True
+            gc.disable()
+
     def startup_painted(self) -> None:
         """The first screen is on screen (or start-up is over): the collector runs again."""
         if self._gc_held:
