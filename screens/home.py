@@ -81,7 +81,7 @@ class HomeScreen(CoachScreen):
             yield Static("", id="contacts-count", classes="muted")
         with VerticalScroll(id="relationship-pane"):
             yield Static(EMPTY_TEXT, id="relationship")
-            yield FactList(id="relationship-entries")
+            # The entries list (FactList) joins when the first contact is shown (_facts).
         yield StatusLine(id="home-status")
         yield CoachFooter()
 
@@ -166,10 +166,24 @@ class HomeScreen(CoachScreen):
             )
             self._show_facts(contact)
 
+    def _facts(self, *, create: bool = False) -> FactList | None:
+        """The list of the relationship's entries, below its summary. It is mounted when the
+        first contact is shown: it is empty (and takes no room) until then, and one widget
+        fewer to build before the first paint (an OptionList, styles for each of its parts)."""
+        found = self.query("#relationship-entries")
+        if found:
+            return found.first(FactList)
+        if not create:
+            return None
+        facts = FactList(id="relationship-entries")
+        self.query_one("#relationship-pane").mount(facts)
+        return facts
+
     def _show_facts(self, contact: Contact | None) -> None:
-        facts = self.query_one("#relationship-entries", FactList)
-        facts.show(contact)
-        facts.display = contact is not None
+        facts = self._facts(create=contact is not None)
+        if facts is not None:
+            facts.show(contact)
+            facts.display = contact is not None
 
     def _offer_demo(self) -> None:
         from screens.dialogs import ConfirmDialog
@@ -243,8 +257,8 @@ class HomeScreen(CoachScreen):
         open_entry_form(self.app, kind, contact)
 
     def action_focus_facts(self) -> None:
-        facts = self.query_one("#relationship-entries", FactList)
-        if facts.display:
+        facts = self._facts()
+        if facts is not None and facts.display:
             facts.focus()
 
     @on(FactList.OptionSelected, "#relationship-entries")
