@@ -105,7 +105,8 @@ class CoachApp(App[int]):
         """Set once the background warm-up (analysis, screen modules, history screen) is over."""
         self._gc_held = False
         super().__init__()
-        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
+        # The variables App.__init__ has just computed for its own sheet (theme colours: ~1 ms).
+        self.stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
         )
