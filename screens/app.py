@@ -157,22 +157,32 @@ class CoachApp(App[int]):
             self._gc_held = True
             gc.disable()
 
-    def startup_painted(self) -> None:
-        """The first screen is on screen (or start-up is over): the collector runs again."""
+    def release_collector(self) -> None:
+        """The collector runs again (once; it is left alone if it was off before the app)."""
         if self._gc_held:
             self._gc_held = False
             gc.enable()
 
+    def startup_painted(self) -> None:
+        """The first screen is on screen: the collector runs again, and the engine is looked
+        for (probing local ports in a worker, then the status line changes: nothing the
+        first paint needs; until then the status line says it is looking)."""
+        self.release_collector()
+        if not self._engine_asked:
+            self._engine_asked = True
+            self.refresh_engine()
+
+    _engine_asked = False
+
     def on_mount(self) -> None:
-        # Normally the first screen calls startup_painted after its first paint (CoachScreen);
-        # this is in case it never does.
+        # The first screen calls startup_painted after its first paint (CoachScreen); this is
+        # in case it never does.
         self.set_timer(5.0, self.startup_painted)
         if self._settings_error is not None:
             self.report_error(self._settings_error, doing="reading the settings")
         if self.demo:
             self.notify("Demo data in a temporary folder; your own data is not touched.",
                         title="Demo", timeout=6)
-        self.refresh_engine()
         # The analysis loads its lexicons on first use (~1 s here): do it in the background,
         # once the first screen is up, so the first ctrl+r is instant.
         self.set_timer(1.0, self.warm_up)
@@ -242,7 +252,7 @@ class CoachApp(App[int]):
         report_worker(self, event.worker, event.state)
 
     def on_unmount(self) -> None:
-        self.startup_painted()
+        self.release_collector()
         if self._store is not None:
             self._store.close()
 
