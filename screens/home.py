@@ -80,7 +80,9 @@ class HomeScreen(CoachScreen):
             yield table
             yield Static("", id="contacts-count", classes="muted")
         with VerticalScroll(id="relationship-pane"):
-            yield Static(EMPTY_TEXT, id="relationship")
+            # Empty until the contacts are read: the first-run text (EMPTY_TEXT) only when there
+            # are none, not for a moment on every start of someone who has contacts.
+            yield Static("", id="relationship")
             # The entries list (FactList) joins when the first contact is shown (_facts).
         yield StatusLine(id="home-status")
         yield CoachFooter()
