@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import threading
 from collections.abc import Callable
@@ -102,8 +103,10 @@ class CoachApp(App[int]):
         self._prebuilt: dict[str, Screen[Any]] = {}
         self.warmed_up = asyncio.Event()
         """Set once the background warm-up (analysis, screen modules, history screen) is over."""
+        self._gc_held = False
         super().__init__()
-        self.stylesheet = ReusingStylesheet(variables=self.get_css_variables())
+        # The variables App.__init__ has just computed for its own sheet (theme colours: ~1 ms).
+        self.stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
         )
@@ -145,13 +148,41 @@ class CoachApp(App[int]):
         self.settings = settings
 
     # -- lifecycle -------------------------------------------------------------------------
+    def on_load(self) -> None:
+        # (Textual sends Load as the app starts running, before the first screen is built.)
+        # Start-up builds tens of thousands of objects that live as long as the screen (widgets,
+        # styles, parsed CSS), and the collector's passes over them meanwhile (~30 of them) free
+        # nothing: hold it until the first screen is painted (startup_painted), then one pass.
+        if gc.isenabled():
+            self._gc_held = True
+            gc.disable()
+
+    def release_collector(self) -> None:
+        """The collector runs again (once; it is left alone if it was off before the app)."""
+        if self._gc_held:
+            self._gc_held = False
+            gc.enable()
+
+    def startup_painted(self) -> None:
+        """The first screen is on screen: the collector runs again, and the engine is looked
+        for (probing local ports in a worker, then the status line changes: nothing the
+        first paint needs; until then the status line says it is looking)."""
+        self.release_collector()
+        if not self._engine_asked:
+            self._engine_asked = True
+            self.refresh_engine()
+
+    _engine_asked = False
+
     def on_mount(self) -> None:
+        # The first screen calls startup_painted after its first paint (CoachScreen); this is
+        # in case it never does.
+        self.set_timer(5.0, self.startup_painted)
         if self._settings_error is not None:
             self.report_error(self._settings_error, doing="reading the settings")
         if self.demo:
             self.notify("Demo data in a temporary folder; your own data is not touched.",
                         title="Demo", timeout=6)
-        self.refresh_engine()
         # The analysis loads its lexicons on first use (~1 s here): do it in the background,
         # once the first screen is up, so the first ctrl+r is instant.
         self.set_timer(1.0, self.warm_up)
@@ -221,6 +252,7 @@ class CoachApp(App[int]):
         report_worker(self, event.worker, event.state)
 
     def on_unmount(self) -> None:
+        self.release_collector()
         if self._store is not None:
             self._store.close()
 

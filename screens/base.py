@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events
 from textual._context import NoActiveAppError
+from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -13,6 +15,36 @@ if TYPE_CHECKING:
     from screens.app import CoachApp
 
 T = TypeVar("T")
+
+STYLES = Path(__file__).with_name("styles")
+
+
+def load_css(app: App[Any], *paths: Path) -> None:
+    """Add these CSS files to the app's stylesheet (once each), as rules of the same rank as
+    app.tcss (not DEFAULT_CSS: they keep the priority they had there)."""
+    stylesheet = app.stylesheet
+    for path in paths:
+        if not stylesheet.has_source(str(path), ""):
+            # add_source, not Stylesheet.read: it also drops the selector map built from the
+            # rules parsed so far, which read() leaves for the next node to be matched against.
+            stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""),
+                                  is_default_css=False)
+
+
+class ScreenCSS:
+    """Loads `CSS_FILES` into the app's stylesheet when the first instance is registered.
+
+    Everything in the app's CSS_PATH is parsed, and every widget matched against it, at start-up;
+    the rules of the screens that are not shown yet cost that for nothing. Here they come in with
+    the first screen (or widget) that uses them, before its widgets are styled. Unlike a Screen's
+    CSS_PATH (which Textual loads by re-styling every widget of every screen) nothing already
+    on screen is re-styled: these rules only select the new screen's widgets."""
+
+    CSS_FILES: ClassVar[tuple[Path, ...]] = ()
+
+    def _post_register(self, app: App[Any]) -> None:
+        super()._post_register(app)  # type: ignore[misc]
+        load_css(app, *self.CSS_FILES)
 
 
 def report_worker(app: Any, worker: Worker[Any], state: WorkerState) -> None:
@@ -37,7 +69,7 @@ def _styled_now(screen: Screen[Any]) -> None:
         screen._css_update_count = app._css_update_count
 
 
-class CoachScreen(Screen[None]):
+class CoachScreen(ScreenCSS, Screen[None]):
     """A full screen of the app (one per mode)."""
 
     def __init__(self) -> None:
@@ -51,6 +83,9 @@ class CoachScreen(Screen[None]):
         # app was left out of date (-1) by Textual, so every return to it restyled the whole app.
         # (A theme change since bumps the app's count and refreshes every screen anyway.)
         self._css_update_count = self.app._css_update_count
+        painted = getattr(self.app, "startup_painted", None)
+        if painted is not None:
+            self.call_after_refresh(painted)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler, which restyles every widget when this flag is set.
@@ -70,8 +105,10 @@ class CoachScreen(Screen[None]):
         report_worker(self.app, event.worker, event.state)
 
 
-class CoachModal(ModalScreen[T]):
+class CoachModal(ScreenCSS, ModalScreen[T]):
     """A dialog over the current screen."""
+
+    CSS_FILES: ClassVar[tuple[Path, ...]] = (STYLES / "dialogs.tcss",)
 
     @property
     def capp(self) -> CoachApp:

@@ -12,16 +12,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Label, OptionList, Select, Static
+from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.text_area import Selection
 from textual.worker import Worker
 
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.checking import full_check, offline_check
 from screens.widgets.coaching_view import CoachingView
 from screens.widgets.draft_area import DraftArea
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.rewrite_diff import change_summary, word_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import FlagList, explain_flag, render_verdict
@@ -38,6 +39,8 @@ SAVE_DELAY = 0.6  # seconds of quiet before the draft is saved: saves on pauses,
 
 class ComposeScreen(CoachScreen):
     """Write a message to one contact and check it."""
+
+    CSS_FILES = (STYLES / "compose.tcss",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "check", "Check", id="check", priority=True,
@@ -70,7 +73,7 @@ class ComposeScreen(CoachScreen):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="compose"):
             with Vertical(id="draft-pane"):
                 with Horizontal(id="draft-head"):
@@ -96,7 +99,7 @@ class ComposeScreen(CoachScreen):
                         yield Button("Keep mine", id="keep-mine")
                 yield CoachingView()
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rewrite-box").display = False

@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from screens.base import CoachModal
+from screens.base import STYLES, CoachModal
 
 # What each part of the screen is for, by widget id.
 HELP_TEXTS: dict[str, str] = {
@@ -61,6 +61,8 @@ def describe(widget: Widget | None) -> tuple[str, str]:
 
 class HelpScreen(CoachModal[None]):
     """Help for the focused widget, then the keys."""
+
+    CSS_FILES = (STYLES / "dialogs.tcss", STYLES / "help.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,q", "close", "Close", id="help_close"),

@@ -15,15 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from coach.models import CheckRecord
 from coach.store import Store
 from coach.timefmt import shown
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.forms import parse_when
 from screens.widgets.check_list import PAGE, CheckList
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.pace_chart import PaceChart
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import explain_flag, render_verdict
@@ -68,6 +69,8 @@ def render_preview(record: CheckRecord) -> RenderableType:
 class HistoryScreen(CoachScreen):
     """Every check kept, newest first."""
 
+    CSS_FILES = (STYLES / "history.tcss",)
+
     # The list has focus from the start (not the search box first): the footer builds its keys
     # once instead of twice on the first showing.
     AUTO_FOCUS = "#history-list"
@@ -90,7 +93,7 @@ class HistoryScreen(CoachScreen):
         self._cursor_when_asked = 0  # where the cursor was when the last reload was asked for
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield HeaderBar()
         with Vertical(id="history"):
             with Horizontal(id="history-filters"):
                 yield Input(placeholder="Search drafts…  /", id="history-text")
@@ -114,7 +117,7 @@ class HistoryScreen(CoachScreen):
                         yield PaceChart(warn_at=0.5, id="chart-pacing")
                     yield Static("", id="history-preview")
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-chart").display = False

@@ -8,14 +8,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Input, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Static
 
 from coach.models import Contact
 from screens.base import CoachScreen
 from screens.pace import pace_hint, stage_label
 from screens.widgets.fact_list import FactList
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.relationship import render_relationship
 from screens.widgets.sized_table import SizedDataTable
 from screens.widgets.status_line import StatusLine
@@ -69,20 +70,24 @@ class HomeScreen(CoachScreen):
         self._select_after_load: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="home"):
-            with Vertical(id="contacts-pane"):
-                yield Input(placeholder="Search contacts (name, handle)…", id="search")
-                table: DataTable[str | Text] = SizedDataTable(id="contacts", cursor_type="row",
-                                                              zebra_stripes=True)
-                table.add_columns("Name", "Context", "Stage", "Last contact")
-                yield table
-                yield Static("", id="contacts-count", classes="muted")
-            with VerticalScroll(id="relationship-pane"):
-                yield Static(EMPTY_TEXT, id="relationship")
-                yield FactList(id="relationship-entries")
-        yield StatusLine()
-        yield CoachFooter(compact=True)
+        # The screen is a grid (app.tcss) rather than a row of two panes in a container: one
+        # container fewer to style, lay out and paint at start-up, for the same cells on screen.
+        # (The panes stay in this order: it is the Tab order.)
+        yield HeaderBar()
+        with Vertical(id="contacts-pane"):
+            yield Input(placeholder="Search contacts (name, handle)…", id="search")
+            table: DataTable[str | Text] = SizedDataTable(id="contacts", cursor_type="row",
+                                                          zebra_stripes=True)
+            table.add_columns("Name", "Context", "Stage", "Last contact")
+            yield table
+            yield Static("", id="contacts-count", classes="muted")
+        with VerticalScroll(id="relationship-pane"):
+            # Empty until the contacts are read: the first-run text (EMPTY_TEXT) only when there
+            # are none, not for a moment on every start of someone who has contacts.
+            yield Static("", id="relationship")
+            # The entries list (FactList) joins when the first contact is shown (_facts).
+        yield StatusLine(id="home-status")
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#contacts", DataTable).focus()
@@ -165,10 +170,24 @@ class HomeScreen(CoachScreen):
             )
             self._show_facts(contact)
 
+    def _facts(self, *, create: bool = False) -> FactList | None:
+        """The list of the relationship's entries, below its summary. It is mounted when the
+        first contact is shown: it is empty (and takes no room) until then, and one widget
+        fewer to build before the first paint (an OptionList, styles for each of its parts)."""
+        found = self.query("#relationship-entries")
+        if found:
+            return found.first(FactList)
+        if not create:
+            return None
+        facts = FactList(id="relationship-entries")
+        self.query_one("#relationship-pane").mount(facts)
+        return facts
+
     def _show_facts(self, contact: Contact | None) -> None:
-        facts = self.query_one("#relationship-entries", FactList)
-        facts.show(contact)
-        facts.display = contact is not None
+        facts = self._facts(create=contact is not None)
+        if facts is not None:
+            facts.show(contact)
+            facts.display = contact is not None
 
     def _offer_demo(self) -> None:
         from screens.dialogs import ConfirmDialog
@@ -242,8 +261,8 @@ class HomeScreen(CoachScreen):
         open_entry_form(self.app, kind, contact)
 
     def action_focus_facts(self) -> None:
-        facts = self.query_one("#relationship-entries", FactList)
-        if facts.display:
+        facts = self._facts()
+        if facts is not None and facts.display:
             facts.focus()
 
     @on(FactList.OptionSelected, "#relationship-entries")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,7 +24,7 @@ from textual.widgets import Button, Label, Static, TextArea
 
 from coach.models import Contact, Mute, utcnow
 from coach.store import Store, open_store
-from screens.base import CoachModal, report_worker
+from screens.base import STYLES, CoachModal, report_worker
 from screens.checking import full_check, offline_check
 from screens.widgets.footer import CoachFooter
 from screens.widgets.verdict import (
@@ -185,6 +185,8 @@ class QuickCheckPanel(Vertical):
 class QuickCheckModal(CoachModal[None]):
     """F2 from any screen of the full app."""
 
+    CSS_FILES = (STYLES / "dialogs.tcss", STYLES / "quick.tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="quick_close"),
     ]
@@ -218,13 +220,15 @@ class QuickScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield QuickCheckPanel(contact_id=self._contact,
                               escalate_label="Open in the full app  F4")
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
 
 class QuickApp(App[dict[str, Any] | None]):
     """`coach quick`: the same check under the shell prompt (App.run(inline=True))."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # Absolute: subclasses live elsewhere. The panel is a dialog: the dialogs' rules too.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"), STYLES / "dialogs.tcss", STYLES / "quick.tcss"]
     INLINE_PADDING = 0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "quit_quick", "Close", id="quick_close", priority=True),

@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Header,
     Input,
     Label,
     OptionList,
@@ -28,8 +27,9 @@ from coach.config import EndpointConfig, Settings
 from coach.errors import CoachError
 from coach.models import Mute
 from coach.paths import config_file
-from screens.base import CoachScreen
+from screens.base import STYLES, CoachScreen
 from screens.widgets.footer import CoachFooter
+from screens.widgets.header import HeaderBar
 from screens.widgets.status_line import StatusLine
 
 ENDPOINT_NAME = "default"  # the endpoint this screen edits, in [endpoints.default]
@@ -59,6 +59,8 @@ def format_keymap(keymap: dict[str, str]) -> str:
 class SettingsScreen(CoachScreen):
     """Edit and save the settings; nothing changes until Save."""
 
+    CSS_FILES = (STYLES / "settings.tcss",)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "save", "Save", id="settings_save", priority=True),
         Binding("ctrl+t", "test", "Test connection", id="settings_test", priority=True),
@@ -72,7 +74,7 @@ class SettingsScreen(CoachScreen):
     def compose(self) -> ComposeResult:
         s = self.capp.settings
         ep = s.endpoints.get(s.endpoint or ENDPOINT_NAME)
-        yield Header()
+        yield HeaderBar()
         with Horizontal(id="settings"):
             with VerticalScroll(id="settings-llm"):
                 yield Static(f"Saved to {config_file()}", classes="muted", markup=False)
@@ -109,7 +111,7 @@ class SettingsScreen(CoachScreen):
                 yield Label("Muted rules (Del unmutes one)")
                 yield OptionList(id="mutes")
         yield StatusLine()
-        yield CoachFooter(compact=True)
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#keymap", TextArea).styles.height = 6
