@@ -99,3 +99,22 @@ async def test_header_icon_opens_the_palette_and_a_click_elsewhere_makes_it_tall
         await wait_for(pilot, lambda: header.size.height == 1)
         await pilot.click(HeaderBar, offset=(1, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+async def test_keys_that_do_not_fit_are_left_out_not_cut() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _home_with_rows(app, pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.pause()
+        line = _shown(app)
+        # History has more keys than 120 columns hold: the last ones go whole, and nothing
+        # of them shows around the palette key at the right.
+        assert line.rstrip().endswith("▏^p palette")
+        assert "f4 Com" not in line and "f4 Compose" not in line
+        footer = _footer(app)
+        palette = next(i for i in footer.items if i.palette)
+        assert all(i.end < palette.start for i in footer.items if not i.palette)
+        assert footer.item_at(palette.end) is None  # the margin after the palette key

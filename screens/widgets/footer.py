@@ -125,6 +125,9 @@ class CoachFooter(Widget, can_focus=False, can_focus_children=False):
             # one cell of margin. It is drawn over the keys on the left (as the docked key was).
             length = 1 + len(display) + 1 + len(binding.description)
             start = max(0, width - 1 - length)
+            # A key that would run under the palette key is left out rather than cut ("f4 Com");
+            # F1 lists every key.
+            items = [i for i in items if i.end < start]
             items.insert(0, FooterItem(binding.key, display, binding.description, enabled,
                                     tooltip, start, start + length, palette=True))
         return items
@@ -135,8 +138,7 @@ class CoachFooter(Widget, can_focus=False, can_focus_children=False):
         return list(self._items)
 
     def item_at(self, x: int) -> FooterItem | None:
-        """The key drawn at column x of the footer, if any (the palette key, drawn over the
-        others, first)."""
+        """The key drawn at column x of the footer, if any."""
         for item in self._items:
             if item.start <= x < item.end:
                 return item
@@ -177,7 +179,7 @@ class CoachFooter(Widget, can_focus=False, can_focus_children=False):
         if palette is not None:
             start = self._items[0].start
             line.append(" " * max(0, width - len(line)))
-            line = Text.assemble(line[:start], palette, line[start + len(palette):width],
+            line = Text.assemble(line[:start], palette, " " * (width - start - len(palette)),
                                  no_wrap=True, overflow="crop", end="")
         return line
 
