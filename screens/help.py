@@ -3,7 +3,7 @@ binding ids a keymap in the config can change)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -43,20 +43,54 @@ HELP_TEXTS: dict[str, str] = {
     "endpoint": "Any OpenAI-compatible server (Ollama, llama.cpp, LM Studio, vLLM). Relationship "
                 "notes are private: a non-local server needs allow_remote in the config file.",
     "keymap": "Change any key: one 'binding_id = keys' per line. The ids are listed in F1.",
+    "api-key": "Only for servers that ask for one; local servers need none. ${ENV_VAR} reads it "
+               "from the environment instead of storing it in the config file.",
+    "model": "The model to ask; Test connection (ctrl+t) lists what the server serves. Blank: the "
+             "first model it serves.",
+    "temperature": "0 to 2: lower keeps the coaching steady from one check to the next.",
+    "offline": "On: never call an LLM, only the offline coach (no network at all).",
+    "theme": "The colours of the app; saved with ctrl+r.",
+    "mutes": "Rules you muted, for everyone or one contact, with your reason. Del brings the "
+             "highlighted one back.",
+    "settings-llm": "The LLM the coaching can use: any OpenAI-compatible server on this machine. "
+                    "ctrl+t tests it, ctrl+r saves to the config file.",
+    "settings-app": "How the app behaves: offline only, theme, keys, muted rules. ctrl+r saves.",
+    "history-contact": "Show only the checks of one contact (ctrl+o); with one picked, a chart of "
+                       "their checks' intimacy and pacing appears beside the list.",
+    "history-verdict": "Show only ok, revise or hold.",
+    "history-since": "From this date (2026-11-20 or 2026-11-20 14:30, local time).",
+    "history-until": "Up to this date (2026-11-20 or 2026-11-20 14:30, local time).",
+}
+
+# What a screen is for, when the focused part has no text of its own.
+SCREEN_TEXTS: dict[str, str] = {
+    "HomeScreen": HELP_TEXTS["contacts"],
+    "ComposeScreen": HELP_TEXTS["draft"],
+    "HistoryScreen": HELP_TEXTS["history-list"],
+    "SettingsScreen": "Settings: the LLM endpoint and model, the theme, keys and muted rules. "
+                      "ctrl+r saves them to the config file.",
 }
 
 
 def describe(widget: Widget | None) -> tuple[str, str]:
+    """(a name for the focused part, what it is for): its own text, else the nearest enclosing
+    part's, else the screen's. Never a toolkit class's docstring ("A container with vertical
+    layout...") that says nothing about coach."""
     if widget is None:
         return "coach", "Nothing is focused; Tab moves between the parts of the screen."
-    text = HELP_TEXTS.get(widget.id or "")
-    if text is None and widget.parent is not None:
-        text = HELP_TEXTS.get(widget.parent.id or "")
-    if text is None:
-        doc = (type(widget).__doc__ or "").strip().split("\n\n")[0]
-        text = " ".join(doc.split()) or "No help for this part yet."
     name = (widget.id or type(widget).__name__).replace("-", " ")
-    return name, text
+    node: Any = widget
+    while node is not None:
+        text = HELP_TEXTS.get(getattr(node, "id", None) or "")
+        if text is not None:
+            return name, text
+        node = node.parent
+    if type(widget).__module__.startswith("screens."):
+        doc = " ".join((type(widget).__doc__ or "").strip().split("\n\n")[0].split())
+        if doc:
+            return name, doc
+    screen = SCREEN_TEXTS.get(type(widget.screen).__name__)
+    return name, screen or "The keys below work here; Tab moves between the parts of the screen."
 
 
 class HelpScreen(CoachModal[None]):

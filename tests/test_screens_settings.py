@@ -111,6 +111,15 @@ async def test_f1_explains_the_focused_widget_and_lists_binding_ids() -> None:
         assert "Your contacts" in body and "quick_check" in body and "new_contact" in body
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        # On settings the first focus is a scrolling pane: its help is what the pane is for,
+        # not the toolkit's description of a scroll container.
+        await _settings(app, pilot)
+        await pilot.pause()
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        body = " ".join(text_of(s) for s in app.screen.query(Static))
+        assert "container" not in body and "settings_save" in body
+        assert "LLM" in body or "Settings" in body
 
 
 async def test_mutes_listed_with_reason_and_unmuted_with_delete() -> None:
