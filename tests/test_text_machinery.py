@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.matcher import words_and_tokens
+from coach.analysis.text import text_lexicon
 from coach.analysis.topics import sentence_bounds
 
 
@@ -88,13 +89,15 @@ def test_shared_tokens_only_when_both_tokenisers_agree(text: str) -> None:
     low = text.lower()
     if same_tokens(low):
         assert _TOKEN_RE.findall(low) == words_and_tokens(text)[1]
+        # With the words and their offsets given, the draft lexicons find exactly the same.
+        assert text_lexicon().find(low, *words_and_tokens(text)) == text_lexicon().find(low)
 
 
 def test_shared_tokens_give_the_same_hits() -> None:
     lex = Lexicon({"c": {"ask": "could you", "kid": "kids?"}})
     for text in ("could you ask the kids? don't", "it's the kids' day"):
         assert same_tokens(text)
-        assert lex.find(text, words_and_tokens(text)[1]) == lex.find(text)
+        assert lex.find(text, *words_and_tokens(text)) == lex.find(text)
     for text in ("5'9 kids", "e-mail the kids", "rock'n'roll", "josé's kids"):
         assert not same_tokens(text)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from coach.analysis.matcher import words_and_tokens
 
@@ -267,3 +268,10 @@ def token_info(text: str) -> tuple[list[tuple[int, str]], list[str], dict[str, i
     """
     words, tokens = words_and_tokens(text)
     return words, tokens, count_classes(tokens)
+
+
+@lru_cache(maxsize=8)
+def word_starts(text: str) -> list[int]:
+    """Where each word of `token_info(text)` starts, for bisection without a key function
+    (cached like it; callers must not mutate it)."""
+    return list(map(itemgetter(0), token_info(text)[0]))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import not_
 from typing import Any
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
@@ -148,15 +149,22 @@ class PhraseMatcher:
         )
         return re.compile(body, re.IGNORECASE)
 
-    def find(self, text: str, words: list[tuple[int, str]]) -> list[Hit]:
-        """Hits in `text`, given its words as (start offset, lower-cased word)."""
+    def find(
+        self, text: str, words: list[tuple[int, str]], tokens: list[str] | None = None
+    ) -> list[Hit]:
+        """Hits in `text`, given its words as (start offset, lower-cased word) and, when the
+        caller has them, the words alone (`tokens`, same order)."""
         hits: list[Hit] = []
         last_end = 0
         cached = self._cache.get
         none = self._none
-        # Most words start no phrase: a comprehension drops them at C speed and the loop below
-        # sees only the few candidates, in text order.
-        for start, word in [sw for sw in words if sw[1] not in none]:
+        # Most words start no phrase: they are dropped at C speed and the loop below sees only
+        # the few candidates, in text order.
+        if tokens is None:
+            candidates = [sw for sw in words if sw[1] not in none]
+        else:
+            candidates = list(compress(words, map(not_, map(none.__contains__, tokens))))
+        for start, word in candidates:
             if start < last_end:
                 continue
             pat = cached(word)
