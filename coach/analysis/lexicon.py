@@ -252,11 +252,11 @@ for _cls, _words in (
 
 def count_classes(tokens: list[str]) -> dict[str, int]:
     """How many words of each class (negative, positive, first_person...) the tokens hold."""
-    counts: dict[str, int] = {}
     classes = WORD_CLASS
-    for c in [classes[t] for t in tokens if t in classes]:  # most words have no class
-        counts[c] = counts.get(c, 0) + 1
-    return counts
+    # Most words have no class: the few that have are picked and counted in C (the keys in
+    # order of first appearance, as a counting loop would make them).
+    found = list(map(classes.__getitem__, filter(classes.__contains__, tokens)))
+    return {c: found.count(c) for c in dict.fromkeys(found)}
 
 
 @lru_cache(maxsize=8)

@@ -24,11 +24,12 @@ _ENDS_TOKEN = frozenset(("", " ", ".", ",", "!", "?", ";", ":", "\n", "\t", ")",
 
 
 def has_digit(text: str) -> bool:
-    """Whether `\\d` would find anything in `text`. ASCII text: ten substring tests (memchr,
-    far cheaper than a regex looking up every character's category); otherwise the regex,
-    which also knows the digits of other scripts."""
+    """Whether `\\d` would find anything in `text`. ASCII text: whether deleting the digits
+    from its bytes shortens it (one C pass, far cheaper than a regex looking up every
+    character's category); otherwise the regex, which also knows the digits of other scripts."""
     if text.isascii():
-        return any(map(text.__contains__, "0123456789"))  # no generator frame: all in C
+        raw = text.encode("ascii")
+        return len(raw.translate(None, b"0123456789")) != len(raw)
     return _DIGIT_RE.search(text) is not None
 
 
