@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
-from coach.analysis.matcher import words_and_tokens
+from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.text import text_lexicon
 from coach.analysis.topics import sentence_bounds
 
@@ -135,3 +135,49 @@ def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> Non
     # which would otherwise split the draft as written: for ASCII the two must agree.
     if text.isascii():
         assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
+
+
+class _Unscreened(PhraseMatcher):
+    """The same matcher trying every candidate's pattern: what the screen must agree with."""
+
+    def _next_words(self, word: str, longest: str) -> None:
+        return None
+
+
+_PHRASE_GROUPS = [
+    ("gratitude", r"thanks?(?:\s+(?:you|a\s+lot))?|thank\s+you|much\s+appreciated"),
+    ("factuality", r"the\s+(?:point|truth)\s+is|in\s+fact|actually"),
+    ("gush", r"the\s+best|best\s+\w+\s+ever|mind[-\s]?blowing|a\s+bit"),
+    ("negation", r"don['’]t\s+you|don|e-mail\s+me|i\s+think"),
+]
+_PHRASE_PIECES = st.sampled_from(
+    [
+        "the", "THE", "best", "bestest", "point", "is", "thanks", "thank", "you", "a", "lot",
+        "bit", "about", "don't", "don’t", "don", "e", "e-mail", "mail", "me", "i", "think",
+        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x",
+        " ", "  ", "\n", "\t", ", ", ". ", "-", "'", "_", "!", "é", "\x1c",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PHRASE_PIECES, max_size=10).map("".join))
+def test_phrase_screen_never_skips_a_match(text: str) -> None:
+    # The second-word screen only skips tries whose pattern could not match (ASCII text).
+    screened, plain = PhraseMatcher(_PHRASE_GROUPS), _Unscreened(_PHRASE_GROUPS)
+    words, tokens = words_and_tokens(text)
+    assert screened.find(text, words, tokens) == plain.find(text, words, tokens)
+    assert screened.find(text, words) == plain.find(text, words)
+
+
+def test_phrase_screen_reads_the_second_word() -> None:
+    m = PhraseMatcher(_PHRASE_GROUPS)
+    assert [
+        h.text
+        for h in m.find("The best, the point is", words_and_tokens("The best, the point is")[0])
+    ] == ["The best", "the point is"]
+    m.find("the end", words_and_tokens("the end")[0])
+    screen = m._cache["the"][1]
+    assert screen is not None and "point" in screen[0] and "b" in screen[1]
+    m.find("thanks", words_and_tokens("thanks")[0])
+    assert m._cache["thanks"][1] is None  # the word alone is a phrase: always tried

@@ -13,12 +13,18 @@ from itertools import accumulate, compress
 from operator import not_
 from typing import Any
 
+from coach.analysis.lexmatch import expand
+
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _LOWER_WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
 _META = set("\\()[]?*+{}|.^$")
 _QUANT = set("?*+{")
 _CACHE_LIMIT = 20_000
+# Stands for `\\s+` in a phrase expanded into literals (see `PhraseMatcher._next_words`).
+_GAP = "\x00"
+# The second words a phrase can have, and every prefix of them.
+_Screen = tuple[tuple[str, ...], frozenset[str]]
 _MISSING: Any = object()
 
 
@@ -110,13 +116,57 @@ class PhraseMatcher:
                         raise ValueError(f"phrase without a literal start in {kind}: {alt!r}")
                     self._by_prefix.setdefault(prefix, []).append((kind, alt))
                     self._maxlen = max(self._maxlen, len(prefix))
-        # Words seen before: the pattern of the phrases they can start, or in `_none` when
-        # they start none (most words; a set test is the cheapest way to skip them).
-        self._cache: dict[str, re.Pattern[str]] = {}
+        # Words seen before: the pattern of the phrases they can start with the screen of the
+        # words that can follow (see `_next_words`), or in `_none` when they start none (most
+        # words; a set test is the cheapest way to skip them).
+        self._cache: dict[str, tuple[re.Pattern[str], _Screen | None]] = {}
         self._none: set[str] = set()
         self._by_longest: dict[str, re.Pattern[str]] = {}
 
-    def _pattern_for(self, word: str) -> re.Pattern[str] | None:
+    def _alternatives(self, longest: str) -> dict[str, list[str]]:
+        """Kind -> the phrases a word whose longest indexed prefix is `longest` can start."""
+        by_kind: dict[str, list[str]] = {}
+        for k in range(1, len(longest) + 1):
+            for kind, alt in self._by_prefix.get(longest[:k], ()):
+                by_kind.setdefault(kind, []).append(alt)
+        return by_kind
+
+    def _next_words(self, word: str, longest: str) -> _Screen | None:
+        """The second words of the phrases that can match where the word `word` stands, when
+        each is the word itself, blanks (`\\s+`) and at least one more word (and all are plain
+        literals); with all their prefixes. In an ASCII text (where the case-insensitive match
+        is a plain lowercase comparison) such a phrase can only match if the next word follows
+        after nothing but blanks and starts with one of them, or is a prefix of one ("e" of
+        "e-mail"); phrases with a shorter start cannot match inside the word. Most tries of a
+        phrase pattern fail on the second word ("the" is a candidate for "the best"), and
+        this test is far cheaper than the regex. None: no such screen (always try)."""
+        seconds: set[str] = set()
+        for alts in self._alternatives(longest).values():
+            for alt in alts:
+                literals = expand(alt.replace(r"\s+", _GAP))
+                if literals is None:
+                    return None
+                for lit in literals:
+                    if not lit.isascii():
+                        continue  # "don’t": never in an ASCII text
+                    head, gap, rest = lit.lower().partition(_GAP)
+                    if head == word:
+                        second = rest.split(_GAP, 1)[0]
+                        if not gap or not second[:1].isalnum():
+                            return None  # the word alone may match ("thanks")
+                        seconds.add(second)
+                    elif word.startswith(head):
+                        # A shorter start: blanks cannot come inside the word, nor a word
+                        # boundary ("thank" in "thanks"), except at an apostrophe ("don't").
+                        if not gap and "'" in word:
+                            return None
+                    elif head.startswith(word):
+                        return None  # goes on past the word ("e-mail" at "e")
+                    # Otherwise it differs from the word: it cannot match there.
+        prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
+        return tuple(sorted(seconds)), prefixes
+
+    def _pattern_for(self, word: str) -> tuple[re.Pattern[str], _Screen | None] | None:
         # The phrases that can start with `word` are those whose prefix is a prefix of it,
         # i.e. all prefixes of its longest indexed prefix: one pattern per such prefix.
         longest = ""
@@ -132,15 +182,12 @@ class PhraseMatcher:
             self._none.clear()
         if pat is None:
             self._none.add(word)
-        else:
-            self._cache[word] = pat
-        return pat
+            return None
+        entry = self._cache[word] = (pat, self._next_words(word, longest))
+        return entry
 
     def _compile(self, longest: str) -> re.Pattern[str]:
-        by_kind: dict[str, list[str]] = {}
-        for k in range(1, len(longest) + 1):
-            for kind, alt in self._by_prefix.get(longest[:k], ()):
-                by_kind.setdefault(kind, []).append(alt)
+        by_kind = self._alternatives(longest)
         kinds = sorted(by_kind, key=self._order.__getitem__)
         # Longest alternatives first so "thank you so much" wins over "thank".
         body = "|".join(
@@ -161,16 +208,27 @@ class PhraseMatcher:
         # Most words start no phrase: they are dropped at C speed and the loop below sees only
         # the few candidates, in text order.
         if tokens is None:
-            candidates = [sw for sw in words if sw[1] not in none]
-        else:
-            candidates = list(compress(words, map(not_, map(none.__contains__, tokens))))
-        for start, word in candidates:
+            tokens = [w for _, w in words]
+        n = len(words)
+        ascii = text.isascii()
+        for i in compress(range(n), map(not_, map(none.__contains__, tokens))):
+            start, word = words[i]
             if start < last_end:
                 continue
-            pat = cached(word)
-            if pat is None:
-                pat = self._pattern_for(word)
-                if pat is None:
+            entry = cached(word)
+            if entry is None:
+                entry = self._pattern_for(word)
+                if entry is None:
+                    continue
+            pat, screen = entry
+            if screen is not None and ascii:
+                if i + 1 == n:
+                    continue  # nothing follows: no second word
+                nstart, nxt = words[i + 1]
+                if (
+                    not (nxt.startswith(screen[0]) or nxt in screen[1])
+                    or not text[start + len(word) : nstart].isspace()
+                ):
                     continue
             m = pat.match(text, start)
             if m is not None:
