@@ -181,3 +181,23 @@ def test_phrase_screen_reads_the_second_word() -> None:
     assert screen is not None and "point" in screen[0] and "b" in screen[1]
     m.find("thanks", words_and_tokens("thanks")[0])
     assert m._cache["thanks"][1] is None  # the word alone is a phrase: always tried
+
+
+def _regex_words(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """The words as the pattern itself splits the lowercased text (what the C path must give)."""
+    low = text.lower().replace("’", "'")
+    words = [(m.start(), m.group()) for m in re.finditer(r"[a-z0-9]+(?:'[a-z]+)?", low)]
+    return words, [w for _, w in words]
+
+
+_WORD_PIECES = st.sampled_from(
+    ["it's", "don't", "5'9", "it's2", "rock'n'roll", "'q'", "kids'", "''", "'", "’", "a", "Ab",
+     "9", "x_y", "é", " ", "  ", ", ", "-", "\n", "!", "s", "'s"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
+def test_words_without_regex_are_the_pattern_words(text: str) -> None:
+    if len(text.lower()) == len(text):
+        assert words_and_tokens(text) == _regex_words(text)

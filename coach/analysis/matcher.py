@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import not_
+from itertools import accumulate, chain, compress, count
+from operator import add, not_
 from typing import Any
 
 from coach.analysis.lexmatch import expand
@@ -18,6 +18,14 @@ from coach.analysis.lexmatch import expand
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _LOWER_WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
+# Byte -> itself where it can be in a word of `_LOWER_WORD_SPLIT_RE`, else a space.
+_WORD_BYTES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32 for c in range(256)
+)
+# An apostrophe that is not inside one word: not after a letter or digit, not before a letter,
+# or followed by letters and then a digit or another apostrophe ("'quoted'", "kids'", "5'9",
+# "it's2", "rock'n'roll"): there the pattern splits a run of word characters differently.
+_ODD_APOSTROPHE_RE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z])|[a-z]+[0-9'])")
 _META = set("\\()[]?*+{}|.^$")
 _QUANT = set("?*+{")
 _CACHE_LIMIT = 20_000
@@ -247,6 +255,18 @@ def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
         words = [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
         return words, [w for _, w in words]
+    if low.isascii() and ("'" not in low or _ODD_APOSTROPHE_RE.search(low) is None):
+        # No regex pass (each of its matches costs more than a whole string method): every
+        # character that cannot be in a word becomes a space, and a split on single spaces
+        # leaves the words, with an empty part for each further gap character, so part i
+        # starts at (the lengths of the parts before it) + i. With every apostrophe inside a
+        # word ("don't", "what's") each run of word characters is exactly one word of the
+        # pattern. All in C.
+        parts = low.encode("ascii").translate(_WORD_BYTES).decode("ascii").split(" ")
+        offsets = map(add, accumulate(chain((0,), map(len, parts))), count())
+        # `offsets` runs one past the last part (the total length): zip stops at the parts.
+        words = list(compress(zip(offsets, parts, strict=False), parts))
+        return words, list(filter(None, parts))
     # One split gives the gaps and the words in turn ([gap, word, gap, ..., gap]); each word
     # starts where the parts before it end, so the offsets are running sums of the lengths,
     # all computed in C (a Python loop per word costs more than the regex pass itself).
