@@ -130,6 +130,7 @@ class PhraseMatcher:
         self._cache: dict[str, tuple[re.Pattern[str], _Screen | None]] = {}
         self._none: set[str] = set()
         self._by_longest: dict[str, re.Pattern[str]] = {}
+        self._literals: dict[str, frozenset[tuple[str, str, str]] | None] = {}
 
     def _alternatives(self, longest: str) -> dict[str, list[str]]:
         """Kind -> the phrases a word whose longest indexed prefix is `longest` can start."""
@@ -148,31 +149,43 @@ class PhraseMatcher:
         "e-mail"); phrases with a shorter start cannot match inside the word. Most tries of a
         phrase pattern fail on the second word ("the" is a candidate for "the best"), and
         this test is far cheaper than the regex. None: no such screen (always try)."""
+        literals = self._literals.get(longest, _MISSING)
+        if literals is _MISSING:
+            literals = self._literals[longest] = self._split_literals(longest)
+        if literals is None:
+            return None
         seconds: set[str] = set()
+        for head, gap, second in literals:
+            if head == word:
+                if not gap or not second[:1].isalnum():
+                    return None  # the word alone may match ("thanks")
+                seconds.add(second)
+            elif word.startswith(head):
+                # A shorter start: blanks cannot come inside the word, nor a word boundary
+                # ("thank" in "thanks"), except at an apostrophe ("don't").
+                if not gap and "'" in word:
+                    return None
+            elif head.startswith(word):
+                return None  # goes on past the word ("e-mail" at "e")
+            # Otherwise it differs from the word: it cannot match there.
+        prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
+        return tuple(sorted(seconds)), prefixes
+
+    def _split_literals(self, longest: str) -> frozenset[tuple[str, str, str]] | None:
+        """Every ASCII phrase the words with this longest prefix can start, expanded, as
+        (first word, blanks or "", second word); None when one is not a plain literal.
+        Computed once per prefix: many words share it."""
+        out: set[tuple[str, str, str]] = set()
         for alts in self._alternatives(longest).values():
             for alt in alts:
                 literals = expand(alt.replace(r"\s+", _GAP))
                 if literals is None:
                     return None
                 for lit in literals:
-                    if not lit.isascii():
-                        continue  # "don’t": never in an ASCII text
-                    head, gap, rest = lit.lower().partition(_GAP)
-                    if head == word:
-                        second = rest.split(_GAP, 1)[0]
-                        if not gap or not second[:1].isalnum():
-                            return None  # the word alone may match ("thanks")
-                        seconds.add(second)
-                    elif word.startswith(head):
-                        # A shorter start: blanks cannot come inside the word, nor a word
-                        # boundary ("thank" in "thanks"), except at an apostrophe ("don't").
-                        if not gap and "'" in word:
-                            return None
-                    elif head.startswith(word):
-                        return None  # goes on past the word ("e-mail" at "e")
-                    # Otherwise it differs from the word: it cannot match there.
-        prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
-        return tuple(sorted(seconds)), prefixes
+                    if lit.isascii():  # "don’t" can never match in an ASCII text
+                        head, gap, rest = lit.lower().partition(_GAP)
+                        out.add((head, gap, rest.split(_GAP, 1)[0]))
+        return frozenset(out)
 
     def _pattern_for(self, word: str) -> tuple[re.Pattern[str], _Screen | None] | None:
         # The phrases that can start with `word` are those whose prefix is a prefix of it,
