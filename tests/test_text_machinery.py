@@ -1,5 +1,5 @@
 """Shared text machinery made faster must find exactly what the plain way finds: the lexicon
-matcher's screens (the two characters after a phrase's first word, the possessive-free fast
+matcher's screens (the first characters of a phrase, the next word, the possessive-free fast
 path), one tokenisation serving two matchers, one sentence split serving the rewrite."""
 
 from __future__ import annotations
@@ -201,3 +201,31 @@ _WORD_PIECES = st.sampled_from(
 def test_words_without_regex_are_the_pattern_words(text: str) -> None:
     if len(text.lower()) == len(text):
         assert words_and_tokens(text) == _regex_words(text)
+
+
+_LEX_ENTRIES = {
+    "ask": "could you(?: please)?|would you mind|your (?:network|boss)",
+    "wonder": "i was wondering|i wonder",
+    "short": "ok|e(?:-mail me)?",
+}
+_LEX_PIECES = st.sampled_from(
+    ["could", "you", "please", "would", "mind", "your", "network", "boss", "bosses", "i",
+     "was", "wondering", "wonder", "ok", "okay", "e", "e-mail", "mail", "me", "x",
+     " ", "  ", ", ", ". ", "-", "'", "_", "$", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LEX_PIECES, max_size=10).map("".join))
+def test_phrase_prefix_screen_never_skips_a_match(text: str) -> None:
+    # A phrase pattern is skipped only where the text cannot start with any of its phrases:
+    # the same hits as trying every candidate's patterns.
+    lex, plain = Lexicon({"c": _LEX_ENTRIES}), Lexicon({"c": _LEX_ENTRIES})
+    plain._table = {
+        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
+        for w, (rxs, options) in plain._table.items()
+    }
+    assert any(s is not None for rxs, _ in lex._table.values() for _, _, s in rxs or ())
+    assert lex.find(text) == plain.find(text)
+    if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
+        assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
