@@ -1,6 +1,7 @@
 """Shared text machinery made faster must find exactly what the plain way finds: the lexicon
-matcher's screens (the first characters of a phrase, the next word, the possessive-free fast
-path), one tokenisation serving two matchers, one sentence split serving the rewrite."""
+matchers' screens (the two characters after a phrase's first word, the second word), the
+possessive-free fast path, one tokenisation serving two matchers and its regex-free split, one
+sentence split serving the rewrite."""
 
 from __future__ import annotations
 
@@ -217,9 +218,9 @@ _LEX_PIECES = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_LEX_PIECES, max_size=10).map("".join))
-def test_phrase_prefix_screen_never_skips_a_match(text: str) -> None:
-    # A phrase pattern is skipped only where the text cannot start with any of its phrases:
-    # the same hits as trying every candidate's patterns.
+def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
+    # A phrase pattern is skipped only where the characters after its first word cannot
+    # continue any of its phrases: the same hits as trying every candidate's patterns.
     lex, plain = Lexicon({"c": _LEX_ENTRIES}), Lexicon({"c": _LEX_ENTRIES})
     plain._table = {
         w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)

@@ -155,7 +155,6 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
 
 
 Hit = tuple[int, int, str]  # start, end, label
-_Screen = tuple[int, frozenset[str]]  # see `_screen`
 
 
 class Lexicon:
@@ -190,16 +189,15 @@ class Lexicon:
                             if (label, alt) not in bucket:
                                 bucket.append((label, alt))
         self.phrases: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-        # The same, each with a screen: the first K characters of every phrase it can match
-        # (K the shortest phrase's length), or None. A match is one of the phrases, so the
-        # text must start with one of those there; most tries fail on that slice alone ("i"
-        # is a candidate for "i was wondering", but not before " l"; "your" for "your
-        # network", but not before " k"), and a set test is far cheaper than a regex match.
-        screened: dict[str, list[tuple[str, re.Pattern[str], _Screen | None]]] = {}
+        # The same, each with the two characters that can follow its first word ("could you"
+        # -> " y"), or None: most tries of a phrase pattern fail on that slice alone ("i" is a
+        # candidate for "i was wondering", but not before " l"), and a set test is far cheaper
+        # than a regex match.
+        screened: dict[str, list[tuple[str, re.Pattern[str], frozenset[str] | None]]] = {}
         for (word, cat), items in by_first.items():
             rx = _compile(items)
             self.phrases.setdefault(word, []).append((cat, rx))
-            screened.setdefault(word, []).append((cat, rx, _screen(items)))
+            screened.setdefault(word, []).append((cat, rx, _continuations(word, items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
         # A fallback made only of patterns that start with a digit ("20-page") cannot match a
         # text without digits: one fast C scan saves the regex pass over the whole text.
@@ -212,7 +210,7 @@ class Lexicon:
         self._table: dict[
             str,
             tuple[
-                list[tuple[str, re.Pattern[str], _Screen | None]] | None,
+                list[tuple[str, re.Pattern[str], frozenset[str] | None]] | None,
                 list[tuple[str, str]] | None,
             ],
         ] = {w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
@@ -250,8 +248,9 @@ class Lexicon:
                 size = len(word)
             done: tuple[str, ...] = ()
             if rxs is not None:
-                for cat, rx, screen in rxs:
-                    if screen is not None and text[start : start + screen[0]] not in screen[1]:
+                after = text[start + len(word) : start + len(word) + 2]
+                for cat, rx, follow in rxs:
+                    if follow is not None and after not in follow:
                         continue
                     pm = rx.match(text, start)
                     if pm is not None and pm.lastgroup:
@@ -336,19 +335,25 @@ def _no_overlap(found: list[Hit]) -> list[Hit]:
     return out
 
 
-def _screen(items: list[tuple[str, str]]) -> _Screen | None:
-    """(K, the first K characters of every phrase `items` can match), K the shortest phrase's
-    length; None when some item is not a small set of literals (then it is always tried)."""
-    literals: list[str] = []
+def _continuations(word: str, items: list[tuple[str, str]]) -> frozenset[str] | None:
+    """The two characters after `word` in every phrase of `items` that can match where the text
+    has the word `word`, or None when some phrase is too short to say (then the pattern is
+    always tried). A match is the text itself: a phrase that neither starts with `word` nor is
+    a prefix of it ("e" of "e-mail") differs from the text before its end."""
+    k = len(word)
+    out: set[str] = set()
     for _, alt in items:
-        expanded = expand(alt)
-        if expanded is None:
+        literals = expand(alt)
+        if literals is None:
             return None
-        literals.extend(expanded)
-    if not literals:
-        return None
-    k = min(map(len, literals))
-    return k, frozenset(lit[:k] for lit in literals)
+        for lit in literals:
+            if lit.startswith(word):
+                if len(lit) < k + 2:
+                    return None
+                out.add(lit[k : k + 2])
+            elif word.startswith(lit):
+                return None
+    return frozenset(out)
 
 
 def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:
