@@ -230,3 +230,9 @@ def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
     assert lex.find(text) == plain.find(text)
     if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
         assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
+
+
+def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:
+    # "$5’s" is a possessive token, but "$5" is no listed word: it must simply not hit (it
+    # used to be looked for in the text, where the word before it hides its start).
+    assert text_lexicon().find("kid'$5’s")["topic"] == [(0, 3, "family_1")]

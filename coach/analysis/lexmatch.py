@@ -280,10 +280,15 @@ class Lexicon:
         """The words of `text` that can hit, with their offsets. findall (strings only) is
         several times cheaper than finditer's match objects; the position is looked up only
         for the few words that can hit."""
-        table = self._table
+        table, words = self._table, self.words
         tokens = _TOKEN_RE.findall(text)
         if "'s" in text or "’s" in text:
-            candidates = [w for w in tokens if w in table or (w[-1] == "s" and w[-2:] in _POSS)]
+            # Possessives only of a listed word: another one is not looked for in the text.
+            candidates = [
+                w
+                for w in tokens
+                if w in table or (w[-1] == "s" and w[-2:] in _POSS and w[:-2] in words)
+            ]
         else:  # no possessive anywhere: the filter runs in C
             candidates = list(filter(table.__contains__, tokens))
         out: list[tuple[int, str]] = []
