@@ -1,6 +1,7 @@
 """Shared text machinery made faster must find exactly what the plain way finds: the lexicon
-matcher's screens (the two characters after a phrase's first word, the possessive-free fast
-path), one tokenisation serving two matchers, one sentence split serving the rewrite."""
+matchers' screens (the two characters after a phrase's first word, the second word), the
+possessive-free fast path, one tokenisation serving two matchers and its regex-free split, one
+sentence split serving the rewrite."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
-from coach.analysis.matcher import words_and_tokens
+from coach.analysis.matcher import PhraseMatcher, words_and_tokens
+from coach.analysis.text import text_lexicon
 from coach.analysis.topics import sentence_bounds
 
 
@@ -88,13 +90,15 @@ def test_shared_tokens_only_when_both_tokenisers_agree(text: str) -> None:
     low = text.lower()
     if same_tokens(low):
         assert _TOKEN_RE.findall(low) == words_and_tokens(text)[1]
+        # With the words and their offsets given, the draft lexicons find exactly the same.
+        assert text_lexicon().find(low, *words_and_tokens(text)) == text_lexicon().find(low)
 
 
 def test_shared_tokens_give_the_same_hits() -> None:
     lex = Lexicon({"c": {"ask": "could you", "kid": "kids?"}})
     for text in ("could you ask the kids? don't", "it's the kids' day"):
         assert same_tokens(text)
-        assert lex.find(text, words_and_tokens(text)[1]) == lex.find(text)
+        assert lex.find(text, *words_and_tokens(text)) == lex.find(text)
     for text in ("5'9 kids", "e-mail the kids", "rock'n'roll", "josé's kids"):
         assert not same_tokens(text)
 
@@ -132,3 +136,103 @@ def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> Non
     # which would otherwise split the draft as written: for ASCII the two must agree.
     if text.isascii():
         assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
+
+
+class _Unscreened(PhraseMatcher):
+    """The same matcher trying every candidate's pattern: what the screen must agree with."""
+
+    def _next_words(self, word: str, longest: str) -> None:
+        return None
+
+
+_PHRASE_GROUPS = [
+    ("gratitude", r"thanks?(?:\s+(?:you|a\s+lot))?|thank\s+you|much\s+appreciated"),
+    ("factuality", r"the\s+(?:point|truth)\s+is|in\s+fact|actually"),
+    ("gush", r"the\s+best|best\s+\w+\s+ever|mind[-\s]?blowing|a\s+bit"),
+    ("negation", r"don['’]t\s+you|don|e-mail\s+me|i\s+think"),
+]
+_PHRASE_PIECES = st.sampled_from(
+    [
+        "the", "THE", "best", "bestest", "point", "is", "thanks", "thank", "you", "a", "lot",
+        "bit", "about", "don't", "don’t", "don", "e", "e-mail", "mail", "me", "i", "think",
+        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x",
+        " ", "  ", "\n", "\t", ", ", ". ", "-", "'", "_", "!", "é", "\x1c",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PHRASE_PIECES, max_size=10).map("".join))
+def test_phrase_screen_never_skips_a_match(text: str) -> None:
+    # The second-word screen only skips tries whose pattern could not match (ASCII text).
+    screened, plain = PhraseMatcher(_PHRASE_GROUPS), _Unscreened(_PHRASE_GROUPS)
+    words, tokens = words_and_tokens(text)
+    assert screened.find(text, words, tokens) == plain.find(text, words, tokens)
+    assert screened.find(text, words) == plain.find(text, words)
+
+
+def test_phrase_screen_reads_the_second_word() -> None:
+    m = PhraseMatcher(_PHRASE_GROUPS)
+    assert [
+        h.text
+        for h in m.find("The best, the point is", words_and_tokens("The best, the point is")[0])
+    ] == ["The best", "the point is"]
+    m.find("the end", words_and_tokens("the end")[0])
+    screen = m._cache["the"][1]
+    assert screen is not None and "point" in screen[0] and "b" in screen[1]
+    m.find("thanks", words_and_tokens("thanks")[0])
+    assert m._cache["thanks"][1] is None  # the word alone is a phrase: always tried
+
+
+def _regex_words(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """The words as the pattern itself splits the lowercased text (what the C path must give)."""
+    low = text.lower().replace("’", "'")
+    words = [(m.start(), m.group()) for m in re.finditer(r"[a-z0-9]+(?:'[a-z]+)?", low)]
+    return words, [w for _, w in words]
+
+
+_WORD_PIECES = st.sampled_from(
+    ["it's", "don't", "5'9", "it's2", "rock'n'roll", "'q'", "kids'", "''", "'", "’", "a", "Ab",
+     "9", "x_y", "é", " ", "  ", ", ", "-", "\n", "!", "s", "'s"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
+def test_words_without_regex_are_the_pattern_words(text: str) -> None:
+    if len(text.lower()) == len(text):
+        assert words_and_tokens(text) == _regex_words(text)
+
+
+_LEX_ENTRIES = {
+    "ask": "could you(?: please)?|would you mind|your (?:network|boss)",
+    "wonder": "i was wondering|i wonder",
+    "short": "ok|e(?:-mail me)?",
+}
+_LEX_PIECES = st.sampled_from(
+    ["could", "you", "please", "would", "mind", "your", "network", "boss", "bosses", "i",
+     "was", "wondering", "wonder", "ok", "okay", "e", "e-mail", "mail", "me", "x",
+     " ", "  ", ", ", ". ", "-", "'", "_", "$", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LEX_PIECES, max_size=10).map("".join))
+def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
+    # A phrase pattern is skipped only where the characters after its first word cannot
+    # continue any of its phrases: the same hits as trying every candidate's patterns.
+    lex, plain = Lexicon({"c": _LEX_ENTRIES}), Lexicon({"c": _LEX_ENTRIES})
+    plain._table = {
+        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
+        for w, (rxs, options) in plain._table.items()
+    }
+    assert any(s is not None for rxs, _ in lex._table.values() for _, _, s in rxs or ())
+    assert lex.find(text) == plain.find(text)
+    if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
+        assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
+
+
+def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:
+    # "$5’s" is a possessive token, but "$5" is no listed word: it must simply not hit (it
+    # used to be looked for in the text, where the word before it hides its start).
+    assert text_lexicon().find("kid'$5’s")["topic"] == [(0, 3, "family_1")]

@@ -91,7 +91,7 @@ def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> Intima
     # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
     # mark an impersonal question in any domain; per sqrt(number of words), like the words.
     common = everyday if everyday is not None else everyday_words()
-    rare = len([t for t in tokens if t not in common])
+    rare = len(tokens) - sum(map(common.__contains__, tokens))  # counted in C
     if rare:
         named["rare_words"] = rare * scale
     # Tried and left out: capitalised words as names of things ("Napster"). They helped a
@@ -123,7 +123,7 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     tokens = inp.pf.tokens
     zw, word_signals = model.explain_text({}, inp.pf.stems, signals=explain)  # bias + words
     cw = _cue_weights()
-    zc = sum([cw[t] for t in tokens if t in cw])
+    zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
     get = model.weights.get
     z = bias
     scale = inp.scale

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from coach.analysis.matcher import words_and_tokens
 
@@ -252,11 +253,11 @@ for _cls, _words in (
 
 def count_classes(tokens: list[str]) -> dict[str, int]:
     """How many words of each class (negative, positive, first_person...) the tokens hold."""
-    counts: dict[str, int] = {}
     classes = WORD_CLASS
-    for c in [classes[t] for t in tokens if t in classes]:  # most words have no class
-        counts[c] = counts.get(c, 0) + 1
-    return counts
+    # Most words have no class: the few that have are picked and counted in C (the keys in
+    # order of first appearance, as a counting loop would make them).
+    found = list(map(classes.__getitem__, filter(classes.__contains__, tokens)))
+    return {c: found.count(c) for c in dict.fromkeys(found)}
 
 
 @lru_cache(maxsize=8)
@@ -268,3 +269,10 @@ def token_info(text: str) -> tuple[list[tuple[int, str]], list[str], dict[str, i
     """
     words, tokens = words_and_tokens(text)
     return words, tokens, count_classes(tokens)
+
+
+@lru_cache(maxsize=8)
+def word_starts(text: str) -> list[int]:
+    """Where each word of `token_info(text)` starts, for bisection without a key function
+    (cached like it; callers must not mutate it)."""
+    return list(map(itemgetter(0), token_info(text)[0]))

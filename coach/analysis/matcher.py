@@ -9,15 +9,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, compress, count
+from operator import add, not_
 from typing import Any
+
+from coach.analysis.lexmatch import expand
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _LOWER_WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
+# Byte -> itself where it can be in a word of `_LOWER_WORD_SPLIT_RE`, else a space.
+_WORD_BYTES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32 for c in range(256)
+)
+# An apostrophe that is not inside one word: not after a letter or digit, not before a letter,
+# or followed by letters and then a digit or another apostrophe ("'quoted'", "kids'", "5'9",
+# "it's2", "rock'n'roll"): there the pattern splits a run of word characters differently.
+_ODD_APOSTROPHE_RE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z])|[a-z]+[0-9'])")
 _META = set("\\()[]?*+{}|.^$")
 _QUANT = set("?*+{")
 _CACHE_LIMIT = 20_000
+# Stands for `\\s+` in a phrase expanded into literals (see `PhraseMatcher._next_words`).
+_GAP = "\x00"
+# The second words a phrase can have, and every prefix of them.
+_Screen = tuple[tuple[str, ...], frozenset[str]]
 _MISSING: Any = object()
 
 
@@ -109,13 +124,70 @@ class PhraseMatcher:
                         raise ValueError(f"phrase without a literal start in {kind}: {alt!r}")
                     self._by_prefix.setdefault(prefix, []).append((kind, alt))
                     self._maxlen = max(self._maxlen, len(prefix))
-        # Words seen before: the pattern of the phrases they can start, or in `_none` when
-        # they start none (most words; a set test is the cheapest way to skip them).
-        self._cache: dict[str, re.Pattern[str]] = {}
+        # Words seen before: the pattern of the phrases they can start with the screen of the
+        # words that can follow (see `_next_words`), or in `_none` when they start none (most
+        # words; a set test is the cheapest way to skip them).
+        self._cache: dict[str, tuple[re.Pattern[str], _Screen | None]] = {}
         self._none: set[str] = set()
         self._by_longest: dict[str, re.Pattern[str]] = {}
+        self._literals: dict[str, frozenset[tuple[str, str, str]] | None] = {}
 
-    def _pattern_for(self, word: str) -> re.Pattern[str] | None:
+    def _alternatives(self, longest: str) -> dict[str, list[str]]:
+        """Kind -> the phrases a word whose longest indexed prefix is `longest` can start."""
+        by_kind: dict[str, list[str]] = {}
+        for k in range(1, len(longest) + 1):
+            for kind, alt in self._by_prefix.get(longest[:k], ()):
+                by_kind.setdefault(kind, []).append(alt)
+        return by_kind
+
+    def _next_words(self, word: str, longest: str) -> _Screen | None:
+        """The second words of the phrases that can match where the word `word` stands, when
+        each is the word itself, blanks (`\\s+`) and at least one more word (and all are plain
+        literals); with all their prefixes. In an ASCII text (where the case-insensitive match
+        is a plain lowercase comparison) such a phrase can only match if the next word follows
+        after nothing but blanks and starts with one of them, or is a prefix of one ("e" of
+        "e-mail"); phrases with a shorter start cannot match inside the word. Most tries of a
+        phrase pattern fail on the second word ("the" is a candidate for "the best"), and
+        this test is far cheaper than the regex. None: no such screen (always try)."""
+        literals = self._literals.get(longest, _MISSING)
+        if literals is _MISSING:
+            literals = self._literals[longest] = self._split_literals(longest)
+        if literals is None:
+            return None
+        seconds: set[str] = set()
+        for head, gap, second in literals:
+            if head == word:
+                if not gap or not second[:1].isalnum():
+                    return None  # the word alone may match ("thanks")
+                seconds.add(second)
+            elif word.startswith(head):
+                # A shorter start: blanks cannot come inside the word, nor a word boundary
+                # ("thank" in "thanks"), except at an apostrophe ("don't").
+                if not gap and "'" in word:
+                    return None
+            elif head.startswith(word):
+                return None  # goes on past the word ("e-mail" at "e")
+            # Otherwise it differs from the word: it cannot match there.
+        prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
+        return tuple(sorted(seconds)), prefixes
+
+    def _split_literals(self, longest: str) -> frozenset[tuple[str, str, str]] | None:
+        """Every ASCII phrase the words with this longest prefix can start, expanded, as
+        (first word, blanks or "", second word); None when one is not a plain literal.
+        Computed once per prefix: many words share it."""
+        out: set[tuple[str, str, str]] = set()
+        for alts in self._alternatives(longest).values():
+            for alt in alts:
+                literals = expand(alt.replace(r"\s+", _GAP))
+                if literals is None:
+                    return None
+                for lit in literals:
+                    if lit.isascii():  # "don’t" can never match in an ASCII text
+                        head, gap, rest = lit.lower().partition(_GAP)
+                        out.add((head, gap, rest.split(_GAP, 1)[0]))
+        return frozenset(out)
+
+    def _pattern_for(self, word: str) -> tuple[re.Pattern[str], _Screen | None] | None:
         # The phrases that can start with `word` are those whose prefix is a prefix of it,
         # i.e. all prefixes of its longest indexed prefix: one pattern per such prefix.
         longest = ""
@@ -131,15 +203,12 @@ class PhraseMatcher:
             self._none.clear()
         if pat is None:
             self._none.add(word)
-        else:
-            self._cache[word] = pat
-        return pat
+            return None
+        entry = self._cache[word] = (pat, self._next_words(word, longest))
+        return entry
 
     def _compile(self, longest: str) -> re.Pattern[str]:
-        by_kind: dict[str, list[str]] = {}
-        for k in range(1, len(longest) + 1):
-            for kind, alt in self._by_prefix.get(longest[:k], ()):
-                by_kind.setdefault(kind, []).append(alt)
+        by_kind = self._alternatives(longest)
         kinds = sorted(by_kind, key=self._order.__getitem__)
         # Longest alternatives first so "thank you so much" wins over "thank".
         body = "|".join(
@@ -148,21 +217,39 @@ class PhraseMatcher:
         )
         return re.compile(body, re.IGNORECASE)
 
-    def find(self, text: str, words: list[tuple[int, str]]) -> list[Hit]:
-        """Hits in `text`, given its words as (start offset, lower-cased word)."""
+    def find(
+        self, text: str, words: list[tuple[int, str]], tokens: list[str] | None = None
+    ) -> list[Hit]:
+        """Hits in `text`, given its words as (start offset, lower-cased word) and, when the
+        caller has them, the words alone (`tokens`, same order)."""
         hits: list[Hit] = []
         last_end = 0
         cached = self._cache.get
         none = self._none
-        # Most words start no phrase: a comprehension drops them at C speed and the loop below
-        # sees only the few candidates, in text order.
-        for start, word in [sw for sw in words if sw[1] not in none]:
+        # Most words start no phrase: they are dropped at C speed and the loop below sees only
+        # the few candidates, in text order.
+        if tokens is None:
+            tokens = [w for _, w in words]
+        n = len(words)
+        ascii = text.isascii()
+        for i in compress(range(n), map(not_, map(none.__contains__, tokens))):
+            start, word = words[i]
             if start < last_end:
                 continue
-            pat = cached(word)
-            if pat is None:
-                pat = self._pattern_for(word)
-                if pat is None:
+            entry = cached(word)
+            if entry is None:
+                entry = self._pattern_for(word)
+                if entry is None:
+                    continue
+            pat, screen = entry
+            if screen is not None and ascii:
+                if i + 1 == n:
+                    continue  # nothing follows: no second word
+                nstart, nxt = words[i + 1]
+                if (
+                    not (nxt.startswith(screen[0]) or nxt in screen[1])
+                    or not text[start + len(word) : nstart].isspace()
+                ):
                     continue
             m = pat.match(text, start)
             if m is not None:
@@ -181,6 +268,18 @@ def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
         words = [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
         return words, [w for _, w in words]
+    if low.isascii() and ("'" not in low or _ODD_APOSTROPHE_RE.search(low) is None):
+        # No regex pass (each of its matches costs more than a whole string method): every
+        # character that cannot be in a word becomes a space, and a split on single spaces
+        # leaves the words, with an empty part for each further gap character, so part i
+        # starts at (the lengths of the parts before it) + i. With every apostrophe inside a
+        # word ("don't", "what's") each run of word characters is exactly one word of the
+        # pattern. All in C.
+        parts = low.encode("ascii").translate(_WORD_BYTES).decode("ascii").split(" ")
+        offsets = map(add, accumulate(chain((0,), map(len, parts))), count())
+        # `offsets` runs one past the last part (the total length): zip stops at the parts.
+        words = list(compress(zip(offsets, parts, strict=False), parts))
+        return words, list(filter(None, parts))
     # One split gives the gaps and the words in turn ([gap, word, gap, ..., gap]); each word
     # starts where the parts before it end, so the offsets are running sums of the lengths,
     # all computed in C (a Python loop per word costs more than the regex pass itself).

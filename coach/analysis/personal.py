@@ -67,7 +67,7 @@ def find_personal(text: str) -> PersonalFeatures:
     feats = out.features
     words, tokens, counts = lx.token_info(text)
     n_imp = 0
-    for h in _TOPICS.find(text, words):
+    for h in _TOPICS.find(text, words, tokens):
         if h.kind == "impersonal":
             n_imp += 1
             continue
@@ -86,7 +86,7 @@ def find_personal(text: str) -> PersonalFeatures:
         out.stems = cast(list[str], got)
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
-        _owners(out.topics, words, tokens, feats)
+        _owners(out.topics, lx.word_starts(text), tokens, feats)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
     if "second_person" in counts:
@@ -97,7 +97,7 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["my_people"] = 1.0
     if "?" in text:
         feats["question"] = 1.0
-    for h in _QUESTIONS.find(text, words):
+    for h in _QUESTIONS.find(text, words, tokens):
         feats[h.kind] = 1.0
     if n_imp:
         feats["impersonal"] = float(min(n_imp, 3))
@@ -135,18 +135,14 @@ _YOURS = frozenset({"you", "your", "yours", "you're", "ur", "u", "yourself"})
 _MINE = frozenset({"i", "my", "me", "mine", "i'm", "i've", "our", "myself", "im"})
 
 
-def _start_of(word: tuple[int, str]) -> int:
-    return word[0]
-
-
 def _owners(
-    topics: list[Hit], words: list[tuple[int, str]], tokens: list[str], feats: dict[str, float]
+    topics: list[Hit], starts: list[int], tokens: list[str], feats: dict[str, float]
 ) -> None:
-    n = len(words)
+    n = len(starts)
     for h in topics:
         # The word starting where the topic does (words are in text order: bisect, no index).
-        i = bisect_left(words, h.start, key=_start_of)
-        if i == n or words[i][0] != h.start:
+        i = bisect_left(starts, h.start)
+        if i == n or starts[i] != h.start:
             continue
         before = tokens[max(0, i - _OWNER_WINDOW) : i]
         if any(t in _YOURS for t in before):

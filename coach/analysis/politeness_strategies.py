@@ -218,18 +218,15 @@ class Strategies:
     sentences: int = 0
 
 
-def _start_of(word: tuple[int, str]) -> int:
-    return word[0]
-
-
 def find_strategies(text: str) -> Strategies:
     out = Strategies()
     words, tokens, counts = lx.token_info(text)
-    out.hits = hits = _PHRASES.find(text, words)
+    out.hits = hits = _PHRASES.find(text, words, tokens)
     n_sent = 0
     ends = [m.end() for m in _END.finditer(text)]
     ends.append(len(text) + 1)
     n_words = len(words)
+    word_starts = lx.word_starts(text)
     # The first word opens a sentence; each later opener is the first word at or after the end
     # of the current sentence (found by bisection: a few sentences, many words).
     idx = 0
@@ -240,7 +237,7 @@ def find_strategies(text: str) -> Strategies:
         if idx:
             sent_end = ends[bisect_right(ends, start)]
         sent_first = idx
-        idx = bisect_left(words, sent_end, idx + 1, key=_start_of)
+        idx = bisect_left(word_starts, sent_end, idx + 1)
         spans.append((sent_first, idx))
         n_sent += 1
         if word not in _OPENER_FIRST:
@@ -286,7 +283,7 @@ def find_strategies(text: str) -> Strategies:
     # rated requests never used still counts (the small lists above miss most of them).
     valence = _valence()
     if _NEGATORS.isdisjoint(tokens):  # the usual case, at C speed
-        rated = [valence[t] for t in tokens if t in valence]
+        rated = list(map(valence.__getitem__, filter(valence.__contains__, tokens)))  # in C
     else:  # a negated word does not carry its tone ("no problem", "not bad", "never wrong")
         rated = [
             valence[t]

@@ -32,8 +32,11 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
     bounds = sentence_bounds(low)
     # The words courtesy and intimacy split the draft into (cached) serve the lexicons too,
     # when both tokenisers are known to agree on this text.
-    shared = token_info(draft)[1] if len(draft) <= MAX_SCORED_CHARS and same_tokens(low) else None
-    hits = text_lexicon().find(low, shared)
+    if len(draft) <= MAX_SCORED_CHARS and same_tokens(low):
+        words, tokens, _ = token_info(draft)
+        hits = text_lexicon().find(low, words, tokens)
+    else:
+        hits = text_lexicon().find(low)
     greeting, address = sp.find_address(draft, low)
     features = TextFeatures(
         text=draft,

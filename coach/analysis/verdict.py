@@ -69,6 +69,7 @@ _ADVICE_ORDER = (
     "endearment",
     "presumed-closeness",
 )
+_ADVICE_RANK = {rule: n for n, rule in enumerate(_ADVICE_ORDER)}
 _REMOVE_SENTENCE = frozenset(
     {
         "personal-question",
@@ -184,10 +185,11 @@ def advise(
     name = facts.name if contact is not None else "them"
     # With no contact the pacing findings are notes only, but still the best advice there is.
     by_rule = {f.rule: f for f in flags if f.severity != "info" or contact is None}
-    for rule in _ADVICE_ORDER:
-        f = by_rule.get(rule)
-        if f is None:
-            continue
+    # The most urgent rule present writes the line (looked up by rank, not tried in turn).
+    ranked = [r for r in by_rule if r in _ADVICE_RANK]
+    if ranked:
+        rule = min(ranked, key=_ADVICE_RANK.__getitem__)
+        f = by_rule[rule]
         if rule == "chasing":
             return f"Wait for their reply: {f.evidence}."
         if rule == "quiet-hours":
