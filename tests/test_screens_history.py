@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from rich.cells import cell_len
 from screens_support import FROZEN, fixed_records, frozen_now, seed_store, text_of, wait_for
 from textual.widgets import Input, Select, Static
 
@@ -163,3 +164,23 @@ def test_bars_keep_a_fixed_scale() -> None:
     assert all(c == " " for c, _ in low[0]) and "█" not in "".join(c for c, _ in low[1])
     # More checks than columns: the newest are shown.
     assert [i for _, i in bar_rows([0.2, 0.4, 0.6], width=2, height=1)[0]] == [1, 2]
+
+
+async def test_rows_with_wide_characters_keep_to_the_list_width() -> None:
+    # Korean names and drafts with emoji take two cells a character: each row still ends at
+    # the list's edge instead of running into the preview beside it.
+    seed_store(records=3)
+    with open_store() as store:
+        wide = fixed_records(1)[0].model_copy(update={
+            "id": "h-wide", "contact_name": "김서연 (Seoyeon Kim)",
+            "draft": "감사합니다! 내보내기 문제가 해결되었어요 🎉🎉 정말 고마워요", "created": FROZEN})
+        store.add_check(wide)
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _screen, listing = await _history(app, pilot)
+        await wait_for(pilot, lambda: listing.total == 4 and listing.record_at(0) is not None)
+        width = listing.scrollable_content_region.width
+        assert listing.record_at(0).id == "h-wide"
+        for y in range(4):
+            cells = sum(cell_len(s.text) for s in listing.render_line(y))
+            assert cells == width, (y, cells, width)

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import work
@@ -151,7 +152,9 @@ class CheckList(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("check-list--cursor")
         verdict_style = self.get_component_rich_style(f"check-list--{verdict}", partial=True)
         when = f" {shown(record.created)}  "
-        who = (record.contact_name or "-")[:16].ljust(17)
+        # Cells, not characters: a name or draft in Korean, Chinese or with emoji takes two
+        # cells a character, and padding by len() pushed the row past the list's edge.
+        who = set_cell_size(record.contact_name or "-", 16) + " "
         draft = " ".join(record.draft.split())
         sent = "sent " if record.sent else "     "
         head = [
@@ -160,9 +163,9 @@ class CheckList(ScrollView, can_focus=True):
             Segment(sent, base + Style(dim=True)),
             Segment(who, base),
         ]
-        used = sum(len(s.text) for s in head)
+        used = sum(cell_len(s.text) for s in head)
         rest = max(0, width - used)
-        head.append(Segment(draft[:rest].ljust(rest), base))
+        head.append(Segment(set_cell_size(draft, rest), base))
         # Rows are cut to the width already: no horizontal scrolling, so no crop (Strips cost).
         return Strip(head, max(width, used))
 
