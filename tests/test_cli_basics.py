@@ -55,3 +55,16 @@ def test_a_home_that_cannot_be_created_is_one_clear_line(tmp_path: Path) -> None
     assert out.returncode == 4
     assert "Traceback" not in out.stderr
     assert "Cannot create the folder" in out.stderr and "--home" in out.stderr
+
+
+def test_tables_align_by_terminal_cells(capsys: pytest.CaptureFixture[str]) -> None:
+    from rich.cells import cell_len
+
+    from coach.cli.output import print_table
+
+    print_table(["name", "stage"], [["김서연", "introduced"], ["Dana Reyes", "stranger"]])
+    lines = capsys.readouterr().out.splitlines()
+    # The second column starts in the same terminal column on every line.
+    starts = [cell_len(line[: line.index(word)]) for line, word in
+              zip(lines, ["stage", "-", "introduced", "stranger"], strict=True) if word != "-"]
+    assert len(set(starts)) == 1, lines

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from coach.cli.output import add_json_flag, add_limit_flag, print_json, print_table
 from coach.errors import NotFoundError, UsageError
 from coach.store import open_store
-from coach.timefmt import shown
+from coach.timefmt import shown, typed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,13 +45,13 @@ def add_history_filters(p: argparse.ArgumentParser) -> None:
 
 
 def parse_date(text: str) -> datetime:
+    """An ISO date or time; without a zone it is local time, as shown in the app."""
     try:
-        value = datetime.fromisoformat(text)
+        return typed(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not an ISO date (e.g. 2026-11-20 or 2026-11-20T10:00)"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def history_filters(args: argparse.Namespace, store: object) -> dict[str, object]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
+from rich.cells import cell_len
 
 
 def print_json(data: Any) -> None:
@@ -45,9 +46,11 @@ def _non_negative_int(text: str) -> int:
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A plain, aligned text table (no colour: safe in pipes)."""
     table = [[str(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
-    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
+    # Terminal cells, not characters: "김서연" is three characters and six cells wide.
+    widths = [max(cell_len(r[i]) for r in table) for i in range(len(headers))]
     for n, row in enumerate(table):
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        print("  ".join(cell + " " * (widths[i] - cell_len(cell))
+                        for i, cell in enumerate(row)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
 
