@@ -203,6 +203,10 @@ def test_demo_load_then_contacts_list_shows_every_demo_contact(
     assert sorted(c["id"] for c in listed) == sorted(c.id for c in contacts)
     # Loading again leaves what is there alone.
     assert coach_cli("demo", "load", "--json", home=home)["added"] == 0
+    # `coach history` alone lists the demo's history (as `history list` does).
+    shown = subprocess.run([sys.executable, "-m", "coach", "--home", str(home), "history"],
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "Lars Eriksen" in shown.stdout, shown.stderr
 
 
 def test_demo_load_writes_a_coaching_history_of_the_messages_sent(

@@ -14,14 +14,17 @@ from coach.timefmt import shown, typed
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from coach.cli import transfer
 
-    p = sub.add_parser("history", help="review the coaching history")
-    hsub = p.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    p = sub.add_parser("history", help="review the coaching history",
+                       description="Review the coaching history. With no ACTION: list.")
+    hsub = p.add_subparsers(dest="history_command", metavar="ACTION")
 
-    ls = hsub.add_parser("list", help="list checks, newest first")
+    ls = hsub.add_parser("list", help="list checks, newest first (the default)")
     add_history_filters(ls)
     add_limit_flag(ls)
     add_json_flag(ls)
     ls.set_defaults(func=cmd_list)
+    # `coach history` alone lists, with list's defaults.
+    p.set_defaults(func=lambda args: cmd_list(ls.parse_args([], namespace=args)))
 
     show = hsub.add_parser("show", help="show one check in full")
     show.add_argument("id")
