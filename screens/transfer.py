@@ -134,7 +134,10 @@ class ImportScreen(ModalScreen[ImportPlan | None]):
         self.plan = None
         self.query_one("#import-btn", Button).disabled = True
         self.query_one("#preview", Static).update("")
-        self._show_error(exc.one_line())
+        hint = exc.hint
+        if "--format" in hint:  # the command line's way; here the list above does it
+            hint = "Pick the format in the list above, then Preview again."
+        self._show_error(f"{exc.message} {hint}".strip())
 
     @on(Button.Pressed, "#import-btn")
     def _import(self) -> None:

@@ -80,6 +80,22 @@ async def test_bad_file_shows_the_error_and_writes_nothing(tmp_path: Path) -> No
         assert store.count_contacts() == 0
 
 
+async def test_an_unknown_export_points_at_the_format_list(tmp_path: Path) -> None:
+    odd = tmp_path / "notes.json"
+    odd.write_text('{"not": "an export"')
+    with open_store() as store:
+        screen = ImportScreen(store, path=str(odd))
+        app = _Host(screen)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.click("#preview-btn")
+            await _until(pilot, lambda: _text(screen, "#error") != "")
+            error = _text(screen, "#error")
+            assert "Cannot tell what kind of export notes.json is" in error
+            # The screen's own way to pick the format, not the command line's flag.
+            assert "list above" in error and "--format" not in error
+        assert store.count_contacts() == 0
+
+
 async def test_export_screen_writes_a_private_file(tmp_path: Path) -> None:
     store: Store
     with open_store() as store:
