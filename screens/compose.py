@@ -52,6 +52,9 @@ class ComposeScreen(CoachScreen):
         Binding("ctrl+l", "mark_sent", "Mark sent", id="mark_sent", priority=True,
                 tooltip="Log this message as sent to the contact"),
         Binding("ctrl+n", "new_draft", "New", id="new_draft", priority=True),
+        # From the draft straight to the flags (to read one, or m to mute it); Enter on a flag
+        # goes back to its words in the draft.
+        Binding("ctrl+g", "focus_flags", "Flags", id="focus_flags", priority=True, show=False),
     ]
 
     def __init__(self) -> None:
@@ -306,6 +309,13 @@ class ComposeScreen(CoachScreen):
     @on(Button.Pressed, "#check")
     def _check_pressed(self) -> None:
         self.action_check()
+
+    def action_focus_flags(self) -> None:
+        flags = self.query_one("#flags", FlagList)
+        if flags.display and flags.option_count:
+            flags.focus()
+        else:
+            self.notify("No flags to go to: check the draft first (ctrl+r).", timeout=3)
 
     def action_check(self) -> None:
         draft = self.query_one("#draft", DraftArea).text

@@ -28,8 +28,8 @@ HELP_TEXTS: dict[str, str] = {
     "add-menu": "Pick what to add: a disclosure (s), a stated preference (p), a request (r) or a "
                 "message or meeting (l).",
     "draft": "Write the message here. ctrl+r checks it: the verdict appears at once and flagged "
-             "words are underlined. The draft is saved as you type, so closing the terminal "
-             "loses nothing.",
+             "words are underlined; ctrl+g moves to the flags (m there mutes one). The draft is "
+             "saved as you type, so closing the terminal loses nothing.",
     "flags": "Each flag names the rule, the words, the fact behind it and its source. "
              "Enter jumps to the words; m mutes the rule for this contact (with a reason).",
     "to": "Who the message is for (ctrl+o). The check weighs the draft against your history "

@@ -114,7 +114,9 @@ async def test_mute_a_flag_for_this_contact_with_a_reason() -> None:
         await wait_for(pilot, lambda: screen.record is not None)
         flags = screen.query_one("#flags", FlagList)
         rule = flags.flags[0].rule
-        flags.focus()
+        # ctrl+g goes from the draft to the flags, as a keyboard user would.
+        await pilot.press("ctrl+g")
+        assert app.focused is flags
         await pilot.press("m")
         await wait_for(pilot, lambda: app.screen.query("#reason"))
         await pilot.press("enter")  # no reason yet: refused
