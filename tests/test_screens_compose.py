@@ -280,3 +280,20 @@ async def test_copy_rewrite_uses_osc52_and_a_private_fallback_file(monkeypatch: 
     saved = data_dir() / "copied.txt"
     assert saved.read_text(encoding="utf-8") == "Hi Dana, thanks."
     assert saved.stat().st_mode & 0o077 == 0
+
+
+def test_a_huge_flagged_span_is_quoted_short() -> None:
+    # The unchecked tail of a 1 MB draft is one 'truncated' flag: quoting all of it made the
+    # flag panel take seconds to draw.
+    from coach.models import Flag
+    from screens.widgets.verdict import QUOTE_MAX, explain_flag, flag_words
+
+    draft = "Thanks for the note. " * 50_000
+    flag = Flag(rule="truncated", severity="info", start=100, end=len(draft), message="m",
+                evidence="e", source="s")
+    words = flag_words(flag, draft)
+    assert len(words) < QUOTE_MAX + 30 and words.endswith(f"({len(draft) - 100:,} characters)")
+    assert len(explain_flag(flag, draft).plain) < 300
+    short = Flag(rule="endearment", severity="warn", start=0, end=6, message="m",
+                 evidence="e", source="s")
+    assert flag_words(short, "Thanks\nfor") == "Thanks"

@@ -44,9 +44,18 @@ def render_verdict(result: CheckResult, *, stale: bool = False) -> Text:
     return text
 
 
+QUOTE_MAX = 80  # characters of flagged text quoted on one line
+
+
 def flag_words(flag: Flag, draft: str) -> str:
-    words = draft[flag.start:flag.end] if 0 <= flag.start < flag.end <= len(draft) else ""
-    return words.replace("\n", " ")
+    """The flagged words, on one line; a long span (the unchecked tail of a huge draft) is cut,
+    or drawing it would take seconds and say nothing."""
+    if not 0 <= flag.start < flag.end <= len(draft):
+        return ""
+    words = draft[flag.start:min(flag.end, flag.start + QUOTE_MAX + 1)].replace("\n", " ")
+    if flag.end - flag.start > QUOTE_MAX:
+        words = f"{words[:QUOTE_MAX - 1].rstrip()}… ({flag.end - flag.start:,} characters)"
+    return words
 
 
 def explain_flag(flag: Flag, draft: str) -> Text:
