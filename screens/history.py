@@ -39,6 +39,9 @@ def _filters(contact_id: str | None, verdict: str | None, since: datetime | None
             "text": text}
 
 
+PREVIEW_MAX = 4000  # characters of a draft shown in the preview
+
+
 def render_preview(record: CheckRecord) -> RenderableType:
     """The draft, the verdict and flags, the coaching and the prompt that was sent (read-only)."""
     parts: list[RenderableType] = []
@@ -49,7 +52,14 @@ def render_preview(record: CheckRecord) -> RenderableType:
     if record.sent:
         head.append(" · sent", style="green")
     parts.append(head)
-    parts.append(Text("\n" + record.draft + "\n"))
+    draft = record.draft
+    if len(draft) > PREVIEW_MAX:  # drawing a 1 MB draft on every highlight would stall the list
+        rest = len(draft) - PREVIEW_MAX
+        parts.append(Text("\n" + draft[:PREVIEW_MAX]))
+        parts.append(Text(f"… and {rest:,} more characters (Enter opens the whole draft)\n",
+                          style="dim italic"))
+    else:
+        parts.append(Text("\n" + draft + "\n"))
     parts.append(render_verdict(record.result))
     for flag in record.result.flags:
         parts.append(Text("\n") + explain_flag(flag, record.draft))

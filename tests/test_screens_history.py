@@ -184,3 +184,16 @@ async def test_rows_with_wide_characters_keep_to_the_list_width() -> None:
         for y in range(4):
             cells = sum(cell_len(s.text) for s in listing.render_line(y))
             assert cells == width, (y, cells, width)
+
+
+def test_the_preview_of_a_huge_draft_is_cut_and_says_so() -> None:
+    from rich.console import Console
+
+    from screens.history import PREVIEW_MAX, render_preview
+
+    record = fixed_records(1)[0].model_copy(update={"draft": "Thanks for the note. " * 50_000})
+    console = Console(width=60, record=True)
+    console.print(render_preview(record))
+    text = console.export_text()
+    assert f"{len(record.draft) - PREVIEW_MAX:,} more characters" in text
+    assert len(text) < PREVIEW_MAX * 2
