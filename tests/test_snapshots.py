@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screens_support import FakeStreamingCoach, frozen_now, seed_store
+from screens_support import FakeStreamingCoach, frozen_now, seed_store, text_of
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from coach.llm import LLMOutcome
 from coach.models import CheckResult, Contact, Flag, Scores
@@ -68,8 +68,11 @@ async def _warmed(pilot: Pilot[Any]) -> None:
 
 async def _settle(pilot: Pilot[Any], cond: Callable[[], object] | None = None) -> None:
     """Wait for the workers, then stop cursors blinking so the picture is stable."""
+    app = pilot.app
     for _ in range(1500):  # up to 30 s: a loaded machine is slow, not wrong
-        if cond is None or cond():
+        # The status line's engine is found by a worker after the first paint.
+        looking = isinstance(app, CoachApp) and "looking" in app.engine_text
+        if (cond is None or cond()) and not looking:
             break
         await pilot.pause(0.02)
     await pilot.pause(0.1)
@@ -130,6 +133,10 @@ def test_compose_after_check(snap_compare: Any) -> None:
         await _settle(pilot, lambda: screen.contact is not None)
         await pilot.press("ctrl+r")
         await _settle(pilot, lambda: screen.record is not None)
+        # The draft is saved by a worker thread: under load its status line came after the
+        # picture was taken.
+        status = screen.query_one("#draft-status", Static)
+        await _settle(pilot, lambda: "draft saved" in text_of(status))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
