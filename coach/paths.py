@@ -39,6 +39,12 @@ def data_dir() -> Path:
     return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def cache_dir() -> Path:
+    """Things that can be rebuilt at any time (nothing personal): the parsed stylesheet."""
+    home = home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -24,12 +24,14 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker
 
+from coach import paths
 from coach.config import Settings, load_settings, save_settings
 from coach.errors import CoachError
 from coach.models import utcnow
 from coach.store import Store, open_store
 from screens.base import report_worker
 from screens.commands import CoachCommands
+from screens.stylesheet import CACHE_NAME as CSS_CACHE_NAME
 from screens.stylesheet import ReusingStylesheet
 
 
@@ -106,7 +108,8 @@ class CoachApp(App[int]):
         self._gc_held = False
         super().__init__()
         # The variables App.__init__ has just computed for its own sheet (theme colours: ~1 ms).
-        self.stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
+        self.stylesheet = ReusingStylesheet(variables=self.stylesheet._variables,
+                                            cache_file=paths.cache_dir() / CSS_CACHE_NAME)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
         )
@@ -171,6 +174,13 @@ class CoachApp(App[int]):
         if not self._engine_asked:
             self._engine_asked = True
             self.refresh_engine()
+            self._save_css_cache()
+
+    @work(thread=True, group="css-cache", exit_on_error=False, description="keeping the parsed CSS")
+    def _save_css_cache(self) -> None:
+        sheet = self.stylesheet
+        if isinstance(sheet, ReusingStylesheet):
+            sheet.save_cache()
 
     _engine_asked = False
 
@@ -253,6 +263,8 @@ class CoachApp(App[int]):
 
     def on_unmount(self) -> None:
         self.release_collector()
+        if isinstance(self.stylesheet, ReusingStylesheet):
+            self.stylesheet.save_cache()  # the CSS of screens opened since the first paint
         if self._store is not None:
             self._store.close()
 

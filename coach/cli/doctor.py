@@ -25,6 +25,7 @@ def gather() -> dict[str, object]:
         "home": str(paths.home_override()) if paths.home_override() else None,
         "config_file": str(paths.config_file()),
         "data_dir": str(paths.data_dir()),
+        "cache_dir": str(paths.cache_dir()),
     }
     try:
         settings = load_settings()
