@@ -325,8 +325,12 @@ class InteractionForm(EntryForm[Interaction]):
                              value=e.direction if e else "in", allow_blank=False, id="direction")
             with Vertical():
                 yield Label("Channel")
+                # A new entry starts on the channel you last used with them (email with a
+                # fund partner, sms with a friend), not on dm for everyone.
+                last = max(self.contact.interactions, key=lambda i: i.at, default=None)
+                channel = e.channel if e else (last.channel if last else "dm")
                 yield Select(select_options(CHANNELS),
-                             value=e.channel if e else "dm", allow_blank=False, id="channel")
+                             value=channel, allow_blank=False, id="channel")
         yield Label("When (blank: now)")
         yield Input(self._shown_when, placeholder="2026-11-20 14:30", id="when")
         yield Label("What was said (kept on this machine)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from screens_support import frozen_now, seed_store, text_of, wait_for
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from coach.config import load_settings
 from coach.store import open_store
@@ -77,6 +77,24 @@ async def test_log_interaction_with_bad_date_then_good() -> None:
         priya = store.get_contact("c-priya")
     assert priya is not None and len(priya.interactions) == 1
     assert priya.interactions[0].direction == "in" and priya.interactions[0].at.day == 19
+
+
+async def test_a_new_message_starts_on_the_channel_last_used() -> None:
+    seed_store()
+    app = CoachApp(llm=None, now=frozen_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: len(_rows(app)) == 4)
+        table = app.screen.query_one("#contacts", DataTable)
+        table.move_cursor(row=_rows(app).index("Lars Eriksen"))  # the last three by email
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.screen.query("#channel"))
+        assert app.screen.query_one("#channel", Select).value == "email"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        table.move_cursor(row=_rows(app).index("Priya Raman"))  # nothing logged yet
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.screen.query("#channel"))
+        assert app.screen.query_one("#channel", Select).value == "dm"
 
 
 async def test_first_run_offers_demo_data_once() -> None:
