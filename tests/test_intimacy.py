@@ -129,3 +129,14 @@ def test_empath_lexicon_ships_with_its_license() -> None:
     assert "Copyright (c) 2016 Ethan Fast" in EMPATH_PATH.with_name("empath_LICENSE.txt").read_text(
         encoding="utf-8"
     )
+
+
+def test_enthusiasm_is_not_an_emotional_topic() -> None:
+    # "Would love to have you on" is an invitation, "loved your talk" praise: neither is about
+    # feelings, and they read as personal as nothing else in an outreach message.
+    from coach.analysis.intimacy import analyse_intimacy
+
+    invite = analyse_intimacy("Hi Lars, following up about the podcast. Would love to have you on.")
+    assert "topic:emotions" not in invite.signals and invite.score < 0.35
+    assert "topic:emotions" not in analyse_intimacy("Loved your talk at PyCon!").signals
+    assert analyse_intimacy("I love you").score > 0.8  # love itself still is

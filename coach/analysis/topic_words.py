@@ -276,7 +276,8 @@ TOPIC_WORDS: dict[str, str] = {
         r"angry",
         r"upset",
         r"proud",
-        r"love[ds]?",
+        # Not the enthusiasm of "would love to have you on", "loved your talk", "love it".
+        r"love[ds]?(?!\s+(?:to|the|this|that|it|your|these|those)\b)",
         r"hate[ds]?",
         r"miss(?:ed)?\s+(?:you|him|her|them)",
         r"insecur(?:e|ity|ities)",
