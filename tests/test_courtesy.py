@@ -217,3 +217,15 @@ def test_rated_valence_counts_unlisted_words_and_respects_negation() -> None:
     assert "valence_neg_you" not in find_strategies("My dad died last year.").features
     # "No problem" / "not bad" reassure: the negated word carries no tone.
     assert "valence_neg" not in find_strategies("No problem, not bad at all.").features
+
+
+def test_an_accusing_why_is_flagged_and_a_suggestion_is_not() -> None:
+    # A message with no other finding scored 0.08 and went out as "ok": nothing visible to
+    # revise. The accusing question is now a flag a person can see and act on.
+    from coach.check import check_offline
+
+    r = check_offline("Why haven't you answered yet?")
+    assert [(f.rule, f.severity) for f in r.flags] == [("challenge", "warn")]
+    assert r.verdict == "revise" and r.flags[0].start == 0
+    for friendly in ("Why don't you join us on Friday?", "Why did you pick Rust for this?"):
+        assert not [f for f in check_offline(friendly).flags if f.rule == "challenge"], friendly

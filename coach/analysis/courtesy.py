@@ -7,7 +7,8 @@ share of the log-odds, so the score decomposes into what a person sees.
 Flag rules (stable ids): `rude-phrase` (warn: "who the hell", "did you even read"),
 `rude-opener` (warn "So you...", info "So why..."; "You never/should..." with no softener),
 `bald-imperative` (info: a sentence opening with a bare command, nothing softening the message),
-`actually` (info: "actually", "in fact", "obviously" aimed at them), `gushing` (info/warn:
+`actually` (info: "actually", "in fact", "obviously" aimed at them), `challenge` (warn: an
+accusing "Why haven't you...?", "Why would you...?"), `gushing` (info/warn:
 stacked superlatives, "!!!", hearts, capitals), `negative-words` (info: two or more harsh words
 in a message that already scores low).
 """
@@ -173,6 +174,17 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                     BL,
                 )
             )
+        elif k == "challenge" and _ACCUSING.match(h.text):
+            flags.append(
+                _flag(
+                    "challenge",
+                    h,
+                    f"'{h.text}' puts them on the spot; ask for what you need instead.",
+                    f"a question that opens '{h.text}'",
+                    DNM,
+                    "warn",
+                )
+            )
         elif k == "factuality" and _correcting(text, h):
             flags.append(
                 _flag(
@@ -223,6 +235,14 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         )
     return flags
 
+
+# Challenging questions that accuse ("Why haven't you answered?", "Why would you do that?"); not
+# the suggestion "Why don't you join us?" nor the plain "Why did you pick Rust?".
+_ACCUSING = re.compile(
+    r"why\s+(?:would|haven['’]t|hasn['’]t|didn['’]t|won['’]t|can['’]t|aren['’]t|wasn['’]t"
+    r"|weren['’]t|isn['’]t|couldn['’]t|wouldn['’]t)\s+you",
+    re.IGNORECASE,
+)
 
 # Factuality words that read as correcting the reader; "clearly" and "of course" are too
 # often innocent ("explains it clearly") to flag, though the score still counts them.
