@@ -147,7 +147,7 @@ def decide(
         # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
     elif "warn" in severities or (pacing > 0.5 and has_pacing) or _impolite(
-        courtesy, flags, facts.stage
+        courtesy, flags, facts.stage, draft
     ):
         verdict = "revise"
     else:
@@ -165,14 +165,17 @@ def decide(
 _PLAIN_SPOKEN_STAGES = frozenset({"friend", "close"})
 
 
-def _impolite(courtesy: float, flags: Sequence[Flag], stage: str) -> bool:
-    """A low courtesy score revises a message only with a courtesy finding the user can see
-    (an imperative, a rude opener, "actually", negative words): the score alone is a model of
-    requests, and "See you then." or a meeting note would otherwise be told to soften with
-    nothing to point at. Muted rules count as not seen."""
+def _impolite(courtesy: float, flags: Sequence[Flag], stage: str, draft: str) -> bool:
+    """A low courtesy score revises a request or question (what the score is calibrated on:
+    readers' ratings of requests), or any message with a courtesy finding the user can see (an
+    imperative, a rude opener, "actually", negative words). A plain statement with nothing to
+    point at ("See you then.", a meeting note) is not told to soften; nor is anyone at a stage
+    where plain words are the norm. Muted rules count as not seen."""
     if courtesy >= COURTESY_REVISE or stage in _PLAIN_SPOKEN_STAGES:
         return False
-    return any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags)
+    if any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags):
+        return True
+    return "?" in draft
 
 
 def advise(
