@@ -266,8 +266,8 @@ def test_a_low_courtesy_score_alone_does_not_ask_to_soften() -> None:
     r = check_offline("Obviously. Send me the file now.", stranger_dana(), "dm", now=NOW)
     assert r.verdict == "revise"
     assert any(f.rule == "bald-imperative" for f in r.flags)
-    # So does a curt question: requests are what the score was calibrated on (at the start of
-    # this rule's first version it let 92% of Wikipedia's impolite requests through).
+    # So does a curt question: requests are what the score was calibrated on (the first
+    # version of this rule let 92% of the impolite Wikipedia requests through as ok).
     r = check_offline("Is this going to be fixed or not?", stranger_dana(), "dm", now=NOW)
     assert r.verdict == "revise" and r.scores.courtesy < 0.3
 
