@@ -4,6 +4,8 @@
 
 Fits on the tuning parts only and reports on the evaluation parts (see the data README). The last
 line is one JSON object with the figures; `baseline` holds the same keys for TF-IDF 1-2 grams.
+`verdict_not_ok_*`: the share of impolite (bottom-quartile) and polite (top-quartile) requests
+that the whole offline check, with no contact, does not pass as "ok" (what a user would see).
 Dev-only: needs numpy and scikit-learn.
 """
 
@@ -30,6 +32,7 @@ from coach.analysis import calibrate as cal  # noqa: E402
 from coach.analysis.courtesy import analyse_courtesy  # noqa: E402
 from coach.analysis.intimacy import analyse_intimacy, intimacy_raw  # noqa: E402
 from coach.analysis.linear import LinearModel, load_models, model_from_dict  # noqa: E402
+from coach.check import check_offline  # noqa: E402
 
 Vectorizer = Callable[[], Any]
 BASELINES: dict[str, Vectorizer] = {
@@ -107,6 +110,16 @@ def ours(data: Path) -> dict[str, Any]:
     }
     for block, (a, b) in EXTERNAL_BLOCKS.items():
         out[f"intimacy_external_{block}_r"] = pearson(ext_pred[a:b], ext.labels[a:b])
+    # What a user sees: the share of requests the whole offline check (no contact) does not
+    # pass as "ok", among those readers rated impolite (bottom quartile) and polite (top).
+    for community, part in (("wiki", cal.load_politeness(data, "wikipedia")), ("se", se)):
+        held = {True: [0, 0], False: [0, 0]}
+        for text, label in zip(part.texts, part.labels, strict=True):
+            counts = held[label > 0.5]
+            counts[0] += check_offline(text).verdict != "ok"
+            counts[1] += 1
+        out[f"verdict_not_ok_{community}_impolite"] = held[False][0] / max(1, held[False][1])
+        out[f"verdict_not_ok_{community}_polite"] = held[True][0] / max(1, held[True][1])
     for kind, column in (
         ("disclosure", "Emotional_disclosure"),
         ("info_disclosure", "Information_disclosure"),
