@@ -16,7 +16,7 @@ from coach.analysis.evidence import flag
 from coach.analysis.pacing import assess_pacing
 from coach.analysis.stage import RelationshipFacts, relationship_facts
 from coach.analysis.text import analyse_text
-from coach.analysis.verdict import PACING_RULES, apply_mutes, decide, pacing_score
+from coach.analysis.verdict import PACING_RULES, apply_mutes, curt_flag, decide, pacing_score
 from coach.errors import LLMError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Flag, Mute, Scores
@@ -71,6 +71,15 @@ def check_offline(
         contact_id = contact.id if contact is not None else None
         pacing_flags = apply_mutes(pacing_flags, mutes, contact_id)
         courtesy_flags = apply_mutes(courtesy_flags, mutes, contact_id)
+    # The text analysis split the lowercased draft into sentences; for an ASCII draft analysed
+    # whole, the draft as written splits the same way (the greeting pattern ignores case).
+    same = tf.text is draft and draft.isascii()
+    # A low score on a request with no other finding to show gets one of its own (`curt`).
+    curt = curt_flag(analysed, tf.courtesy, courtesy_flags, facts.stage,
+                     tf.sentences if same else None)
+    if curt is not None:
+        courtesy_flags = [curt] if not mutes else apply_mutes(
+            [curt], mutes, contact.id if contact is not None else None)
     pacing = pacing_score(pacing_flags, tf.intimacy, facts.stage)
     if contact is None:
         # CONTRACT: with no contact the draft is judged on its own; the pacing findings stay
@@ -89,9 +98,6 @@ def check_offline(
                 "coach input limit",
             )
         )
-    # The text analysis split the lowercased draft into sentences; for an ASCII draft analysed
-    # whole, the draft as written splits the same way (the greeting pattern ignores case).
-    same = tf.text is draft and draft.isascii()
     decision = decide(
         draft, flags, pacing, tf.courtesy, facts, contact, tf.sentences if same else None
     )

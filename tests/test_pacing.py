@@ -270,6 +270,13 @@ def test_a_low_courtesy_score_alone_does_not_ask_to_soften() -> None:
     # version of this rule let 92% of the impolite Wikipedia requests through as ok).
     r = check_offline("Is this going to be fixed or not?", stranger_dana(), "dm", now=NOW)
     assert r.verdict == "revise" and r.scores.courtesy < 0.3
+    # ...and says why, as a flag on the question, which can be muted like any other.
+    curt = [f for f in r.flags if f.rule == "curt"]
+    assert [(f.severity, f.start, f.end) for f in curt] == [("info", 0, 33)]  # the question
+    assert curt[0].evidence.startswith(f"courtesy {r.scores.courtesy:.2f}")
+    muted = check_offline("Is this going to be fixed or not?", stranger_dana(), "dm", now=NOW,
+                          mutes=[Mute(rule="curt", contact_id=None, reason="my team talks so")])
+    assert muted.verdict == "ok" and all(f.rule != "curt" for f in muted.flags)
 
 
 def test_between_close_friends_plain_words_are_fine() -> None:

@@ -1,5 +1,6 @@
 """From flags to a decision: the pacing score, the verdict (ok / revise / hold), one line of
-advice (with timing) and a minimal rewrite that removes rather than adds.
+advice (with timing) and a minimal rewrite that removes rather than adds. Also the `curt` flag
+(info): the finding behind a low courtesy score on a request when no other flag explains it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from coach.analysis.evidence import flag
 from coach.analysis.stage import RelationshipFacts
 from coach.analysis.topics import sentence_bounds
 from coach.models import Contact, Flag, Mute, Verdict
@@ -147,7 +149,7 @@ def decide(
         # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
     elif "warn" in severities or (pacing > 0.5 and has_pacing) or _impolite(
-        courtesy, flags, facts.stage, draft
+        courtesy, flags, facts.stage
     ):
         verdict = "revise"
     else:
@@ -165,17 +167,37 @@ def decide(
 _PLAIN_SPOKEN_STAGES = frozenset({"friend", "close"})
 
 
-def _impolite(courtesy: float, flags: Sequence[Flag], stage: str, draft: str) -> bool:
-    """A low courtesy score revises a request or question (what the score is calibrated on:
-    readers' ratings of requests), or any message with a courtesy finding the user can see (an
-    imperative, a rude opener, "actually", negative words). A plain statement with nothing to
-    point at ("See you then.", a meeting note) is not told to soften; nor is anyone at a stage
-    where plain words are the norm. Muted rules count as not seen."""
+def _impolite(courtesy: float, flags: Sequence[Flag], stage: str) -> bool:
+    """A low courtesy score revises a message only with a courtesy finding the user can see
+    (an imperative, a rude opener, "actually", negative words, or `curt` on a request with
+    nothing else to point at), and never at a stage where plain words are the norm. A muted
+    rule counts as not seen: muting `curt` lets a curt request through."""
     if courtesy >= COURTESY_REVISE or stage in _PLAIN_SPOKEN_STAGES:
         return False
-    if any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags):
-        return True
-    return "?" in draft
+    return any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags)
+
+
+def curt_flag(text: str, courtesy: float, courtesy_flags: Sequence[Flag], stage: str,
+              sentences: list[tuple[int, int]] | None = None) -> Flag | None:
+    """The finding behind a low score when no other courtesy flag explains it: a question or
+    request (what the score is calibrated on: readers' ratings of requests) that most readers
+    would rate impolite. A plain statement ("See you then.") gets none."""
+    if (courtesy >= COURTESY_REVISE or stage in _PLAIN_SPOKEN_STAGES or courtesy_flags
+            or "?" not in text):
+        return None
+    for s, e in sentences if sentences is not None else sentence_bounds(text):
+        if "?" in text[s:e]:
+            while s < e and text[s].isspace():
+                s += 1
+            return flag(
+                "curt", "info", s, e,
+                "Reads curt: most people would rate this request impolite. A greeting, a thanks "
+                "or a 'could you' softens it.",
+                f"courtesy {courtesy:.2f}: about the share of readers who would rate it polite "
+                f"(below {COURTESY_REVISE:.2f} is revised)",
+                "Danescu-Niculescu-Mizil et al. 2013",
+            )
+    return None
 
 
 def advise(
