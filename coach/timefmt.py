@@ -6,7 +6,7 @@ shown on screen or in human CLI output, and what is typed into a form, is local 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 MINUTE = "%Y-%m-%d %H:%M"
 
@@ -14,8 +14,6 @@ MINUTE = "%Y-%m-%d %H:%M"
 def local(dt: datetime) -> datetime:
     """`dt` in the local zone (a naive time is taken as UTC, as the store writes them)."""
     if dt.tzinfo is None:
-        from datetime import UTC
-
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone()
 

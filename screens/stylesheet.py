@@ -73,7 +73,8 @@ class ReusingStylesheet(Stylesheet):
             return known
         key = self._key(*args)
         self._used.add(key)
-        stored = self._load().get(key)
+        disk = self._load()
+        stored = disk.get(key)
         if stored is not None:
             try:
                 rules: list[RuleSet] = pickle.loads(stored)
@@ -85,10 +86,9 @@ class ReusingStylesheet(Stylesheet):
         rules = super()._parse_rules(*args)
         if any(rule.errors for rule in rules):
             return rules  # invalid CSS: Textual reports it; nothing to keep
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a rule that cannot be pickled is parsed next time
             # Pickled now, as parsed: what is saved later is exactly what a parse gives.
-            assert self._disk is not None
-            self._disk[key] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+            disk[key] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
             self._dirty = True
         return rules
 
@@ -109,8 +109,9 @@ class ReusingStylesheet(Stylesheet):
         if self._disk is None:
             self._disk = {}
             path = self.cache_file
-            with contextlib.suppress(Exception):
-                assert path is not None
+            with contextlib.suppress(Exception):  # missing, unreadable or not ours: start empty
+                if path is None:
+                    return self._disk
                 info = path.stat()
                 # Only a file of this user's that nobody else can write: a pickle runs code.
                 if info.st_uid == os.getuid() and not info.st_mode & 0o022:
