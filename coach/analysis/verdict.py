@@ -25,12 +25,10 @@ _INTIMACY_ALLOWED = {
     "close": 0.9,
 }
 _INTIMACY_ALONE_MAX = 0.45
-
-
-def intimacy_allowed(stage: str) -> float:
-    """How personal a draft may read at `stage` before that alone starts to count as too fast."""
-    return _INTIMACY_ALLOWED.get(stage, 0.35)
 COURTESY_REVISE = 0.3  # below this, most readers would rate the message impolite
+# Close enough that plain words are the norm: between friends "Bring pizza" is no imposition
+# (Brown & Levinson: the weight of an act grows with social distance).
+_PLAIN_SPOKEN_STAGES = frozenset({"friend", "close"})
 PACING_RULES = frozenset(
     {
         "depth-jump",
@@ -121,6 +119,11 @@ def apply_mutes(flags: Iterable[Flag], mutes: Sequence[Mute], contact_id: str | 
     return [f for f in flags if f.rule not in muted]
 
 
+def intimacy_allowed(stage: str) -> float:
+    """How personal a draft may read at `stage` before that alone starts to count as too fast."""
+    return _INTIMACY_ALLOWED.get(stage, 0.35)
+
+
 def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> float:
     keep = 1.0
     for f in pacing_flags:
@@ -160,11 +163,6 @@ def decide(
         advise(verdict, flags, facts, contact, courtesy),
         rewrite(draft, flags, contact, sentences) if verdict != "ok" else None,
     )
-
-
-# Close enough that plain words are the norm: between friends "Bring pizza" is no imposition
-# (Brown & Levinson: the weight of an act grows with social distance).
-_PLAIN_SPOKEN_STAGES = frozenset({"friend", "close"})
 
 
 def _impolite(courtesy: float, flags: Sequence[Flag], stage: str) -> bool:
