@@ -68,3 +68,19 @@ def test_tables_align_by_terminal_cells(capsys: pytest.CaptureFixture[str]) -> N
     starts = [cell_len(line[: line.index(word)]) for line, word in
               zip(lines, ["stage", "-", "introduced", "stranger"], strict=True) if word != "-"]
     assert len(set(starts)) == 1, lines
+
+
+def test_a_command_alone_does_what_its_help_line_says(capsys: pytest.CaptureFixture[str]) -> None:
+    """`coach demo` loads, `coach contacts` and `coach history` list, each taking list's options."""
+    assert main(["demo", "--json"]) == 0
+    loaded = json.loads(capsys.readouterr().out)
+    assert loaded["added"] == loaded["contacts"] > 2
+    assert main(["contacts", "--json", "--limit", "2"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["contacts", "--search", "dana"]) == 0
+    out = capsys.readouterr().out
+    assert "Dana Reyes" in out and "Ana Kovačević" not in out
+    assert main(["history", "--json", "--limit", "3"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+    assert main(["demo"]) == 0
+    assert "Loaded 0 demo contacts" in capsys.readouterr().out

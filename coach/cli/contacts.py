@@ -17,14 +17,21 @@ from coach.timefmt import shown
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from coach.cli import transfer
 
-    p = sub.add_parser("contacts", help="list, show, add, import, export or delete contacts")
-    csub = p.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
+    p = sub.add_parser("contacts", help="list, show, add, import, export or delete contacts",
+                       description="List, show, add, import, export or delete contacts. "
+                       "With no ACTION: list.")
+    csub = p.add_subparsers(dest="contacts_command", metavar="ACTION")
 
-    ls = csub.add_parser("list", help="list contacts, sorted by name")
+    ls = csub.add_parser("list", help="list contacts, sorted by name (the default)")
     ls.add_argument("--search", help="only contacts whose name or handle contains this")
     add_limit_flag(ls)
     add_json_flag(ls)
     ls.set_defaults(func=cmd_list)
+    # `coach contacts` alone lists (as `coach history` does), and takes list's options.
+    p.add_argument("--search", help="only contacts whose name or handle contains this")
+    add_limit_flag(p)
+    add_json_flag(p)
+    p.set_defaults(func=lambda args: cmd_list(ls.parse_args([], namespace=args)))
 
     show = csub.add_parser("show", help="show one contact and the relationship so far")
     show.add_argument("contact", metavar="NAME_OR_ID")

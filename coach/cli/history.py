@@ -23,7 +23,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_limit_flag(ls)
     add_json_flag(ls)
     ls.set_defaults(func=cmd_list)
-    # `coach history` alone lists, with list's defaults.
+    # `coach history` alone lists, and takes list's options.
+    add_history_filters(p)
+    add_limit_flag(p)
+    add_json_flag(p)
     p.set_defaults(func=lambda args: cmd_list(ls.parse_args([], namespace=args)))
 
     show = hsub.add_parser("show", help="show one check in full")
