@@ -1,0 +1,102 @@
+"""Texting shorthand, read as the words it stands for, for the analysis only.
+
+"can u send me ur address" asks what "can you send me your address" asks, and "thx" thanks as
+"thanks" does; the lexicons and the calibrated models know the long forms. `expand(text)` gives
+the text with the shorthand spelled out and an `OffsetMap` that takes every span found in that
+text back to the draft as written, so flags still point at what the user typed.
+
+Only forms that are rarely anything else in a message are listed. Left out on purpose: "2"/"4"
+(numbers), "y" (a letter as often as "why"), "ya" ("you" or "yes"), "k" (thousands), "cuz"
+(also "cousin"), "wen" (also a name) and "tx" (also Texas).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_LONG = {
+    # pronouns and verbs
+    "u": "you", "ur": "your", "r": "are", "im": "i'm", "ive": "i've", "wat": "what",
+    "wut": "what", "abt": "about", "bc": "because", "b4": "before", "rn": "right now",
+    "idk": "i don't know", "tbh": "to be honest", "hbu": "how about you",
+    "wbu": "what about you", "wyd": "what are you doing", "hmu": "hit me up",
+    # courtesy
+    "pls": "please", "plz": "please", "plss": "please", "thx": "thanks", "thnx": "thanks",
+    "thanx": "thanks", "ty": "thank you", "tysm": "thank you so much", "sry": "sorry",
+    "srry": "sorry",
+    # people and closeness
+    "bf": "boyfriend", "gf": "girlfriend", "bff": "best friend", "ppl": "people",
+    "bday": "birthday", "msg": "message", "ily": "i love you", "ilysm": "i love you so much",
+}
+# Forms that are also names, places or other words when capitalised ("Ty", "Wat Pho", "R") are
+# read in lower case only; the rest also when a sentence starts with them ("Thx!", "Ur right").
+# ALL CAPS is left alone: "BC", "IM", "TBH" are as often something else.
+_LOWER_ONLY = frozenset({"u", "r", "ty", "wat", "wut", "b4"})
+_FORMS = dict(_LONG)
+_FORMS.update({s.capitalize(): long.capitalize() for s, long in _LONG.items() if s not in _LOWER_ONLY})
+# A whole word: not inside a word, a handle, a path, an abbreviation ("U.S."), a hyphenated or
+# apostrophised word ("U-turn", "ur's"), a URL or a mention.
+_SHORTHAND_RE = re.compile(
+    r"(?<![\w'’\-./@#&])(?:"
+    + "|".join(sorted(map(re.escape, _FORMS), key=len, reverse=True))
+    + r")(?![\w'’\-/@&]|\.\w)"
+)
+# A cheap screen: the pattern above only runs on drafts holding one of the short forms as a word.
+_SHORT_WORDS = frozenset(_FORMS)
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Positions in the expanded text -> positions in the text as written.
+
+    `edits` holds (start in expanded text, end in expanded text, start as written, end as
+    written) for each replaced word, in order."""
+
+    edits: tuple[tuple[int, int, int, int], ...]
+
+    def start(self, pos: int) -> int:
+        """Where a span starting at `pos` of the expanded text starts in the text as written."""
+        return self._map(pos, at_end=False)
+
+    def end(self, pos: int) -> int:
+        """Where a span ending at `pos` of the expanded text ends in the text as written."""
+        return self._map(pos, at_end=True)
+
+    def _map(self, pos: int, *, at_end: bool) -> int:
+        i = bisect_right(self.edits, (pos, float("inf"))) - 1
+        if i < 0:
+            return pos
+        new_start, new_end, old_start, old_end = self.edits[i]
+        if pos >= new_end:
+            return old_end + (pos - new_end)
+        # Inside a spelled-out word: a span may only start or end on the word as written.
+        if pos == new_start:
+            return old_start
+        return old_end if at_end else old_start
+
+
+def expand(text: str) -> tuple[str, OffsetMap | None]:
+    """The text with its shorthand spelled out, and the map back (None when nothing changed,
+    in which case the text returned is `text` itself)."""
+    if _SHORT_WORDS.isdisjoint(_WORD_RE.findall(text)):
+        return text, None
+    parts: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    last = 0
+    out_len = 0
+    for m in _SHORTHAND_RE.finditer(text):
+        long = _FORMS[m.group()]
+        before = text[last : m.start()]
+        parts.append(before)
+        out_len += len(before)
+        parts.append(long)
+        edits.append((out_len, out_len + len(long), m.start(), m.end()))
+        out_len += len(long)
+        last = m.end()
+    if not edits:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), OffsetMap(tuple(edits))
