@@ -33,7 +33,7 @@ from coach.analysis.stage import (
     RelationshipFacts,
     raised_by_them,
 )
-from coach.models import Contact, Flag, Severity
+from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 _RANK_FRIEND = STAGE_RANK["friend"]
 
@@ -57,16 +57,24 @@ def assess_pacing(
 ) -> list[Flag]:
     """All pacing flags for this draft and relationship, in draft order (whole-message flags first)."""
     flags: list[Flag] = []
-    _topics(tf, facts, contact, flags)
-    _disclosure(tf, facts, flags)
+    # Each signal is tried only when the draft holds what it looks at (most drafts hold no
+    # topic, request or channel move): the guard is cheaper than the call that would find
+    # nothing.
+    if tf.topics:
+        _topics(tf, facts, contact, flags)
+        _disclosure(tf, facts, flags)
     _closeness(tf, facts, contact, flags)
-    _requests(tf, facts, contact, flags)
+    if tf.requests:
+        _requests(tf, facts, contact, flags)
     _channel_moves(tf, facts, contact, channel, flags)
     if contact is not None:
         check_chasing(tf, facts, now, flags)
-        check_preferences(tf, facts, contact, channel, now, flags)
-        check_private_reshare(tf, facts, channel, flags)
-        check_researched(tf, facts, contact, flags)
+        if contact.preferences:
+            check_preferences(tf, facts, contact, channel, now, flags)
+        if channel in PUBLIC_CHANNELS and facts.private_topics:
+            check_private_reshare(tf, facts, channel, flags)
+        if tf.researched:
+            check_researched(tf, facts, contact, flags)
         if facts.declared and abs(STAGE_RANK[facts.declared] - STAGE_RANK[facts.computed]) >= 2:
             flags.append(
                 flag(
@@ -79,8 +87,13 @@ def assess_pacing(
                     KNAPP,
                 )
             )
-    flags.sort(key=lambda f: (f.start, f.end))
+    if len(flags) > 1:
+        flags.sort(key=_span_key)
     return flags
+
+
+def _span_key(f: Flag) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 # -- topics: personal questions, depth jumps, topics they asked you to avoid -----------------

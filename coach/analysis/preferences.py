@@ -56,6 +56,8 @@ def check_names(
 ) -> None:
     """How the draft addresses them: the name form they asked for, the name they go by, and
     nicknames of their name they never used."""
+    if not tf.address and not contact.pronouns:
+        return
     known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
     if tf.address:
         _address(tf, facts, contact, known, preferred, stems, flags)
@@ -144,7 +146,9 @@ def _pronouns(
     known: frozenset[str],
     flags: list[Flag],
 ) -> None:
-    stated = contact.pronouns.lower()
+    wrong = _wrong_pronouns(contact.pronouns)
+    if not wrong:
+        return  # they stated both sets (or neither is a mistake): nothing to look for
     text = tf.text
     names_re = _names_re(known)
     if names_re is None:
@@ -157,12 +161,9 @@ def _pronouns(
             low = text.lower()
             if not any(n in low for n in ascii_names):
                 return
-    stated_words = _NON_WORDS_RE.split(stated)
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
-        for key, rx in _PRONOUN_SETS.items():
-            if key in stated_words:
-                continue
+        for rx in wrong:
             hit = rx.search(text, m.end(), window_end)
             if hit:
                 flags.append(
@@ -177,6 +178,14 @@ def _pronouns(
                     )
                 )
                 return
+
+
+@lru_cache(maxsize=1024)
+def _wrong_pronouns(pronouns: str) -> tuple[re.Pattern[str], ...]:
+    """The pronoun sets (in `_PRONOUN_SETS` order) that are not among the stated `pronouns`:
+    the same few strings come back on every check, so this is worked out once."""
+    stated_words = _NON_WORDS_RE.split(pronouns.lower())
+    return tuple(rx for key, rx in _PRONOUN_SETS.items() if key not in stated_words)
 
 
 def avoided_topics(contact: Contact) -> dict[str, str]:
