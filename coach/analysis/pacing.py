@@ -37,6 +37,7 @@ from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 _RANK_FRIEND = STAGE_RANK["friend"]
 
+_SEVERITY_RANK = {"info": 0, "warn": 1, "stop": 2}
 _ASK_WORDS = {
     "money": "money",
     "intro": "an introduction",
@@ -60,13 +61,19 @@ def assess_pacing(
     # Each signal is tried only when the draft holds what it looks at (most drafts hold no
     # topic, request or channel move): the guard is cheaper than the call that would find
     # nothing.
+    rank = STAGE_RANK[facts.stage]
     if tf.topics:
         _topics(tf, facts, contact, flags)
         _disclosure(tf, facts, flags)
-    _closeness(tf, facts, contact, flags)
+    if tf.endearments or tf.presumed_closeness:
+        _closeness(tf, facts, contact, flags)
+    if contact is not None and (tf.address or contact.pronouns):
+        check_names(tf, facts, contact, flags)
     if tf.requests:
         _requests(tf, facts, contact, flags)
-    _channel_moves(tf, facts, contact, channel, flags)
+    # Channel moves matter before friendship; a first private message only at the early stages.
+    if rank < _RANK_FRIEND and (tf.channel_moves or (channel and contact is not None and rank <= 1)):
+        _channel_moves(tf, facts, contact, channel, flags)
     if contact is not None:
         check_chasing(tf, facts, now, flags)
         if contact.preferences:
@@ -223,7 +230,8 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
     )
 
 
-# -- closeness: endearments, nicknames, names they asked for, presumed closeness --------------
+# -- closeness: endearments and presumed closeness (nicknames and the names they asked for:
+# `check_names`) ---------------------------------------------------------------------------
 def _closeness(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
 ) -> None:
@@ -261,8 +269,6 @@ def _closeness(
                         HYPERPERSONAL,
                     )
                 )
-    if contact is not None:
-        check_names(tf, facts, contact, flags)
 
 
 # -- requests: size against the stage, bald on record (Brown & Levinson) ----------------------
@@ -275,8 +281,9 @@ def _requests(
         return
     customer = contact is not None and contact.context == "customer"
     best: tuple[int, Severity, RequestSpan] | None = None
+    moves = tf.channel_moves
     for r in tf.requests:
-        if any(r.start <= m.start < r.end for m in tf.channel_moves):
+        if moves and any(r.start <= m.start < r.end for m in moves):
             continue  # asking to move channel is judged as a channel move, not as a favour
         severity: Severity | None = None
         if rank >= _RANK_FRIEND:
@@ -289,7 +296,7 @@ def _requests(
             severity = "warn"  # distance is high: bald on record reads as an order
         if severity is None:
             continue
-        weight = {"info": 0, "warn": 1, "stop": 2}[severity]
+        weight = _SEVERITY_RANK[severity]
         if best is None or weight > best[0]:
             best = (weight, severity, r)
     if best is None:

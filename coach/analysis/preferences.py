@@ -56,13 +56,13 @@ def check_names(
 ) -> None:
     """How the draft addresses them: the name form they asked for, the name they go by, and
     nicknames of their name they never used."""
-    if not tf.address and not contact.pronouns:
-        return
-    known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
     if tf.address:
+        known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
         _address(tf, facts, contact, known, preferred, stems, flags)
     if contact.pronouns:
-        _pronouns(tf, facts, contact, known, flags)
+        look = _pronoun_look(contact.name, contact.preferred_name, contact.pronouns)
+        if look is not None:
+            _pronouns(tf, facts, contact, look, flags)
 
 
 @lru_cache(maxsize=1024)
@@ -139,28 +139,43 @@ def _address(
             )
 
 
+# What the pronoun check looks for: (their names as a pattern, the names when all are ASCII,
+# the pronoun sets they did not state).
+_PronounLook = tuple[re.Pattern[str], tuple[str, ...] | None, tuple[re.Pattern[str], ...]]
+
+
+@lru_cache(maxsize=1024)
+def _pronoun_look(name: str, preferred_name: str, pronouns: str) -> _PronounLook | None:
+    """Worked out once per contact's names and stated pronouns (the same few strings come
+    back on every check); None when there is nothing to look for: no name of two letters,
+    or no pronoun set they did not state."""
+    stated_words = _NON_WORDS_RE.split(pronouns.lower())
+    wrong = tuple(rx for key, rx in _PRONOUN_SETS.items() if key not in stated_words)
+    known = _name_forms(name, preferred_name)[0]
+    names_re = _names_re(known)
+    if not wrong or names_re is None:
+        return None
+    return names_re, _ascii_names(known), wrong
+
+
 def _pronouns(
     tf: TextFeatures,
     facts: RelationshipFacts,
     contact: Contact,
-    known: frozenset[str],
+    look: _PronounLook,
     flags: list[Flag],
 ) -> None:
-    wrong = _wrong_pronouns(contact.pronouns)
-    if not wrong:
-        return  # they stated both sets (or neither is a mistake): nothing to look for
+    names_re, ascii_names, wrong = look
     text = tf.text
-    names_re = _names_re(known)
-    if names_re is None:
-        return
-    if text.isascii():
+    if ascii_names is not None and text.isascii():
         # ASCII only: a case-insensitive match of a name is a substring of the lowercased text,
         # so a text that holds none of the names needs no regex scan.
-        ascii_names = _ascii_names(known)
-        if ascii_names is not None:
-            low = text.lower()
-            if not any(n in low for n in ascii_names):
-                return
+        low = text.lower()
+        for n in ascii_names:
+            if n in low:
+                break
+        else:
+            return
     for m in names_re.finditer(text):
         window_end = min(len(text), m.end() + 150)
         for rx in wrong:
@@ -178,14 +193,6 @@ def _pronouns(
                     )
                 )
                 return
-
-
-@lru_cache(maxsize=1024)
-def _wrong_pronouns(pronouns: str) -> tuple[re.Pattern[str], ...]:
-    """The pronoun sets (in `_PRONOUN_SETS` order) that are not among the stated `pronouns`:
-    the same few strings come back on every check, so this is worked out once."""
-    stated_words = _NON_WORDS_RE.split(pronouns.lower())
-    return tuple(rx for key, rx in _PRONOUN_SETS.items() if key not in stated_words)
 
 
 def avoided_topics(contact: Contact) -> dict[str, str]:
@@ -284,7 +291,8 @@ def check_preferences(
                         )
         elif p.kind == "quiet_hours":
             window = parse_quiet_hours(p.value)
-            if window and in_window(now.timetz().replace(tzinfo=None), *window):
+            # The wall-clock time as given (naive: compared with the stated hours).
+            if window and in_window(now.time(), *window):
                 flags.append(
                     flag(
                         "quiet-hours",

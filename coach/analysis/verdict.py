@@ -132,7 +132,9 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     # How personal the text reads adds to the score but never alone makes it "too fast": only
     # a flag a person can see does that.
     keep *= 1.0 - min(_INTIMACY_ALONE_MAX, excess * 2.0)
-    return round(min(1.0, max(0.0, 1.0 - keep)), 3)
+    score = 1.0 - keep
+    # min(1.0, max(0.0, score)), without two builtin calls (NaN and -0.0 become 0.0 alike)
+    return round(score if 0.0 < score <= 1.0 else 1.0 if score > 1.0 else 0.0, 3)
 
 
 def decide(
@@ -320,9 +322,12 @@ def rewrite(
     out = draft
     for s, e, r in reversed(merged):
         out = out[:s] + r + out[e:]
-    out = _SPACES_RE.sub(" ", out)
-    out = _SPACE_BEFORE_PUNCT_RE.sub("", out).strip()
-    out = _capitalise_sentences(out)
+    # Each pattern needs a blank to match: the C substring tests spare most calls to `re`.
+    if "  " in out or "\t" in out:
+        out = _SPACES_RE.sub(" ", out)
+    if " ," in out or " ." in out or " !" in out or " ?" in out:
+        out = _SPACE_BEFORE_PUNCT_RE.sub("", out)
+    out = _capitalise_sentences(out.strip())
     if not out or out == draft.strip() or not _WORD_CHAR_RE.search(_strip_greeting(out)):
         return None
     return out
