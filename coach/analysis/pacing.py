@@ -107,7 +107,7 @@ def _span_key(f: Flag) -> tuple[int, int]:
 def _topics(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
 ) -> None:
-    avoid = avoided_topics(contact) if contact else {}
+    avoid: dict[str, str] | None = None  # read on the first topic about them (often none)
     context = contact.context if contact is not None else "personal"
     stage = facts.stage
     rank = STAGE_RANK[stage]
@@ -116,6 +116,8 @@ def _topics(
     for t in tf.topics:
         if not t.about_them or t.topic in done:
             continue
+        if avoid is None:
+            avoid = avoided_topics(contact) if contact else {}
         if context == "customer" and t.topic == "location" and "address" in t.text.lower():
             continue  # a customer's delivery address is business, not their private life
         what = TOPIC_NAMES.get(t.topic, t.topic)

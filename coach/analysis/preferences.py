@@ -4,8 +4,10 @@ for. Breaking one is a `stop`: the message goes against their own words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, time
 from functools import lru_cache
+from typing import NamedTuple
 
 from coach.analysis.evidence import (
     CHANNEL_ALIASES,
@@ -25,9 +27,13 @@ from coach.models import PUBLIC_CHANNELS, Contact, Flag, Preference
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "sir", "madam"})
 
+_PRONOUN_WORDS = {
+    "he": ("he", "him", "his", "himself"),
+    "she": ("she", "her", "hers", "herself"),
+}
 _PRONOUN_SETS = {
-    "he": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
-    "she": re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
+    key: re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+    for key, words in _PRONOUN_WORDS.items()
 }
 
 
@@ -139,9 +145,33 @@ def _address(
             )
 
 
-# What the pronoun check looks for: (their names as a pattern, the names when all are ASCII,
-# the pronoun sets they did not state).
-_PronounLook = tuple[re.Pattern[str], tuple[str, ...] | None, tuple[re.Pattern[str], ...]]
+class _PronounLook(NamedTuple):
+    """What the pronoun check looks for, worked out once per contact's names and pronouns."""
+
+    names: re.Pattern[str]  # their names (two letters or more), any case
+    wrong: tuple[re.Pattern[str], ...]  # the pronoun sets they did not state, any case
+    ascii_names: tuple[str, ...] | None  # the names, when every one is ASCII
+    # The same two searches for lowercased ASCII text (None when a name does not start with
+    # a word character): see `_lowercase_search`.
+    names_low: re.Pattern[str] | None
+    wrong_low: tuple[re.Pattern[str], ...]
+
+
+def _lowercase_search(words: Sequence[str]) -> re.Pattern[str] | None:
+    """`\\b(?:w1|w2|...)\\b` (case-insensitive), for lowercased ASCII text, written so that
+    `re` can skip ahead to the first letters instead of trying the leading `\\b` at every
+    position (several times faster on a tweet). Before a word character `\\b` means "no word
+    character just before": `d(?<!\\wd)ana\\b` is `\\bdana\\b`, alternatives in the same
+    order. On ASCII text, a case-insensitive match of ASCII words is a plain match on the
+    lowercased text (ASCII lowercasing keeps every offset and what counts as a word character).
+    None when a word is not lowercase ASCII starting with a word character."""
+    alts = []
+    for w in words:
+        if not (w.isascii() and w == w.lower() and _WORD_START_RE.match(w)):
+            return None
+        first = re.escape(w[0])
+        alts.append(rf"{first}(?<!\w{first}){re.escape(w[1:])}\b")
+    return re.compile("|".join(alts)) if alts else None
 
 
 @lru_cache(maxsize=1024)
@@ -150,12 +180,48 @@ def _pronoun_look(name: str, preferred_name: str, pronouns: str) -> _PronounLook
     back on every check); None when there is nothing to look for: no name of two letters,
     or no pronoun set they did not state."""
     stated_words = _NON_WORDS_RE.split(pronouns.lower())
-    wrong = tuple(rx for key, rx in _PRONOUN_SETS.items() if key not in stated_words)
+    wrong = tuple(k for k in _PRONOUN_SETS if k not in stated_words)
     known = _name_forms(name, preferred_name)[0]
     names_re = _names_re(known)
     if not wrong or names_re is None:
         return None
-    return names_re, _ascii_names(known), wrong
+    ascii_names = _ascii_names(known)
+    names_low = None
+    if ascii_names is not None:
+        # Longest first, as in `_names_re`: where two names start at the same place, the
+        # longer one is the match.
+        names_low = _lowercase_search(sorted(ascii_names, key=len, reverse=True))
+    wrong_low = [_lowercase_search(_PRONOUN_WORDS[k]) for k in wrong]
+    return _PronounLook(
+        names_re,
+        tuple(_PRONOUN_SETS[k] for k in wrong),
+        ascii_names,
+        names_low if None not in wrong_low else None,
+        tuple(rx for rx in wrong_low if rx is not None),
+    )
+
+
+def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int, int] | None:
+    """The span of the first pronoun of a set they did not state within 150 characters after
+    a mention of their name. `fast=False` forces the plain case-insensitive search (tests)."""
+    if fast and look.names_low is not None and text.isascii():
+        low = text.lower()
+        # A name must occur as a substring before any regex scan is worth it.
+        for n in look.ascii_names or ():
+            if n in low:
+                break
+        else:
+            return None
+        names, wrong, where = look.names_low, look.wrong_low, low
+    else:
+        names, wrong, where = look.names, look.wrong, text
+    for m in names.finditer(where):
+        window_end = min(len(where), m.end() + 150)
+        for rx in wrong:
+            hit = rx.search(where, m.end(), window_end)
+            if hit:
+                return hit.start(), hit.end()
+    return None
 
 
 def _pronouns(
@@ -165,34 +231,21 @@ def _pronouns(
     look: _PronounLook,
     flags: list[Flag],
 ) -> None:
-    names_re, ascii_names, wrong = look
     text = tf.text
-    if ascii_names is not None and text.isascii():
-        # ASCII only: a case-insensitive match of a name is a substring of the lowercased text,
-        # so a text that holds none of the names needs no regex scan.
-        low = text.lower()
-        for n in ascii_names:
-            if n in low:
-                break
-        else:
-            return
-    for m in names_re.finditer(text):
-        window_end = min(len(text), m.end() + 150)
-        for rx in wrong:
-            hit = rx.search(text, m.end(), window_end)
-            if hit:
-                flags.append(
-                    flag(
-                        "preference-pronouns",
-                        "stop",
-                        hit.start(),
-                        hit.end(),
-                        f"Uses '{hit.group()}' for {facts.name}, whose pronouns are {contact.pronouns}",
-                        f"{facts.name} stated pronouns: {contact.pronouns}",
-                        STATED,
-                    )
-                )
-                return
+    hit = _pronoun_hit(look, text)
+    if hit is not None:
+        start, end = hit
+        flags.append(
+            flag(
+                "preference-pronouns",
+                "stop",
+                start,
+                end,
+                f"Uses '{text[start:end]}' for {facts.name}, whose pronouns are {contact.pronouns}",
+                f"{facts.name} stated pronouns: {contact.pronouns}",
+                STATED,
+            )
+        )
 
 
 def avoided_topics(contact: Contact) -> dict[str, str]:
@@ -331,6 +384,7 @@ def _said(facts: RelationshipFacts, p: Preference) -> str:
 
 
 _NON_WORDS_RE = re.compile(r"\W+")
+_WORD_START_RE = re.compile(r"\w")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
     re.IGNORECASE,

@@ -281,26 +281,30 @@ def rewrite(
     nickname for the name they use. None when nothing would change or nothing would be left.
     `sentences`: `sentence_bounds(draft)` when the caller already has it."""
     chasing = False
-    for f in flags:
-        if f.rule == "chasing":
-            if f.severity == "stop":
-                return None  # the fix is not sending it now, not different words
-            chasing = True
     edits: list[tuple[int, int, str]] = []
     bounds = sentences
     for f in flags:
-        if f.severity == "info" or f.end <= f.start:
+        # Each field read once (a pydantic model's attribute reads are slow ones).
+        rule, severity = f.rule, f.severity
+        if rule == "chasing":
+            if severity == "stop":
+                return None  # the fix is not sending it now, not different words
+            chasing = True
+        if severity == "info":
             continue
-        if f.rule in _REMOVE_SENTENCE or f.rule == "presumed-closeness":
+        start, end = f.start, f.end
+        if end <= start:
+            continue
+        if rule in _REMOVE_SENTENCE or rule == "presumed-closeness":
             bounds = bounds if bounds is not None else sentence_bounds(draft)
             for s, e in bounds:
-                if s <= f.start < e:
-                    if f.rule == "presumed-closeness":
-                        edits.append(_clause(draft, s, e, f.start, f.end))
+                if s <= start < e:
+                    if rule == "presumed-closeness":
+                        edits.append(_clause(draft, s, e, start, end))
                     else:
                         edits.append(_whole(draft, s, e))
                     break
-        elif f.rule in ("endearment", "preference-name"):
+        elif rule in ("endearment", "preference-name"):
             edits.append(_swap_name(draft, f, contact))
     if chasing:
         # Every sentence with guilt phrasing goes, not just the one the flag points at.
