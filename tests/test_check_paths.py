@@ -33,6 +33,8 @@ _PIECES = [
     "hers", "Herself", "the", "them", "hey", "shed", "h", "s", " ", " ", "  ", ",", ".", "_",
     "'", "1", "\n", "!", "-",
 ]
+# Non-ASCII text takes the plain search after the folded screen; these fold to ASCII letters.
+_WIDE = ["\u212a", "\u0130", "\u0131", "\u017f", "é", "👋", "DANA", "Ⅾana", "dAna"]
 _NAMES = [
     ("Dana Reyes", "Dana", "she/her"),
     ("Dana Reyes", "", "he/him"),
@@ -54,6 +56,18 @@ def test_pronoun_search_on_lowercased_ascii_finds_what_the_plain_search_finds(
     assert _pronoun_hit(look, text) == _pronoun_hit(look, text, fast=False)
 
 
+@pytest.mark.parametrize(("name", "preferred", "pronouns"), [*_NAMES, ("Kiss Ins", "", "he")])
+@settings(max_examples=150, deadline=None)
+@given(parts=st.lists(st.sampled_from(_PIECES + _WIDE + ["kiss", "ins", "Is", "his"]), max_size=40))
+def test_pronoun_screen_on_folded_text_keeps_every_match(
+    name: str, preferred: str, pronouns: str, parts: list[str]
+) -> None:
+    look = _pronoun_look(name, preferred, pronouns)
+    assert look is not None
+    text = "".join(parts)
+    assert _pronoun_hit(look, text) == _pronoun_hit(look, text, fast=False)
+
+
 def test_pronoun_search_examples() -> None:
     look = _pronoun_look("Dana Reyes", "Dana", "she/her")
     assert look is not None
@@ -63,6 +77,11 @@ def test_pronoun_search_examples() -> None:
     assert _pronoun_hit(look, "he said hi to Dana") is None  # only after a mention
     # Not ASCII: the plain search, same answer.
     assert _pronoun_hit(look, "Hi Dana 👋, is he coming?") == (14, 16)
+    assert _pronoun_hit(look, "Hi \u212aDana 👋, is he coming?") is None
+    kiss = _pronoun_look("Kiss Ins", "", "she")
+    assert kiss is not None
+    # KELVIN SIGN and LONG S match "k" and "s" case-insensitively: the screen must keep them.
+    assert _pronoun_hit(kiss, "\u212aI\u017fs 👋 is he in?") == (10, 12)
 
 
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([-0.0, 0.0, 1.0])))

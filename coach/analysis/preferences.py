@@ -204,17 +204,21 @@ def _pronoun_look(name: str, preferred_name: str, pronouns: str) -> _PronounLook
 def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int, int] | None:
     """The span of the first pronoun of a set they did not state within 150 characters after
     a mention of their name. `fast=False` forces the plain case-insensitive search (tests)."""
-    if fast and look.names_low is not None and text.isascii():
+    names, wrong, where = look.names, look.wrong, text
+    if fast and look.ascii_names is not None:
+        ascii_text = text.isascii()
+        # A name must occur as a substring of the folded text before any regex scan is worth
+        # it (most drafts do not name the person, and the case-insensitive scan is slow).
         low = text.lower()
-        # A name must occur as a substring before any regex scan is worth it.
-        for n in look.ascii_names or ():
+        if not ascii_text and any(c in text for c in _ASCII_CASE_TWINS_CHARS):
+            low = text.translate(_ASCII_CASE_TWINS).lower()  # rare: translate is slow here
+        for n in look.ascii_names:
             if n in low:
                 break
         else:
             return None
-        names, wrong, where = look.names_low, look.wrong_low, low
-    else:
-        names, wrong, where = look.names, look.wrong, text
+        if ascii_text and look.names_low is not None:
+            names, wrong, where = look.names_low, look.wrong_low, low
     for m in names.finditer(where):
         window_end = min(len(where), m.end() + 150)
         for rx in wrong:
@@ -384,6 +388,12 @@ def _said(facts: RelationshipFacts, p: Preference) -> str:
 
 
 _NON_WORDS_RE = re.compile(r"\W+")
+# The non-ASCII characters `re`'s case-insensitive matching takes for an ASCII letter besides
+# its two cases: KELVIN SIGN, DOTTED CAPITAL I (their simple lowercase is ASCII), DOTLESS I and
+# LONG S (`re`'s own equivalences). Folded to that letter (then lowercased), a text holds an
+# ASCII name as a substring wherever the case-insensitive pattern could match it.
+_ASCII_CASE_TWINS_CHARS = ("\u212a", "\u0130", "\u0131", "\u017f")
+_ASCII_CASE_TWINS = str.maketrans(dict(zip(_ASCII_CASE_TWINS_CHARS, "kiis", strict=True)))
 _WORD_START_RE = re.compile(r"\w")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
