@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from coach.analysis.construct import maker, trusted
 from coach.analysis.evidence import flag
-from coach.analysis.preferences import _pronoun_hit, _pronoun_look
+from coach.analysis.preferences import _CLOCK_RE, _may_hold_clock, _pronoun_hit, _pronoun_look
 from coach.analysis.stage import RelationshipFacts
 from coach.analysis.verdict import (
     _ADVICE_RANK,
@@ -187,3 +187,17 @@ def test_maker_builds_what_model_construct_builds() -> None:
 
 def test_clamp_edges() -> None:
     assert _unit(math.nan) == 0.0 and repr(_unit(-0.0)) == "0.0" and _unit(7) == 1.0
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(["1", "12", "9", ":", ":30", " ", "\u2003", "a", "P", "m", ".",
+                                 "M", "x", "at", "pm", "a.m.", "minutes", "٣"]), max_size=12))
+def test_clock_screen_keeps_every_clock_time(parts: list[str]) -> None:
+    text = "".join(parts)
+    if _CLOCK_RE.search(text):
+        assert _may_hold_clock(text)
+
+
+def test_clock_screen_examples() -> None:
+    assert not _may_hold_clock("get me 30 minutes on their calendar this week")
+    assert _may_hold_clock("call at 9pm?") and _may_hold_clock("at 21:30") and _may_hold_clock("7 a.m.")

@@ -361,8 +361,7 @@ def check_preferences(
                         STATED,
                     )
                 )
-            # Every clock time has a digit: one fast C scan spares the regex on most drafts.
-            if window and has_digit(tf.text):
+            if window and _may_hold_clock(tf.text):
                 # A call or meeting proposed for inside their quiet hours breaks it just the same.
                 for m in _CLOCK_RE.finditer(tf.text):
                     at = _clock(m)
@@ -380,6 +379,13 @@ def check_preferences(
                             )
                         )
                         break
+
+
+def _may_hold_clock(text: str) -> bool:
+    """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
+    then am/pm. Both screens skip straight to what they look for, where the pattern tries its
+    leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
+    return (":" in text and has_digit(text)) or _AMPM_RE.search(text) is not None
 
 
 def _said(facts: RelationshipFacts, p: Preference) -> str:
@@ -412,6 +418,7 @@ def _clock(m: re.Match[str]) -> time | None:
     return time(h, mi) if h < 24 and mi < 60 else None
 
 
+_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_may_hold_clock`
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
 
 
