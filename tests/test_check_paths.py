@@ -23,6 +23,7 @@ from coach.analysis.verdict import (
     PACING_RULES,
     advise,
     decide,
+    pacing_score,
 )
 from coach.check import _unit
 from coach.models import Contact, Flag, Scores
@@ -201,3 +202,25 @@ def test_clock_screen_keeps_every_clock_time(parts: list[str]) -> None:
 def test_clock_screen_examples() -> None:
     assert not _may_hold_clock("get me 30 minutes on their calendar this week")
     assert _may_hold_clock("call at 9pm?") and _may_hold_clock("at 21:30") and _may_hold_clock("7 a.m.")
+
+
+def _plain_pacing_score(severities: list[str], intimacy: float, stage: str) -> float:
+    weights = {"info": 0.08, "warn": 0.35, "stop": 0.7}
+    allowed = {"stranger": 0.25, "introduced": 0.35, "acquaintance": 0.5, "friend": 0.7, "close": 0.9}
+    keep = 1.0
+    for s in severities:
+        keep *= 1.0 - weights[s]
+    excess = max(0.0, intimacy - allowed.get(stage, 0.35))
+    keep *= 1.0 - min(0.45, excess * 2.0)
+    return round(min(1.0, max(0.0, 1.0 - keep)), 3)
+
+
+@given(
+    severities=st.lists(st.sampled_from(["info", "warn", "stop"]), max_size=4),
+    intimacy=st.one_of(st.floats(-1, 2), st.sampled_from([math.nan, -0.0, 0.0, 0.5, 0.725])),
+    stage=st.sampled_from(["stranger", "introduced", "acquaintance", "friend", "close"]),
+)
+def test_pacing_score_without_min_max_calls(severities: list[str], intimacy: float, stage: str) -> None:
+    flags = [flag("big-ask", s, 0, 1, "m", "e", "s") for s in severities]  # type: ignore[arg-type]
+    got = pacing_score(flags, intimacy, stage)
+    assert repr(got) == repr(_plain_pacing_score(severities, intimacy, stage))

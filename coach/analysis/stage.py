@@ -74,6 +74,9 @@ class RelationshipFacts:
     computed: Stage = "stranger"
     declared: Stage | None = None
     known: bool = True  # False when no contact was given: no history to cite
+    # `exchanged()` as compute_facts left it: several flags of a check quote it, and the facts
+    # are reused for every check of the contact.
+    said_exchanged: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def stage(self) -> Stage:
@@ -85,6 +88,8 @@ class RelationshipFacts:
 
     def exchanged(self) -> str:
         """'you have exchanged 2 messages' (or 'you have never exchanged a message')."""
+        if self.said_exchanged is not None:
+            return self.said_exchanged
         if not self.known:
             return "no history given"
         if self.total == 0:
@@ -197,6 +202,7 @@ def compute_facts(contact: Contact) -> RelationshipFacts:
     if texts:
         facts.they_informal = {s.text.lower() for s in find_endearments(facts.incoming_text)}
     facts.computed = compute_stage(facts)
+    facts.said_exchanged = facts.exchanged()  # final: nothing changes the facts from here
     return facts
 
 

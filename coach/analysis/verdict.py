@@ -128,12 +128,15 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     keep = 1.0
     for f in pacing_flags:
         keep *= 1.0 - _SEVERITY_WEIGHT.get(f.severity, 0.0)
-    excess = max(0.0, intimacy - _INTIMACY_ALLOWED.get(stage, 0.35))
+    # max(0.0, x) and min(cap, x) as conditionals (the same values, NaN included, without the
+    # builtin calls).
+    excess = intimacy - _INTIMACY_ALLOWED.get(stage, 0.35)
+    excess = excess * 2.0 if excess > 0.0 else 0.0
     # How personal the text reads adds to the score but never alone makes it "too fast": only
     # a flag a person can see does that.
-    keep *= 1.0 - min(_INTIMACY_ALONE_MAX, excess * 2.0)
+    keep *= 1.0 - (excess if excess < _INTIMACY_ALONE_MAX else _INTIMACY_ALONE_MAX)
     score = 1.0 - keep
-    # min(1.0, max(0.0, score)), without two builtin calls (NaN and -0.0 become 0.0 alike)
+    # min(1.0, max(0.0, score)): NaN and -0.0 become 0.0 alike
     return round(score if 0.0 < score <= 1.0 else 1.0 if score > 1.0 else 0.0, 3)
 
 
