@@ -385,7 +385,8 @@ def _may_hold_clock(text: str) -> bool:
     """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
     then am/pm. Both screens skip straight to what they look for, where the pattern tries its
     leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
-    return (":" in text and has_digit(text)) or _AMPM_RE.search(text) is not None
+    # Most drafts have no digit at all: the one C pass of `has_digit` settles those.
+    return has_digit(text) and (":" in text or _AMPM_RE.search(text) is not None)
 
 
 def _said(facts: RelationshipFacts, p: Preference) -> str:
