@@ -62,13 +62,29 @@ def check_names(
 ) -> None:
     """How the draft addresses them: the name form they asked for, the name they go by, and
     nicknames of their name they never used."""
+    # The fields read from the model's `__dict__` once: every pydantic attribute read goes
+    # through its `__getattr__` hook, and this runs on every check with a contact.
+    c = contact.__dict__
     if tf.address:
-        known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
+        known, preferred, stems = _name_forms(c["name"], c["preferred_name"])
         _address(tf, facts, contact, known, preferred, stems, flags)
-    if contact.pronouns:
-        look = _pronoun_look(contact.name, contact.preferred_name, contact.pronouns)
-        if look is not None:
-            _pronouns(tf, facts, contact, look, flags)
+    pronouns = c["pronouns"]
+    if pronouns:
+        look = _pronoun_look(c["name"], c["preferred_name"], pronouns)
+        hit = _pronoun_hit(look, tf.text) if look is not None else None
+        if hit is not None:
+            start, end = hit
+            flags.append(
+                flag(
+                    "preference-pronouns",
+                    "stop",
+                    start,
+                    end,
+                    f"Uses '{tf.text[start:end]}' for {facts.name}, whose pronouns are {pronouns}",
+                    f"{facts.name} stated pronouns: {pronouns}",
+                    STATED,
+                )
+            )
 
 
 @lru_cache(maxsize=1024)
@@ -228,30 +244,6 @@ def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int,
     return None
 
 
-def _pronouns(
-    tf: TextFeatures,
-    facts: RelationshipFacts,
-    contact: Contact,
-    look: _PronounLook,
-    flags: list[Flag],
-) -> None:
-    text = tf.text
-    hit = _pronoun_hit(look, text)
-    if hit is not None:
-        start, end = hit
-        flags.append(
-            flag(
-                "preference-pronouns",
-                "stop",
-                start,
-                end,
-                f"Uses '{text[start:end]}' for {facts.name}, whose pronouns are {contact.pronouns}",
-                f"{facts.name} stated pronouns: {contact.pronouns}",
-                STATED,
-            )
-        )
-
-
 def avoided_topics(contact: Contact) -> dict[str, str]:
     """Topic -> their own words, for each topic they asked to keep out of it."""
     out: dict[str, str] = {}
@@ -283,12 +275,13 @@ def check_preferences(
 ) -> None:
     """Channels they asked for or against, and quiet hours (now, or a time the draft proposes)."""
     for p in contact.preferences:
-        if p.kind in ("channel_avoid", "channel"):
+        kind = p.kind
+        if kind in ("channel_avoid", "channel"):
             target = CHANNEL_ALIASES.get(p.value.strip().lower())
             if target is None:
                 continue
             moves = [s for s in tf.channel_moves if CHANNEL_ALIASES.get(s.kind, s.kind) != target]
-            if p.kind == "channel_avoid":
+            if kind == "channel_avoid":
                 if channel and CHANNEL_ALIASES.get(channel, channel) == target:
                     flags.append(
                         flag(
@@ -346,10 +339,14 @@ def check_preferences(
                                 STATED,
                             )
                         )
-        elif p.kind == "quiet_hours":
+        elif kind == "quiet_hours":
             window = parse_quiet_hours(p.value)
-            # The wall-clock time as given (naive: compared with the stated hours).
-            if window and in_window(now.time(), *window):
+            if window is None:
+                continue
+            # The wall-clock time as given (naive: compared with the stated hours); the test of
+            # `in_window`, written out (this runs on every check of a contact with quiet hours).
+            t, (start, end) = now.time(), window
+            if (start <= t < end) if start <= end else (t >= start or t < end):
                 flags.append(
                     flag(
                         "quiet-hours",
@@ -361,7 +358,7 @@ def check_preferences(
                         STATED,
                     )
                 )
-            if window and _may_hold_clock(tf.text):
+            if _may_hold_clock(tf.text):
                 # A call or meeting proposed for inside their quiet hours breaks it just the same.
                 for m in _CLOCK_RE.finditer(tf.text):
                     at = _clock(m)
