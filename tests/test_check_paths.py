@@ -224,3 +224,25 @@ def test_pacing_score_without_min_max_calls(severities: list[str], intimacy: flo
     flags = [flag("big-ask", s, 0, 1, "m", "e", "s") for s in severities]  # type: ignore[arg-type]
     got = pacing_score(flags, intimacy, stage)
     assert repr(got) == repr(_plain_pacing_score(severities, intimacy, stage))
+
+
+def test_facts_read_the_public_override_and_sort_by_time() -> None:
+    """compute_facts reads each interaction's fields straight from the model: the `public`
+    override must still win over the channel, and the history is taken in time order."""
+    from datetime import UTC, datetime, timedelta
+
+    from coach.analysis.stage import compute_facts
+    from coach.models import Interaction
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    its = [
+        Interaction(direction="out", at=t0 + timedelta(days=2), channel="dm"),
+        Interaction(direction="in", at=t0 + timedelta(days=1), channel="email", public=True),
+        Interaction(direction="in", at=t0 + timedelta(days=3), channel="comment", text="ok!"),
+    ]
+    f = compute_facts(Contact(name="Dana", interactions=its))
+    assert f.public_share == 2 / 3  # the email marked public and the comment
+    assert f.their_max_privacy == 0 and f.my_max_privacy == 1
+    assert f.first_private == "me"
+    assert f.exchanges == 2 and f.last_in == t0 + timedelta(days=3) and f.unanswered == 0
+    assert f.typical_reply == timedelta(days=1)  # day 2 answered on day 3: in time order
