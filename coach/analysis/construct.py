@@ -11,13 +11,23 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 _new = object.__new__
-# BaseModel keeps its instance state in four slots; their descriptors set them directly (one C
-# call each, where `object.__setattr__` looks each name up on the class first).
-_slots = BaseModel.__dict__
-_set_dict = _slots["__dict__"].__set__
-_set_fields_set = _slots["__pydantic_fields_set__"].__set__
-_set_extra = _slots["__pydantic_extra__"].__set__
-_set_private = _slots["__pydantic_private__"].__set__
+
+
+def _slot_setter(name: str) -> Callable[[Any, Any], None]:
+    """BaseModel keeps its instance state in four slots; their descriptors set them directly
+    (one C call each, where `object.__setattr__` looks each name up on the class first).
+    Should a pydantic release lay them out otherwise, `object.__setattr__` still does it."""
+    descriptor = BaseModel.__dict__.get(name)
+    setter = getattr(descriptor, "__set__", None)
+    if setter is not None:
+        return setter
+    return lambda m, value: object.__setattr__(m, name, value)
+
+
+_set_dict = _slot_setter("__dict__")
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 # Per model class: its field names in order, or None when the fast path does not apply.
 _FIELDS: dict[type[BaseModel], tuple[str, ...] | None] = {}
 
