@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from coach.analysis.construct import trusted
+from coach.analysis.construct import maker
 from coach.analysis.evidence import flag
 from coach.analysis.pacing import assess_pacing
 from coach.analysis.stage import RelationshipFacts, relationship_facts
@@ -29,6 +29,13 @@ MAX_ANALYSED_CHARS = 100_000
 # every offset still indexes the draft as given.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NO_CONTACT = "no contact given: judged as if you had only been introduced"
+# The result models, built from values made here (no validation, no per-call key check).
+_make_scores = maker(Scores, ("courtesy", "intimacy", "pacing"))
+_make_result = maker(
+    CheckResult,
+    ("id", "verdict", "scores", "stage", "flags", "advice", "rewrite", "engine", "elapsed_ms",
+     "llm_error"),
+)
 
 
 def check_offline(
@@ -75,17 +82,24 @@ def check_offline(
     # whole, the draft as written splits the same way (the greeting pattern ignores case).
     same = tf.text is draft and draft.isascii()
     # A low score on a request with no other finding to show gets one of its own (`curt`).
-    curt = curt_flag(analysed, tf.courtesy, courtesy_flags, facts.stage,
+    stage = facts.stage
+    curt = curt_flag(analysed, tf.courtesy, courtesy_flags, stage,
                      tf.sentences if same else None)
     if curt is not None:
         courtesy_flags = [curt] if not mutes else apply_mutes(
             [curt], mutes, contact.id if contact is not None else None)
-    pacing = pacing_score(pacing_flags, tf.intimacy, facts.stage)
+    pacing = pacing_score(pacing_flags, tf.intimacy, stage)
     if contact is None:
         # CONTRACT: with no contact the draft is judged on its own; the pacing findings stay
         # visible as notes but cannot hold a message back.
         pacing_flags = [_as_note(f) for f in pacing_flags]
-    flags = sorted([*courtesy_flags, *pacing_flags], key=lambda f: (f.start, f.end))
+    # Both lists come in draft order; a stable sort of one of them alone would change nothing.
+    if not courtesy_flags:
+        flags = pacing_flags
+    elif not pacing_flags:
+        flags = sorted(courtesy_flags, key=_span_key)
+    else:
+        flags = sorted([*courtesy_flags, *pacing_flags], key=_span_key)
     if len(draft) > MAX_ANALYSED_CHARS:
         flags.append(
             flag(
@@ -102,27 +116,32 @@ def check_offline(
         draft, flags, pacing, tf.courtesy, facts, contact, tf.sentences if same else None
     )
     scores = {
-        "courtesy": _unit(tf.courtesy),
-        "intimacy": _unit(tf.intimacy),
+        "courtesy": round(_unit(tf.courtesy), 3),
+        "intimacy": round(_unit(tf.intimacy), 3),
         "pacing": decision.pacing,
     }
-    result = trusted(
-        CheckResult,
+    result = _make_result(
         {
             "id": id,
             "verdict": decision.verdict,
-            "scores": trusted(Scores, scores),
-            "stage": facts.stage,
+            "scores": _make_scores(scores),
+            "stage": stage,
             "flags": flags,
             "advice": decision.advice,
             "rewrite": decision.rewrite,
             "engine": "offline",
             "elapsed_ms": 0.0,
             "llm_error": None,
-        },
+        }
     )
-    result.elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
+    # Straight into the field (already in the fields set): what pydantic's `__setattr__` does
+    # for a plain field without assignment validation, minus its handler lookup.
+    result.__dict__["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
     return result
+
+
+def _span_key(f: Flag) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 def _introduced() -> RelationshipFacts:
@@ -132,13 +151,16 @@ def _introduced() -> RelationshipFacts:
 def _as_note(f: Flag) -> Flag:
     if f.severity == "info" or f.rule not in PACING_RULES:
         return f
-    return f.model_copy(
-        update={"severity": "info", "evidence": f"{_NO_CONTACT}; {f.evidence}"[:500]}
+    # A copy with two fields changed, built like every pacing flag (no model_copy machinery).
+    return flag(
+        f.rule, "info", f.start, f.end, f.message, f"{_NO_CONTACT}; {f.evidence}", f.source
     )
 
 
 def _unit(x: float) -> float:
-    return round(min(1.0, max(0.0, float(x))), 3)
+    """`min(1.0, max(0.0, float(x)))` (NaN and -0.0 become 0.0), without two builtin calls."""
+    x = float(x)
+    return x if 0.0 < x <= 1.0 else 1.0 if x > 1.0 else 0.0
 
 
 async def run_check(

@@ -3,7 +3,7 @@ and the flag itself."""
 
 from __future__ import annotations
 
-from coach.analysis.construct import trusted
+from coach.analysis.construct import maker
 from coach.analysis.stage import RelationshipFacts
 from coach.models import Flag, Severity
 
@@ -65,12 +65,14 @@ CHANNEL_ALIASES = {
 }
 
 
+_make_flag = maker(Flag, ("rule", "severity", "start", "end", "message", "evidence", "source"))
+
+
 def flag(
     rule: str, severity: Severity, start: int, end: int, message: str, evidence: str, source: str
 ) -> Flag:
     # Built without validation: this is the hot path and every field is made here.
-    return trusted(
-        Flag,
+    return _make_flag(
         {
             "rule": rule,
             "severity": severity,
@@ -79,7 +81,7 @@ def flag(
             "message": message[:300],
             "evidence": evidence[:500],
             "source": source,
-        },
+        }
     )
 
 

@@ -33,10 +33,11 @@ from coach.analysis.stage import (
     RelationshipFacts,
     raised_by_them,
 )
-from coach.models import Contact, Flag, Severity
+from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 _RANK_FRIEND = STAGE_RANK["friend"]
 
+_SEVERITY_RANK = {"info": 0, "warn": 1, "stop": 2}
 _ASK_WORDS = {
     "money": "money",
     "intro": "an introduction",
@@ -57,16 +58,30 @@ def assess_pacing(
 ) -> list[Flag]:
     """All pacing flags for this draft and relationship, in draft order (whole-message flags first)."""
     flags: list[Flag] = []
-    _topics(tf, facts, contact, flags)
-    _disclosure(tf, facts, flags)
-    _closeness(tf, facts, contact, flags)
-    _requests(tf, facts, contact, flags)
-    _channel_moves(tf, facts, contact, channel, flags)
+    # Each signal is tried only when the draft holds what it looks at (most drafts hold no
+    # topic, request or channel move): the guard is cheaper than the call that would find
+    # nothing.
+    rank = STAGE_RANK[facts.stage]
+    if tf.topics:
+        _topics(tf, facts, contact, flags)
+        _disclosure(tf, facts, flags)
+    if tf.endearments or tf.presumed_closeness:
+        _closeness(tf, facts, contact, flags)
+    if contact is not None and (tf.address or contact.pronouns):
+        check_names(tf, facts, contact, flags)
+    if tf.requests:
+        _requests(tf, facts, contact, flags)
+    # Channel moves matter before friendship; a first private message only at the early stages.
+    if rank < _RANK_FRIEND and (tf.channel_moves or (channel and contact is not None and rank <= 1)):
+        _channel_moves(tf, facts, contact, channel, flags)
     if contact is not None:
         check_chasing(tf, facts, now, flags)
-        check_preferences(tf, facts, contact, channel, now, flags)
-        check_private_reshare(tf, facts, channel, flags)
-        check_researched(tf, facts, contact, flags)
+        if contact.preferences:
+            check_preferences(tf, facts, contact, channel, now, flags)
+        if channel in PUBLIC_CHANNELS and facts.private_topics:
+            check_private_reshare(tf, facts, channel, flags)
+        if tf.researched:
+            check_researched(tf, facts, contact, flags)
         if facts.declared and abs(STAGE_RANK[facts.declared] - STAGE_RANK[facts.computed]) >= 2:
             flags.append(
                 flag(
@@ -79,15 +94,20 @@ def assess_pacing(
                     KNAPP,
                 )
             )
-    flags.sort(key=lambda f: (f.start, f.end))
+    if len(flags) > 1:
+        flags.sort(key=_span_key)
     return flags
+
+
+def _span_key(f: Flag) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 # -- topics: personal questions, depth jumps, topics they asked you to avoid -----------------
 def _topics(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
 ) -> None:
-    avoid = avoided_topics(contact) if contact else {}
+    avoid: dict[str, str] | None = None  # read on the first topic about them (often none)
     context = contact.context if contact is not None else "personal"
     stage = facts.stage
     rank = STAGE_RANK[stage]
@@ -96,6 +116,8 @@ def _topics(
     for t in tf.topics:
         if not t.about_them or t.topic in done:
             continue
+        if avoid is None:
+            avoid = avoided_topics(contact) if contact else {}
         if context == "customer" and t.topic == "location" and "address" in t.text.lower():
             continue  # a customer's delivery address is business, not their private life
         what = TOPIC_NAMES.get(t.topic, t.topic)
@@ -210,7 +232,8 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
     )
 
 
-# -- closeness: endearments, nicknames, names they asked for, presumed closeness --------------
+# -- closeness: endearments and presumed closeness (nicknames and the names they asked for:
+# `check_names`) ---------------------------------------------------------------------------
 def _closeness(
     tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
 ) -> None:
@@ -248,8 +271,6 @@ def _closeness(
                         HYPERPERSONAL,
                     )
                 )
-    if contact is not None:
-        check_names(tf, facts, contact, flags)
 
 
 # -- requests: size against the stage, bald on record (Brown & Levinson) ----------------------
@@ -262,8 +283,9 @@ def _requests(
         return
     customer = contact is not None and contact.context == "customer"
     best: tuple[int, Severity, RequestSpan] | None = None
+    moves = tf.channel_moves
     for r in tf.requests:
-        if any(r.start <= m.start < r.end for m in tf.channel_moves):
+        if moves and any(r.start <= m.start < r.end for m in moves):
             continue  # asking to move channel is judged as a channel move, not as a favour
         severity: Severity | None = None
         if rank >= _RANK_FRIEND:
@@ -276,7 +298,7 @@ def _requests(
             severity = "warn"  # distance is high: bald on record reads as an order
         if severity is None:
             continue
-        weight = {"info": 0, "warn": 1, "stop": 2}[severity]
+        weight = _SEVERITY_RANK[severity]
         if best is None or weight > best[0]:
             best = (weight, severity, r)
     if best is None:

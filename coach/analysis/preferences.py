@@ -4,8 +4,10 @@ for. Breaking one is a `stop`: the message goes against their own words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, time
 from functools import lru_cache
+from typing import NamedTuple
 
 from coach.analysis.evidence import (
     CHANNEL_ALIASES,
@@ -25,9 +27,13 @@ from coach.models import PUBLIC_CHANNELS, Contact, Flag, Preference
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "sir", "madam"})
 
+_PRONOUN_WORDS = {
+    "he": ("he", "him", "his", "himself"),
+    "she": ("she", "her", "hers", "herself"),
+}
 _PRONOUN_SETS = {
-    "he": re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
-    "she": re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
+    key: re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+    for key, words in _PRONOUN_WORDS.items()
 }
 
 
@@ -56,11 +62,29 @@ def check_names(
 ) -> None:
     """How the draft addresses them: the name form they asked for, the name they go by, and
     nicknames of their name they never used."""
-    known, preferred, stems = _name_forms(contact.name, contact.preferred_name)
+    # The fields read from the model's `__dict__` once: every pydantic attribute read goes
+    # through its `__getattr__` hook, and this runs on every check with a contact.
+    c = contact.__dict__
     if tf.address:
+        known, preferred, stems = _name_forms(c["name"], c["preferred_name"])
         _address(tf, facts, contact, known, preferred, stems, flags)
-    if contact.pronouns:
-        _pronouns(tf, facts, contact, known, flags)
+    pronouns = c["pronouns"]
+    if pronouns:
+        look = _pronoun_look(c["name"], c["preferred_name"], pronouns)
+        hit = _pronoun_hit(look, tf.text) if look is not None else None
+        if hit is not None:
+            start, end = hit
+            flags.append(
+                flag(
+                    "preference-pronouns",
+                    "stop",
+                    start,
+                    end,
+                    f"Uses '{tf.text[start:end]}' for {facts.name}, whose pronouns are {pronouns}",
+                    f"{facts.name} stated pronouns: {pronouns}",
+                    STATED,
+                )
+            )
 
 
 @lru_cache(maxsize=1024)
@@ -137,46 +161,87 @@ def _address(
             )
 
 
-def _pronouns(
-    tf: TextFeatures,
-    facts: RelationshipFacts,
-    contact: Contact,
-    known: frozenset[str],
-    flags: list[Flag],
-) -> None:
-    stated = contact.pronouns.lower()
-    text = tf.text
+class _PronounLook(NamedTuple):
+    """What the pronoun check looks for, worked out once per contact's names and pronouns."""
+
+    names: re.Pattern[str]  # their names (two letters or more), any case
+    wrong: tuple[re.Pattern[str], ...]  # the pronoun sets they did not state, any case
+    ascii_names: tuple[str, ...] | None  # the names, when every one is ASCII
+    # The same two searches for lowercased ASCII text (None when a name does not start with
+    # a word character): see `_lowercase_search`.
+    names_low: re.Pattern[str] | None
+    wrong_low: tuple[re.Pattern[str], ...]
+
+
+def _lowercase_search(words: Sequence[str]) -> re.Pattern[str] | None:
+    """`\\b(?:w1|w2|...)\\b` (case-insensitive), for lowercased ASCII text, written so that
+    `re` can skip ahead to the first letters instead of trying the leading `\\b` at every
+    position (several times faster on a tweet). Before a word character `\\b` means "no word
+    character just before": `d(?<!\\wd)ana\\b` is `\\bdana\\b`, alternatives in the same
+    order. On ASCII text, a case-insensitive match of ASCII words is a plain match on the
+    lowercased text (ASCII lowercasing keeps every offset and what counts as a word character).
+    None when a word is not lowercase ASCII starting with a word character."""
+    alts = []
+    for w in words:
+        if not (w.isascii() and w == w.lower() and _WORD_START_RE.match(w)):
+            return None
+        first = re.escape(w[0])
+        alts.append(rf"{first}(?<!\w{first}){re.escape(w[1:])}\b")
+    return re.compile("|".join(alts)) if alts else None
+
+
+@lru_cache(maxsize=1024)
+def _pronoun_look(name: str, preferred_name: str, pronouns: str) -> _PronounLook | None:
+    """Worked out once per contact's names and stated pronouns (the same few strings come
+    back on every check); None when there is nothing to look for: no name of two letters,
+    or no pronoun set they did not state."""
+    stated_words = _NON_WORDS_RE.split(pronouns.lower())
+    wrong = tuple(k for k in _PRONOUN_SETS if k not in stated_words)
+    known = _name_forms(name, preferred_name)[0]
     names_re = _names_re(known)
-    if names_re is None:
-        return
-    if text.isascii():
-        # ASCII only: a case-insensitive match of a name is a substring of the lowercased text,
-        # so a text that holds none of the names needs no regex scan.
-        ascii_names = _ascii_names(known)
-        if ascii_names is not None:
-            low = text.lower()
-            if not any(n in low for n in ascii_names):
-                return
-    stated_words = _NON_WORDS_RE.split(stated)
-    for m in names_re.finditer(text):
-        window_end = min(len(text), m.end() + 150)
-        for key, rx in _PRONOUN_SETS.items():
-            if key in stated_words:
-                continue
-            hit = rx.search(text, m.end(), window_end)
+    if not wrong or names_re is None:
+        return None
+    ascii_names = _ascii_names(known)
+    names_low = None
+    if ascii_names is not None:
+        # Longest first, as in `_names_re`: where two names start at the same place, the
+        # longer one is the match.
+        names_low = _lowercase_search(sorted(ascii_names, key=len, reverse=True))
+    wrong_low = [_lowercase_search(_PRONOUN_WORDS[k]) for k in wrong]
+    return _PronounLook(
+        names_re,
+        tuple(_PRONOUN_SETS[k] for k in wrong),
+        ascii_names,
+        names_low if None not in wrong_low else None,
+        tuple(rx for rx in wrong_low if rx is not None),
+    )
+
+
+def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int, int] | None:
+    """The span of the first pronoun of a set they did not state within 150 characters after
+    a mention of their name. `fast=False` forces the plain case-insensitive search (tests)."""
+    names, wrong, where = look.names, look.wrong, text
+    if fast and look.ascii_names is not None:
+        ascii_text = text.isascii()
+        # A name must occur as a substring of the folded text before any regex scan is worth
+        # it (most drafts do not name the person, and the case-insensitive scan is slow).
+        low = text.lower()
+        if not ascii_text and any(c in text for c in _ASCII_CASE_TWINS_CHARS):
+            low = text.translate(_ASCII_CASE_TWINS).lower()  # rare: translate is slow here
+        for n in look.ascii_names:
+            if n in low:
+                break
+        else:
+            return None
+        if ascii_text and look.names_low is not None:
+            names, wrong, where = look.names_low, look.wrong_low, low
+    for m in names.finditer(where):
+        window_end = min(len(where), m.end() + 150)
+        for rx in wrong:
+            hit = rx.search(where, m.end(), window_end)
             if hit:
-                flags.append(
-                    flag(
-                        "preference-pronouns",
-                        "stop",
-                        hit.start(),
-                        hit.end(),
-                        f"Uses '{hit.group()}' for {facts.name}, whose pronouns are {contact.pronouns}",
-                        f"{facts.name} stated pronouns: {contact.pronouns}",
-                        STATED,
-                    )
-                )
-                return
+                return hit.start(), hit.end()
+    return None
 
 
 def avoided_topics(contact: Contact) -> dict[str, str]:
@@ -210,12 +275,13 @@ def check_preferences(
 ) -> None:
     """Channels they asked for or against, and quiet hours (now, or a time the draft proposes)."""
     for p in contact.preferences:
-        if p.kind in ("channel_avoid", "channel"):
+        kind = p.kind
+        if kind in ("channel_avoid", "channel"):
             target = CHANNEL_ALIASES.get(p.value.strip().lower())
             if target is None:
                 continue
             moves = [s for s in tf.channel_moves if CHANNEL_ALIASES.get(s.kind, s.kind) != target]
-            if p.kind == "channel_avoid":
+            if kind == "channel_avoid":
                 if channel and CHANNEL_ALIASES.get(channel, channel) == target:
                     flags.append(
                         flag(
@@ -273,9 +339,14 @@ def check_preferences(
                                 STATED,
                             )
                         )
-        elif p.kind == "quiet_hours":
+        elif kind == "quiet_hours":
             window = parse_quiet_hours(p.value)
-            if window and in_window(now.timetz().replace(tzinfo=None), *window):
+            if window is None:
+                continue
+            # The wall-clock time as given (naive: compared with the stated hours); the test of
+            # `in_window`, written out (this runs on every check of a contact with quiet hours).
+            t, (start, end) = now.time(), window
+            if (start <= t < end) if start <= end else (t >= start or t < end):
                 flags.append(
                     flag(
                         "quiet-hours",
@@ -287,8 +358,7 @@ def check_preferences(
                         STATED,
                     )
                 )
-            # Every clock time has a digit: one fast C scan spares the regex on most drafts.
-            if window and has_digit(tf.text):
+            if _may_hold_clock(tf.text):
                 # A call or meeting proposed for inside their quiet hours breaks it just the same.
                 for m in _CLOCK_RE.finditer(tf.text):
                     at = _clock(m)
@@ -308,12 +378,27 @@ def check_preferences(
                         break
 
 
+def _may_hold_clock(text: str) -> bool:
+    """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
+    then am/pm. Both screens skip straight to what they look for, where the pattern tries its
+    leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
+    # Most drafts have no digit at all: the one C pass of `has_digit` settles those.
+    return has_digit(text) and (":" in text or _AMPM_RE.search(text) is not None)
+
+
 def _said(facts: RelationshipFacts, p: Preference) -> str:
     # Built only for a flag that quotes it (most checks break no preference).
     return f'{facts.name} said: "{p.quote}"' if p.quote else f"{facts.name} stated: {p.value}"
 
 
 _NON_WORDS_RE = re.compile(r"\W+")
+# The non-ASCII characters `re`'s case-insensitive matching takes for an ASCII letter besides
+# its two cases: KELVIN SIGN, DOTTED CAPITAL I (their simple lowercase is ASCII), DOTLESS I and
+# LONG S (`re`'s own equivalences). Folded to that letter (then lowercased), a text holds an
+# ASCII name as a substring wherever the case-insensitive pattern could match it.
+_ASCII_CASE_TWINS_CHARS = ("\u212a", "\u0130", "\u0131", "\u017f")
+_ASCII_CASE_TWINS = str.maketrans(dict(zip(_ASCII_CASE_TWINS_CHARS, "kiis", strict=True)))
+_WORD_START_RE = re.compile(r"\w")
 _CLOCK_RE = re.compile(
     r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)(?!\w)|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
     re.IGNORECASE,
@@ -331,6 +416,7 @@ def _clock(m: re.Match[str]) -> time | None:
     return time(h, mi) if h < 24 and mi < 60 else None
 
 
+_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_may_hold_clock`
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
 
 

@@ -85,6 +85,7 @@ def check_researched(
         return
     shared = ", ".join(sorted(facts.their_depth)) or "nothing personal"
     early = STAGE_RANK[facts.stage] <= 1
+    context = contact.context
     for s in tf.researched:
         severity: Severity | None = None
         low = s.text.lower()
@@ -97,17 +98,17 @@ def check_researched(
                 continue
             severity = "stop" if early else "warn"  # their private life, from elsewhere
         elif s.kind == "source":
-            if "linkedin" in low and contact.context == "professional":
-                continue
-            if contact.context == "professional" and not any(w in low for w in _PERSONAL_SOURCES):
+            if "linkedin" in low and context == "professional":
                 continue
             personal = any(w in low for w in _PERSONAL_SOURCES)
+            if context == "professional" and not personal:
+                continue
             severity = "stop" if early and personal else "warn"
-        elif contact.context == "customer":
+        elif context == "customer":
             # A business showing what it tracked about a customer (PRODUCT.md's complaint).
             severity = "stop" if early else "warn"
         else:
-            severity = "warn" if contact.context == "professional" else "info"
+            severity = "warn" if context == "professional" else "info"
         flags.append(
             flag(
                 "researched-fact",

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from statistics import median
 
 from coach.analysis.spans import find_endearments
 from coach.analysis.topics import topics_in
-from coach.models import STAGES, Contact, Stage
+from coach.models import PUBLIC_CHANNELS, STAGES, Contact, Stage
 
 # How private a channel is: public 0, written private 1, voice/number 2 (3: a home address).
 CHANNEL_PRIVACY: dict[str, int] = {
@@ -36,6 +37,7 @@ STAGE_DEPTH_CAP: dict[str, int] = {
 }
 STAGE_RANK: dict[str, int] = {s: i for i, s in enumerate(STAGES)}
 _TOGETHER = frozenset({"call", "meeting", "in_person"})
+_AT = attrgetter("at")
 # A message that invites an answer: a question, or the usual request forms.
 _INVITES_REPLY_RE = re.compile(
     r"\?|\b(?:would love|let me know|could you|would you|can you|please|following up|"
@@ -74,6 +76,9 @@ class RelationshipFacts:
     computed: Stage = "stranger"
     declared: Stage | None = None
     known: bool = True  # False when no contact was given: no history to cite
+    # `exchanged()` as compute_facts left it: several flags of a check quote it, and the facts
+    # are reused for every check of the contact.
+    said_exchanged: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def stage(self) -> Stage:
@@ -85,6 +90,8 @@ class RelationshipFacts:
 
     def exchanged(self) -> str:
         """'you have exchanged 2 messages' (or 'you have never exchanged a message')."""
+        if self.said_exchanged is not None:
+            return self.said_exchanged
         if not self.known:
             return "no history given"
         if self.total == 0:
@@ -104,16 +111,19 @@ _FACTS_CACHE_MAX = 512
 
 
 def _fingerprint(contact: Contact) -> tuple[object, ...]:
-    its, ds = contact.interactions, contact.disclosures
+    # Read from the model's `__dict__` (where pydantic keeps the field values): one attribute
+    # lookup instead of ten, each slowed by the `__getattr__` hook every pydantic model has.
+    c = contact.__dict__
+    its, ds = c["interactions"], c["disclosures"]
     return (
-        contact.id,
-        contact.name,
-        contact.preferred_name,
-        contact.stage,
-        contact.updated,
+        c["id"],
+        c["name"],
+        c["preferred_name"],
+        c["stage"],
+        c["updated"],
         len(its),
         id(its[-1]) if its else None,
-        its[-1].at if its else None,
+        its[-1].__dict__["at"] if its else None,
         len(ds),
         id(ds[-1]) if ds else None,
     )
@@ -140,44 +150,52 @@ def relationship_facts(contact: Contact) -> RelationshipFacts:
 def compute_facts(contact: Contact) -> RelationshipFacts:
     """The facts of the relationship, computed in one pass over the contact's history."""
     facts = RelationshipFacts(name=contact.address_name, declared=contact.stage)
-    interactions = sorted(contact.interactions, key=lambda i: i.at)
+    interactions = sorted(contact.interactions, key=_AT)
     prev_dir: str | None = None
     pending_out: datetime | None = None  # first of your messages still waiting for an answer
     gaps: list[float] = []
     public = 0
     texts: list[str] = []
     for it in interactions:
-        privacy = CHANNEL_PRIVACY.get(it.channel, 1)
-        if it.is_public:
+        # The fields read from the model's `__dict__` once (pydantic attribute reads are slow
+        # ones, and a history can be long); `is_public` written out.
+        v = it.__dict__
+        channel, direction, at, text, is_public = (
+            v["channel"], v["direction"], v["at"], v["text"], v["public"]
+        )
+        if is_public is None:
+            is_public = channel in PUBLIC_CHANNELS
+        privacy = CHANNEL_PRIVACY.get(channel, 1)
+        if is_public:
             public += 1
             privacy = 0
-        if it.channel in _TOGETHER:
+        if channel in _TOGETHER:
             facts.time_together += 1
-        if it.direction == "in":
+        if direction == "in":
             facts.n_in += 1
-            facts.last_in = it.at
+            facts.last_in = at
             facts.unanswered = 0
             facts.unanswered_asks = 0
             facts.their_max_privacy = max(facts.their_max_privacy, privacy)
-            if it.text:
-                texts.append(it.text)
+            if text:
+                texts.append(text)
             if pending_out is not None:
-                gaps.append((it.at - pending_out).total_seconds())
+                gaps.append((at - pending_out).total_seconds())
                 pending_out = None
         else:
             facts.n_out += 1
-            facts.last_out = it.at
+            facts.last_out = at
             facts.unanswered += 1
-            if it.text and _INVITES_REPLY_RE.search(it.text):
+            if text and _INVITES_REPLY_RE.search(text):
                 facts.unanswered_asks += 1
             facts.my_max_privacy = max(facts.my_max_privacy, privacy)
             if pending_out is None:
-                pending_out = it.at
+                pending_out = at
         if privacy > 0 and facts.first_private is None:
-            facts.first_private = "them" if it.direction == "in" else "me"
-        if prev_dir is not None and it.direction != prev_dir:
+            facts.first_private = "them" if direction == "in" else "me"
+        if prev_dir is not None and direction != prev_dir:
             facts.exchanges += 1
-        prev_dir = it.direction
+        prev_dir = direction
     if interactions:
         facts.public_share = public / len(interactions)
     facts.reply_ratio = facts.n_in / facts.n_out if facts.n_out else float(facts.n_in > 0)
@@ -194,6 +212,7 @@ def compute_facts(contact: Contact) -> RelationshipFacts:
     if texts:
         facts.they_informal = {s.text.lower() for s in find_endearments(facts.incoming_text)}
     facts.computed = compute_stage(facts)
+    facts.said_exchanged = facts.exchanged()  # final: nothing changes the facts from here
     return facts
 
 

@@ -128,11 +128,16 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     keep = 1.0
     for f in pacing_flags:
         keep *= 1.0 - _SEVERITY_WEIGHT.get(f.severity, 0.0)
-    excess = max(0.0, intimacy - intimacy_allowed(stage))
+    # max(0.0, x) and min(cap, x) as conditionals (the same values, NaN included, without the
+    # builtin calls).
+    excess = intimacy - _INTIMACY_ALLOWED.get(stage, 0.35)
+    excess = excess * 2.0 if excess > 0.0 else 0.0
     # How personal the text reads adds to the score but never alone makes it "too fast": only
     # a flag a person can see does that.
-    keep *= 1.0 - min(_INTIMACY_ALONE_MAX, excess * 2.0)
-    return round(min(1.0, max(0.0, 1.0 - keep)), 3)
+    keep *= 1.0 - (excess if excess < _INTIMACY_ALONE_MAX else _INTIMACY_ALONE_MAX)
+    score = 1.0 - keep
+    # min(1.0, max(0.0, score)): NaN and -0.0 become 0.0 alike
+    return round(score if 0.0 < score <= 1.0 else 1.0 if score > 1.0 else 0.0, 3)
 
 
 def decide(
@@ -145,14 +150,26 @@ def decide(
     sentences: list[tuple[int, int]] | None = None,
 ) -> Decision:
     """`sentences`: `sentence_bounds(draft)` when the caller already has it."""
-    severities = {f.severity for f in flags}
-    pacing_warns = {f.rule for f in flags if f.severity == "warn" and f.rule in PACING_RULES}
-    has_pacing = any(f.rule in PACING_RULES for f in flags)
-    if "stop" in severities or len(pacing_warns) >= 2:
+    # One pass over the flags gathers everything the verdict reads (most checks have none).
+    stop = warn = has_pacing = courtesy_finding = False
+    pacing_warns: set[str] = set()
+    for f in flags:
+        severity, rule = f.severity, f.rule
+        if severity == "stop":
+            stop = True
+        elif severity == "warn":
+            warn = True
+        if rule in PACING_RULES:
+            has_pacing = True
+            if severity == "warn":
+                pacing_warns.add(rule)
+        elif rule != "truncated":
+            courtesy_finding = True
+    if stop or len(pacing_warns) >= 2:
         # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
-    elif "warn" in severities or (pacing > 0.5 and has_pacing) or _impolite(
-        courtesy, flags, facts.stage
+    elif warn or (pacing > 0.5 and has_pacing) or _impolite(
+        courtesy, courtesy_finding, facts.stage
     ):
         verdict = "revise"
     else:
@@ -165,14 +182,13 @@ def decide(
     )
 
 
-def _impolite(courtesy: float, flags: Sequence[Flag], stage: str) -> bool:
+def _impolite(courtesy: float, courtesy_finding: bool, stage: str) -> bool:
     """A low courtesy score revises a message only with a courtesy finding the user can see
-    (an imperative, a rude opener, "actually", negative words, or `curt` on a request with
+    (`courtesy_finding`: a flag of a rule that is neither pacing nor `truncated`: an
+    imperative, a rude opener, "actually", negative words, or `curt` on a request with
     nothing else to point at), and never at a stage where plain words are the norm. A muted
     rule counts as not seen: muting `curt` lets a curt request through."""
-    if courtesy >= COURTESY_REVISE or stage in _PLAIN_SPOKEN_STAGES:
-        return False
-    return any(f.rule not in PACING_RULES and f.rule != "truncated" for f in flags)
+    return courtesy_finding and courtesy < COURTESY_REVISE and stage not in _PLAIN_SPOKEN_STAGES
 
 
 def curt_flag(text: str, courtesy: float, courtesy_flags: Sequence[Flag], stage: str,
@@ -206,13 +222,24 @@ def advise(
     courtesy: float,
 ) -> str:
     name = facts.name if contact is not None else "them"
-    # With no contact the pacing findings are notes only, but still the best advice there is.
-    by_rule = {f.rule: f for f in flags if f.severity != "info" or contact is None}
-    # The most urgent rule present writes the line (looked up by rank, not tried in turn).
-    ranked = [r for r in by_rule if r in _ADVICE_RANK]
-    if ranked:
-        rule = min(ranked, key=_ADVICE_RANK.__getitem__)
-        f = by_rule[rule]
+    # One pass: the most urgent rule present writes the line (with contact, info flags do not
+    # count; with none, the pacing findings are notes only but still the best advice there
+    # is). Of several flags of that rule the last one speaks; failing any, the first flag
+    # that is not a note.
+    f: Flag | None = None
+    rank = len(_ADVICE_ORDER)
+    first_finding: Flag | None = None
+    for g in flags:
+        if g.severity != "info":
+            if first_finding is None:
+                first_finding = g
+        elif contact is not None:
+            continue
+        r = _ADVICE_RANK.get(g.rule)
+        if r is not None and r <= rank:  # `<=`: a later flag of the same rule replaces the earlier one
+            rank, f = r, g
+    if f is not None:
+        rule = f.rule
         if rule == "chasing":
             return f"Wait for their reply: {f.evidence}."
         if rule == "quiet-hours":
@@ -235,9 +262,8 @@ def advise(
             return "Use their name instead of the nickname."
         if rule == "presumed-closeness":
             return "Let the closeness come from them; drop the phrase."
-    courtesy_flags = [f for f in flags if f.severity != "info"]
-    if courtesy_flags:
-        first = courtesy_flags[0].message.rstrip(" .")
+    if first_finding is not None:
+        first = first_finding.message.rstrip(" .")
         return f"Soften the wording: {first[:1].lower()}{first[1:]}."
     if verdict != "ok":
         if courtesy < COURTESY_REVISE:
@@ -257,25 +283,33 @@ def rewrite(
     """The smallest edit that answers the flags: drop the sentence or the words; swap a
     nickname for the name they use. None when nothing would change or nothing would be left.
     `sentences`: `sentence_bounds(draft)` when the caller already has it."""
-    if any(f.rule == "chasing" and f.severity == "stop" for f in flags):
-        return None  # the fix is not sending it now, not different words
+    chasing = False
     edits: list[tuple[int, int, str]] = []
     bounds = sentences
     for f in flags:
-        if f.severity == "info" or f.end <= f.start:
+        # Each field read once (a pydantic model's attribute reads are slow ones).
+        rule, severity = f.rule, f.severity
+        if rule == "chasing":
+            if severity == "stop":
+                return None  # the fix is not sending it now, not different words
+            chasing = True
+        if severity == "info":
             continue
-        if f.rule in _REMOVE_SENTENCE or f.rule == "presumed-closeness":
+        start, end = f.start, f.end
+        if end <= start:
+            continue
+        if rule in _REMOVE_SENTENCE or rule == "presumed-closeness":
             bounds = bounds if bounds is not None else sentence_bounds(draft)
             for s, e in bounds:
-                if s <= f.start < e:
-                    if f.rule == "presumed-closeness":
-                        edits.append(_clause(draft, s, e, f.start, f.end))
+                if s <= start < e:
+                    if rule == "presumed-closeness":
+                        edits.append(_clause(draft, s, e, start, end))
                     else:
                         edits.append(_whole(draft, s, e))
                     break
-        elif f.rule in ("endearment", "preference-name"):
+        elif rule in ("endearment", "preference-name"):
             edits.append(_swap_name(draft, f, contact))
-    if any(f.rule == "chasing" for f in flags):
+    if chasing:
         # Every sentence with guilt phrasing goes, not just the one the flag points at.
         bounds = bounds if bounds is not None else sentence_bounds(draft)
         low = draft.lower()
@@ -295,9 +329,12 @@ def rewrite(
     out = draft
     for s, e, r in reversed(merged):
         out = out[:s] + r + out[e:]
-    out = _SPACES_RE.sub(" ", out)
-    out = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", out).strip()
-    out = _capitalise_sentences(out)
+    # Each pattern needs a blank to match: the C substring tests spare most calls to `re`.
+    if "  " in out or "\t" in out:
+        out = _SPACES_RE.sub(" ", out)
+    if " ," in out or " ." in out or " !" in out or " ?" in out:
+        out = _SPACE_BEFORE_PUNCT_RE.sub("", out)
+    out = _capitalise_sentences(out.strip())
     if not out or out == draft.strip() or not _WORD_CHAR_RE.search(_strip_greeting(out)):
         return None
     return out
@@ -384,7 +421,9 @@ def _strip_greeting(text: str) -> str:
 
 # Compiled once (a module-level `re.sub(pattern, ...)` looks its pattern up on every call).
 _SPACES_RE = re.compile(r"[ \t]{2,}")
-_SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,.!?])")
+# Spaces before punctuation, dropped: the lookahead keeps the replacement a plain string
+# (a group reference would send every call through `re`'s Python-level template code).
+_SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.!?])")
 _WORD_CHAR_RE = re.compile(r"\w")
 # The greeting line up to its comma, line end or sentence end: "Hey Dana!! Can you…" keeps
 # "Can you…" (up to the comma alone, a greeting without a comma would swallow the message).
