@@ -14,6 +14,7 @@ from datetime import datetime
 from coach.analysis.construct import maker
 from coach.analysis.evidence import flag
 from coach.analysis.pacing import assess_pacing
+from coach.analysis.shorthand import OffsetMap, expand
 from coach.analysis.stage import RelationshipFacts, relationship_facts
 from coach.analysis.text import analyse_text
 from coach.analysis.verdict import PACING_RULES, apply_mutes, curt_flag, decide, pacing_score
@@ -66,6 +67,9 @@ def check_offline(
                 "The draft holds only control characters: there is nothing to check.",
                 "Check what was piped in.",
             )
+    # Texting shorthand ("can u send me ur address") is read as the words it stands for; `back`
+    # takes every span found in the spelled-out text back to the draft as written.
+    analysed, back = expand(analysed)
     # Quiet hours are read on this clock: the caller's aware time as given, else local time.
     moment = now if now is not None and now.tzinfo else (now or datetime.now()).astimezone()
 
@@ -100,6 +104,8 @@ def check_offline(
         flags = sorted(courtesy_flags, key=_span_key)
     else:
         flags = sorted([*courtesy_flags, *pacing_flags], key=_span_key)
+    if back is not None:
+        flags = [_written(f, back) for f in flags]
     if len(draft) > MAX_ANALYSED_CHARS:
         flags.append(
             flag(
@@ -142,6 +148,12 @@ def check_offline(
 
 def _span_key(f: Flag) -> tuple[int, int]:
     return (f.start, f.end)
+
+
+def _written(f: Flag, back: OffsetMap) -> Flag:
+    """The flag with its span moved from the spelled-out text to the draft as written."""
+    return flag(f.rule, f.severity, back.start(f.start), back.end(f.end), f.message, f.evidence,
+                f.source)
 
 
 def _introduced() -> RelationshipFacts:

@@ -50,3 +50,23 @@ def test_every_word_of_the_expansion_maps_back_to_the_draft(parts: list[tuple[st
     for new_start, new_end, old_start, old_end in back.edits:
         assert (back.start(new_start), back.end(new_end)) == (old_start, old_end)
         assert draft[old_start:old_end].lower() in {"u", "ur", "r", "pls", "thx", "ily", "bf"}
+
+
+def test_a_check_reads_shorthand_and_points_at_what_was_typed() -> None:
+    from datetime import UTC, datetime
+
+    from coach.check import check_offline
+    from coach.demo import demo_contacts
+
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    ana = next(c for c in demo_contacts(now=now) if c.id == "c-ana-kovacevic")
+    typed = "hey can u send me ur address lol"
+    short = check_offline(typed, ana, "dm", now=now)
+    long = check_offline("hey can you send me your address lol", ana, "dm", now=now)
+    assert short.verdict == long.verdict == "hold"
+    assert short.scores == long.scores
+    assert [f.rule for f in short.flags] == [f.rule for f in long.flags]
+    quoted = {f.rule: typed[f.start : f.end] for f in short.flags}
+    assert quoted == {"channel-escalation": "send me ur address", "personal-question": "ur address"}
+    # The rewrite, if any, keeps the writer's own words.
+    assert short.rewrite is None or "ur" in short.rewrite.split()
