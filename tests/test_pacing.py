@@ -339,3 +339,32 @@ def test_customer_service_questions_are_not_personal() -> None:
     assert "researched-fact" in rules(
         check_offline("We noticed you visited our pricing page three times!", c, "email", now=NOW)
     )
+
+
+def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend() -> None:
+    """Asking for a photo of them, their WhatsApp, a drink "just the two of us", or telling them
+    you tracked their email opens: each is flagged at the start, with the words it rests on."""
+    cases = {
+        "can u send me a pic of u": ("personal-question", "can u send me a pic of u"),
+        "What do you look like?": ("personal-question", "What do you look like?"),
+        "Can I get your WhatsApp?": ("channel-escalation", "Can I get your WhatsApp"),
+        "Are you free to grab a drink tonight just the two of us?":
+            ("presumed-closeness", "just the two of us"),
+        # (to a customer: what a business tracks is the business kind of researched fact)
+        "Hi, I noticed you haven't opened our last 3 emails. Is everything ok?":
+            ("researched-fact", "I noticed you haven't opened"),
+    }
+    customer = stranger_dana().model_copy(update={"context": "customer"})
+    for draft, (rule, words) in cases.items():
+        whom = customer if rule == "researched-fact" else stranger_dana()
+        early = check_offline(draft, whom, "public_reply", now=NOW)
+        quoted = {(f.rule, draft[f.start : f.end]) for f in early.flags}
+        assert (rule, words) in quoted, (draft, quoted)
+        assert early.verdict != "ok", draft
+    # Between friends a photo request or a drink is ordinary.
+    for draft in ("can u send me a pic of u", "Are you free to grab a drink tonight?"):
+        assert check_offline(draft, friend_dana(), "dm", now=NOW).verdict == "ok", draft
+    # A business asking for a photo of a damaged parcel is not asking about the person.
+    damaged = check_offline("Could you send me a photo of the damaged box?", stranger_dana(),
+                            "public_reply", now=NOW)
+    assert damaged.flags == [] and damaged.verdict == "ok"

@@ -41,7 +41,8 @@ _CLOSENESS = (
     r"(?:my|an) old friend|you(?:'re| are) (?:like )?family|i feel like i(?:'ve)? (?:know|known) you|"
     r"(?:feels? like )?we(?:'ve| have) known each other|our little secret|inside joke|"
     r"you and i both know|i know you(?:'d| would| will)? (?:understand|get it|won't mind)|"
-    r"kindred spirits?|you(?:'re| are) the only one who (?:understands|gets (?:it|me))|we(?:'re| are) basically (?:friends|family|besties)|friends like us"
+    r"kindred spirits?|you(?:'re| are) the only one who (?:understands|gets (?:it|me))|we(?:'re| are) basically (?:friends|family|besties)|friends like us|"
+    r"just (?:the two of us|you and me|you and i)"
 )
 
 _GUILT = (
@@ -75,7 +76,10 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
         r"text me|what'?s your (?:phone |cell |mobile )?number|what is your (?:phone |cell |mobile )?number|"
         r"(?:send|give|share) me your (?:phone |cell |mobile )?number|your (?:cell|mobile|phone) number|"
         r"my number is|(?:add|find) me on (?:whatsapp|telegram|signal|snap(?:chat)?|instagram|facebook)|"
-        r"whatsapp me|(?:your|my) (?:whatsapp|signal|telegram) (?:number|handle)|i'?ll text you",
+        r"whatsapp me|(?:your|my) (?:whatsapp|signal|telegram) (?:number|handle)|i'?ll text you|"
+        r"(?:can|could|may) i (?:get|have) your (?:number|(?:whatsapp|signal|telegram)(?: number)?|"
+        r"snap(?:chat)?|insta(?:gram)?)|"
+        r"what'?s your (?:(?:whatsapp|signal|telegram)(?: number)?|snap(?:chat)?|insta(?:gram)?)",
         2,
     ),
     "call": (
@@ -88,7 +92,9 @@ _CHANNEL_MOVES: dict[str, tuple[str, int]] = {
     "in_person": (
         r"(?:let'?s|we should|can we|could we|want to|wanna|would love to|shall we) "
         r"(?:meet(?: up)?|grab (?:a )?(?:coffee|drink|drinks|lunch|dinner|a bite)|"
-        r"get (?:coffee|drinks|dinner|lunch)|hang out)|come over to my place|come to my place",
+        r"get (?:coffee|drinks|dinner|lunch)|hang out)|come over to my place|come to my place|"
+        r"(?:are you|you) free (?:to|for) (?:grab |get |have )?(?:a )?(?:coffee|drink|drinks|"
+        r"dinner|lunch)",
         3,
     ),
     "address": (
@@ -169,7 +175,9 @@ _RESEARCHED = {
     "business": r"(?:we|i) (?:noticed|see|saw|can see) (?:that )?you(?:'ve| have)? "
     r"(?:recently |just )?(?:moved|bought|had|got|visited|browsed|viewed|looked at|live|left|"
     r"changed|started|spent|were at|abandoned|checked(?: out)?|clicked|opened|downloaded|searched|"
-    r"watched|added|removed|cancell?ed|logged in)|we know (?:that )?you",
+    r"watched|added|removed|cancell?ed|logged in)|we know (?:that )?you|"
+    r"(?:we|i) (?:noticed|see|saw|can see) (?:that )?you (?:haven'?t|have not|didn'?t|did not) "
+    r"(?:opened|read|clicked|seen|viewed|logged in)",
     "event": r"congrat(?:ulation)?s on (?:the |your )?(?:new )?(?:baby|pregnancy|wedding|engagement|"
     r"house|home|move|divorce|promotion|job|marriage|little one)",
 }

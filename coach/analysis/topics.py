@@ -64,7 +64,9 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"falling apart|trauma|traumatic|(?:mum|mom|dad|father|mother|brother|sister|wife|husband|"
     r"partner|son|daughter|best friend|grand(?:ma|pa|mother|father)) (?:died|passed away|passed)",
     ("body", 2): r"(?:lost|gained|losing|gaining) weight|your weight|your body|your figure|"
-    r"your looks|your appearance|how tall",
+    r"your looks|your appearance|how tall|what do you look like|"
+    r"(?:pic|pics|photo|photos|picture|pictures|selfie|selfies) of you(?:rself)?|"
+    r"send (?:me )?(?:a |some |more )?(?:selfie|selfies)",
     ("body", 3): r"sexy|you(?:'re| are| look) (?:hot|gorgeous|beautiful|stunning|cute)|"
     r"attractive|beautiful eyes",
     ("location", 1): r"neighbou?rhood|moved to|live in|hometown",
