@@ -32,6 +32,7 @@ from coach.analysis import calibrate as cal  # noqa: E402
 from coach.analysis.courtesy import analyse_courtesy  # noqa: E402
 from coach.analysis.intimacy import analyse_intimacy, intimacy_raw  # noqa: E402
 from coach.analysis.linear import LinearModel, load_models, model_from_dict  # noqa: E402
+from coach.analysis.shorthand import spelled_out  # noqa: E402
 from coach.check import check_offline  # noqa: E402
 
 Vectorizer = Callable[[], Any]
@@ -95,17 +96,17 @@ def ours(data: Path) -> dict[str, Any]:
     models: dict[str, LinearModel] = load_models()  # the shipped weights: what users get
     cv_score, cv_boundary, cv_strategies = ours_wiki_cv(data)
     se = cal.load_politeness(data, "stack-exchange")
-    se_probs = [analyse_courtesy(t).score for t in se.texts]
+    se_probs = [analyse_courtesy(spelled_out(t)).score for t in se.texts]
     test = cal.load_intimacy(data, "final_test.txt")
     ext = cal.load_intimacy(data, "final_external.txt")
-    ext_pred = [intimacy_raw(t) for t in ext.texts]
+    ext_pred = [intimacy_raw(spelled_out(t)) for t in ext.texts]
     out: dict[str, Any] = {
         "politeness_wiki_cv": cv_score,
         "politeness_wiki_cv_quartile_boundary": cv_boundary,
         "politeness_wiki_cv_strategies_only": cv_strategies,
         "politeness_se": accuracy(se_probs, se.labels),
         "politeness_se_auc": float(roc_auc_score(se.labels, se_probs)),
-        "intimacy_test_r": pearson([intimacy_raw(t) for t in test.texts], test.labels),
+        "intimacy_test_r": pearson([intimacy_raw(spelled_out(t)) for t in test.texts], test.labels),
         "intimacy_external_r": pearson(ext_pred, ext.labels),
     }
     for block, (a, b) in EXTERNAL_BLOCKS.items():

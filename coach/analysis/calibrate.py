@@ -24,6 +24,7 @@ from coach.analysis.intimacy import intimacy_features
 from coach.analysis.linear import WEIGHTS_PATH
 from coach.analysis.personal import find_personal, personal_features
 from coach.analysis.politeness_strategies import find_strategies
+from coach.analysis.shorthand import spelled_out
 from coach.errors import UsageError
 
 FeatureFn = Callable[[str], dict[str, float]]
@@ -78,19 +79,19 @@ PRUNE = 0.005
 # Cached: cross-validation extracts the same texts' features many times. Callers never mutate.
 @lru_cache(maxsize=100_000)
 def politeness_feats(text: str) -> dict[str, float]:
-    return courtesy_features(find_strategies(text))
+    return courtesy_features(find_strategies(spelled_out(text)))
 
 
 @lru_cache(maxsize=100_000)
 def personal_feats(text: str) -> dict[str, float]:
-    return personal_features(find_personal(text))
+    return personal_features(find_personal(spelled_out(text)))
 
 
 @lru_cache(maxsize=100_000)
 def intimacy_feats(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
     """The intimacy model's input, words at the app's scale (1 / sqrt(number of words)).
     `everyday`: the everyday-English words (default: the ones in the shipped weights file)."""
-    return intimacy_features(text, everyday)
+    return intimacy_features(spelled_out(text), everyday)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def general_words(data: Path, min_df: int = GENERAL_MIN_DF) -> set[str]:
 
     df: Counter[str] = Counter()
     for text in load_claff(data, "train", "Emotional_disclosure").texts:
-        df.update({w for _, w in words_of(text)})
+        df.update({w for _, w in words_of(spelled_out(text))})
     return {w for w, n in df.items() if n >= min_df}
 
 

@@ -101,3 +101,8 @@ def expand(text: str) -> tuple[str, OffsetMap | None]:
         return text, None
     parts.append(text[last:])
     return "".join(parts), OffsetMap(tuple(edits))
+
+
+def spelled_out(text: str) -> str:
+    """The text as the analysis reads it (what calibration fits and the benchmarks score)."""
+    return expand(text)[0]
