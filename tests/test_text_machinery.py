@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
-from coach.analysis.text import text_lexicon
+from coach.analysis.personal import QUESTIONS, TOPICS
+from coach.analysis.politeness_strategies import PHRASES
+from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
 
@@ -236,3 +238,42 @@ def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:
     # "$5’s" is a possessive token, but "$5" is no listed word: it must simply not hit (it
     # used to be looked for in the text, where the word before it hides its start).
     assert text_lexicon().find("kid'$5’s")["topic"] == [(0, 3, "family_1")]
+
+
+_DRAFT_PIECES = st.sampled_from(
+    ["could", "Could", "you", "YOU", "please", "the", "best", "ever", "my", "mom", "kids",
+     "kid's", "what's", "your", "number", "dm", "me", "hun", "thanks", "thank", "so", "much",
+     "i", "I'm", "don't", "think", "how", "are", "do", "feel", "have", "ever", "been", "a",
+     "call", "coffee", "grab", "let's", "still", "waiting", "send", "intro", "to", "boss",
+     "20-page", "20", "page", "family", "problems", "divorce", "in", "fact", "honestly",
+     "really", "glad", "would", "mind", "if", "sorry", "bother", "hey", "dear", "there",
+     " ", "  ", "\n", ", ", ". ", "? ", "!", "'", "-", "$", "@"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_DRAFT_PIECES, max_size=16).map(" ".join))
+def test_one_walk_finds_what_each_matcher_finds(text: str) -> None:
+    # text.py finds the courtesy phrases, intimacy topics and questions and the span lexicons
+    # in one walk over the words: each must be exactly what its own matcher finds.
+    low = lower_same_length(text)
+    if not (text.isascii() and same_tokens(low)):
+        return
+    words, tokens = words_and_tokens(text)
+    (phrases, topic_words, questions), lex = text_matcher().find(text, low, words, tokens)
+    assert phrases == PHRASES.find(text, words, tokens)
+    assert topic_words == TOPICS.find(text, words, tokens)
+    assert questions == QUESTIONS.find(text, words, tokens)
+    assert lex == text_lexicon().find(low, words, tokens) == text_lexicon().find(low)
+
+
+def test_one_walk_finds_in_a_real_draft() -> None:
+    text = "Hey hun, could you DM me your number? My mom's kids, I think, are still waiting!"
+    low = lower_same_length(text)
+    words, tokens = words_and_tokens(text)
+    (phrases, topic_words, _questions), lex = text_matcher().find(text, low, words, tokens)
+    assert {h.kind for h in phrases} >= {"counterfactual", "hedge"}
+    assert {h.kind for h in topic_words} >= {"endearment", "family"}
+    assert lex["channel"] and lex["guilt"] and lex["strong"]
+    assert phrases == PHRASES.find(text, words, tokens)
+    assert lex == text_lexicon().find(low)

@@ -73,11 +73,14 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
     return feats
 
 
-def analyse_courtesy(text: str, explain: bool = True) -> CourtesyResult:
+def analyse_courtesy(
+    text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
+) -> CourtesyResult:
     """`explain=False` leaves `signals` empty (same score, flags and markers): for callers
-    that never show the decomposition."""
+    that never show the decomposition. `phrase_hits`: see `find_strategies` (only for a text
+    of at most MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
-    strategies = find_strategies(text)
+    strategies = find_strategies(text, phrase_hits)
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})

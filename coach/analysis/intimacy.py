@@ -19,6 +19,7 @@ from pathlib import Path
 
 from coach.analysis import topic_words as tw
 from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
+from coach.analysis.matcher import Hit
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
@@ -80,11 +81,15 @@ def everyday_words() -> frozenset[str]:
     return frozenset(str(spec.get("everyday_words", "")).split())
 
 
-def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> IntimacyInputs:
+def intimacy_inputs(
+    text: str,
+    everyday: frozenset[str] | None = None,
+    phrase_hits: tuple[list[Hit], list[Hit]] | None = None,
+) -> IntimacyInputs:
     """The named features and the per-word scale (the words themselves are `pf.tokens` and
     `pf.stems`). `everyday`: the everyday words (calibration passes its own; default: the
-    shipped ones)."""
-    pf = find_personal(text)
+    shipped ones). `phrase_hits`: see `find_personal`."""
+    pf = find_personal(text, phrase_hits)
     named = pf.named()
     tokens = pf.tokens
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
@@ -166,9 +171,12 @@ def intimacy_raw(text: str) -> float:
     return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
 
 
-def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
-    """`explain=False` leaves `signals` empty (same score)."""
-    inp = intimacy_inputs(text[:MAX_SCORED_CHARS])
+def analyse_intimacy(
+    text: str, explain: bool = True, phrase_hits: tuple[list[Hit], list[Hit]] | None = None
+) -> IntimacyResult:
+    """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
+    `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
+    inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
     return IntimacyResult(

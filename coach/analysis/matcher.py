@@ -13,7 +13,8 @@ from itertools import accumulate, chain, compress, count
 from operator import add, not_
 from typing import Any
 
-from coach.analysis.lexmatch import expand
+from coach.analysis.lexmatch import Hit as LexHit
+from coach.analysis.lexmatch import Lexicon, _Entry, _label, expand
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -292,3 +293,101 @@ def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
 def words_of(text: str) -> list[tuple[int, str]]:
     """(start, lower-cased word) for every word; the offsets index the original string."""
     return words_and_tokens(text)[0]
+
+
+class MultiMatcher:
+    """Several phrase matchers and one lexicon, found in one walk over the words of a text.
+
+    Each matcher on its own walks every word again (its own candidate filter, its own loop);
+    here one filter keeps the words that start something for any of them, and each candidate
+    is tried for each matcher it can start a phrase of. What each finds is exactly what its own
+    `find` would: the same screens, the same patterns, the same non-overlap rule per matcher.
+    For ASCII text, split the same way by both tokenisers (`lexmatch.same_tokens`): the
+    screens read the next word as the lexicon's pattern would see it.
+    """
+
+    def __init__(self, phrases: tuple[PhraseMatcher, ...], lexicon: Lexicon) -> None:
+        self._phrases = phrases
+        self._lexicon = lexicon
+        # Word -> (the phrase matchers it can start a phrase of, as (matcher index, pattern,
+        # screen)), the lexicon's entry for it). Words that start nothing anywhere are in
+        # `_none`, the cheapest test (most words).
+        self._cache: dict[
+            str, tuple[tuple[tuple[int, re.Pattern[str], _Screen | None], ...], _Entry | None]
+        ] = {}
+        self._none: set[str] = set()
+
+    def _entry(
+        self, word: str
+    ) -> tuple[tuple[tuple[int, re.Pattern[str], _Screen | None], ...], _Entry | None] | None:
+        lanes: list[tuple[int, re.Pattern[str], _Screen | None]] = []
+        for n, pm in enumerate(self._phrases):
+            got = pm._cache.get(word)
+            if got is None and word not in pm._none:
+                got = pm._pattern_for(word)
+            if got is not None:
+                lanes.append((n, got[0], got[1]))
+        lex = self._lexicon.entry(word)
+        if len(self._cache) + len(self._none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
+            self._cache.clear()
+            self._none.clear()
+        if not lanes and lex is None:
+            self._none.add(word)
+            return None
+        entry = self._cache[word] = (tuple(lanes), lex)
+        return entry
+
+    def find(
+        self, text: str, low: str, words: list[tuple[int, str]], tokens: list[str]
+    ) -> tuple[list[list[Hit]], dict[str, list[LexHit]]]:
+        """Each phrase matcher's hits in the ASCII `text` (as its `find(text, words, tokens)`
+        gives them) and the lexicon's in `low`, the text lowercased (as its `find(low, words,
+        tokens)` gives them). `words`, `tokens`: the text's words (see `words_and_tokens`)."""
+        found: list[list[Hit]] = [[] for _ in self._phrases]
+        last_end = [0] * len(self._phrases)
+        lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
+        cached = self._cache.get
+        none = self._none
+        n = len(words)
+        for i in [i for i, w in enumerate(tokens) if w not in none]:
+            start, word = words[i]
+            entry = cached(word)
+            if entry is None:
+                entry = self._entry(word)
+                if entry is None:
+                    continue
+            lanes, lex = entry
+            for lane, pat, screen in lanes:
+                if start < last_end[lane]:
+                    continue
+                if screen is not None:  # the next word must be able to continue a phrase
+                    if i + 1 == n:
+                        continue
+                    nstart, nxt = words[i + 1]
+                    if (
+                        not (nxt.startswith(screen[0]) or nxt in screen[1])
+                        or not text[start + len(word) : nstart].isspace()
+                    ):
+                        continue
+                m = pat.match(text, start)
+                if m is not None:
+                    end = m.end()
+                    found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
+                    last_end[lane] = end
+            if lex is not None:
+                rxs, options, size = lex
+                done: tuple[str, ...] = ()
+                if rxs is not None:
+                    after = low[start + len(word) : start + len(word) + 2]
+                    for cat, rx, follow in rxs:
+                        if follow is not None and after not in follow:
+                            continue
+                        lm = rx.match(low, start)
+                        if lm is not None and lm.lastgroup:
+                            lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
+                            done = (*done, cat)
+                if options is not None:
+                    for cat, label in options:
+                        if cat not in done:
+                            lex_hits[cat].append((start, start + size, label))
+        return found, self._lexicon.finish(low, lex_hits)

@@ -16,12 +16,12 @@ from coach.analysis.lexmatch import has_digit
 from coach.analysis.matcher import Hit, PhraseMatcher
 
 # Topics, endearments and impersonal subjects in one pass (one lookup per word).
-_TOPICS = PhraseMatcher(
+TOPICS = PhraseMatcher(
     [*tw.TOPIC_WORDS.items(), ("endearment", tw.ENDEARMENT), ("impersonal", tw.IMPERSONAL)]
 )
 # Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your")
 # and impersonal, factual ones ("what is the", "how does the", "is it possible").
-_QUESTIONS = PhraseMatcher(
+QUESTIONS = PhraseMatcher(
     [
         (
             "personal_question",
@@ -62,12 +62,18 @@ class PersonalFeatures:
         return {k: v for k, v in self.features.items() if v}
 
 
-def find_personal(text: str) -> PersonalFeatures:
+def find_personal(
+    text: str, phrase_hits: tuple[list[Hit], list[Hit]] | None = None
+) -> PersonalFeatures:
+    """`phrase_hits`: what `TOPICS` and `QUESTIONS` find in `text`, when the caller has found
+    them already (text.py finds every lexicon of the draft in one pass)."""
     out = PersonalFeatures()
     feats = out.features
     words, tokens, counts = lx.token_info(text)
+    if phrase_hits is None:
+        phrase_hits = (TOPICS.find(text, words, tokens), QUESTIONS.find(text, words, tokens))
     n_imp = 0
-    for h in _TOPICS.find(text, words, tokens):
+    for h in phrase_hits[0]:
         if h.kind == "impersonal":
             n_imp += 1
             continue
@@ -97,7 +103,7 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["my_people"] = 1.0
     if "?" in text:
         feats["question"] = 1.0
-    for h in _QUESTIONS.find(text, words, tokens):
+    for h in phrase_hits[1]:
         feats[h.kind] = 1.0
     if n_imp:
         feats["impersonal"] = float(min(n_imp, 3))

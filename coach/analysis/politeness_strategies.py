@@ -101,7 +101,7 @@ HEDGE_WORDS = lx.wordset(
 )
 
 # Phrase strategies anywhere in the text, matched at word starts (see matcher.py).
-_PHRASES = PhraseMatcher(
+PHRASES = PhraseMatcher(
     [
         ("rude", RUDE_PLUS),
         ("gratitude", GRATITUDE_PLUS),
@@ -218,10 +218,14 @@ class Strategies:
     sentences: int = 0
 
 
-def find_strategies(text: str) -> Strategies:
+def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategies:
+    """`phrase_hits`: what `PHRASES` finds in `text`, when the caller has found it already
+    (text.py finds every lexicon of the draft in one pass); the list is extended in place."""
     out = Strategies()
     words, tokens, counts = lx.token_info(text)
-    out.hits = hits = _PHRASES.find(text, words, tokens)
+    if phrase_hits is None:
+        phrase_hits = PHRASES.find(text, words, tokens)
+    out.hits = hits = phrase_hits
     n_sent = 0
     ends = [m.end() for m in _END.finditer(text)]
     ends.append(len(text) + 1)
