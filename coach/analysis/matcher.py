@@ -338,17 +338,26 @@ class MultiMatcher:
         return entry
 
     def find(
-        self, text: str, low: str, words: list[tuple[int, str]], tokens: list[str]
-    ) -> tuple[list[list[Hit]], dict[str, list[LexHit]]]:
-        """Each phrase matcher's hits in the ASCII `text` (as its `find(text, words, tokens)`
-        gives them) and the lexicon's in `low`, the text lowercased (as its `find(low, words,
-        tokens)` gives them). `words`, `tokens`: the text's words (see `words_and_tokens`)."""
+        self,
+        text: str,
+        words: list[tuple[int, str]],
+        tokens: list[str],
+        low: str | None = None,
+    ) -> tuple[list[list[Hit]], dict[str, list[LexHit]] | None]:
+        """Each phrase matcher's hits in `text`, as its `find(text, words, tokens)` gives them
+        (`words`, `tokens`: see `words_and_tokens`), and, when `low` is given, the lexicon's in
+        `low` as its `find(low, words, tokens)` gives them. `low`: the text lowercased, only
+        for a text split the same way by both tokenisers (`lexmatch.same_tokens`); else None
+        comes back for the lexicon and the caller runs its own `find`."""
         found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
         lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
         cached = self._cache.get
         none = self._none
         n = len(words)
+        # The second-word screens hold where case-insensitive matching is a plain lowercase
+        # comparison (see `PhraseMatcher._next_words`).
+        ascii = text.isascii()
         for i in [i for i, w in enumerate(tokens) if w not in none]:
             start, word = words[i]
             entry = cached(word)
@@ -360,7 +369,7 @@ class MultiMatcher:
             for lane, pat, screen in lanes:
                 if start < last_end[lane]:
                     continue
-                if screen is not None:  # the next word must be able to continue a phrase
+                if screen is not None and ascii:  # the next word must be able to continue
                     if i + 1 == n:
                         continue
                     nstart, nxt = words[i + 1]
@@ -374,7 +383,7 @@ class MultiMatcher:
                     end = m.end()
                     found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
                     last_end[lane] = end
-            if lex is not None:
+            if lex is not None and low is not None:
                 rxs, options, size = lex
                 done: tuple[str, ...] = ()
                 if rxs is not None:
@@ -390,4 +399,4 @@ class MultiMatcher:
                     for cat, label in options:
                         if cat not in done:
                             lex_hits[cat].append((start, start + size, label))
-        return found, self._lexicon.finish(low, lex_hits)
+        return found, None if low is None else self._lexicon.finish(low, lex_hits)

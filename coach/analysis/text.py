@@ -37,25 +37,27 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
     # The lexicons are lowercase patterns matched on the lowercased draft (several times faster
     # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
     low = lower_same_length(draft)
-    shared = len(draft) <= MAX_SCORED_CHARS and same_tokens(low)
-    if shared and draft.isascii():
-        # The usual draft: one walk over its words finds the courtesy phrases, the intimacy
-        # topics and questions and the span lexicons at once (each scorer would walk them
-        # again otherwise).
+    if len(draft) <= MAX_SCORED_CHARS:
+        # One walk over the draft's words finds the courtesy phrases and the intimacy topics
+        # and questions (each scorer would walk them again otherwise), and the span lexicons
+        # too when both tokenisers are known to agree on this text.
         words, tokens, _ = token_info(draft)
-        (phrases, topic_words, questions), hits = text_matcher().find(draft, low, words, tokens)
+        low_shared = low if draft.isascii() and same_tokens(low) else None
+        (phrases, topic_words, questions), found = text_matcher().find(
+            draft, words, tokens, low_shared
+        )
         courtesy = analyse_courtesy(draft, explain, phrases)
         intimacy = analyse_intimacy(draft, explain, (topic_words, questions))
-    else:
-        courtesy = analyse_courtesy(draft, explain)
-        intimacy = analyse_intimacy(draft, explain)
-        # The words courtesy and intimacy split the draft into (cached) serve the lexicons
-        # too, when both tokenisers are known to agree on this text.
-        if shared:
-            words, tokens, _ = token_info(draft)
+        if found is not None:
+            hits = found
+        elif same_tokens(low):  # "K" (the Kelvin sign) lowercases to ASCII
             hits = text_lexicon().find(low, words, tokens)
         else:
             hits = text_lexicon().find(low)
+    else:
+        courtesy = analyse_courtesy(draft, explain)
+        intimacy = analyse_intimacy(draft, explain)
+        hits = text_lexicon().find(low)
     bounds = sentence_bounds(low)
     greeting, address = sp.find_address(draft, low)
     features = TextFeatures(
