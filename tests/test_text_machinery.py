@@ -10,10 +10,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
+from coach.analysis.linear import get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
-from coach.analysis.politeness_strategies import PHRASES
+from coach.analysis.politeness_strategies import PHRASES, find_strategies
 from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
@@ -283,3 +285,28 @@ def test_one_walk_finds_in_a_real_draft() -> None:
     assert lex["channel"] and lex["guilt"] and lex["strong"]
     assert phrases == PHRASES.find(text, words, tokens)
     assert lex == text_lexicon().find(low)
+
+
+def _model_words(name: str, n: int) -> list[str]:
+    """A few of the words a model weighs, for random texts that move its sum."""
+    return sorted(get_model(name)._words)[:: max(1, len(get_model(name)._words) // n)][:n]
+
+
+_SCORED_WORDS = st.sampled_from(
+    [*_model_words("courtesy", 60), *_model_words("intimacy", 60), "please", "could", "you",
+     "my", "mom", "i", "feel", "sad", "?", "!", ".", "thanks", "so", "the"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SCORED_WORDS, max_size=25).map(" ".join))
+def test_sums_without_the_explanation_are_the_same_floats(text: str) -> None:
+    # explain=False sums the weights in C; the explained sum adds them one by one. Both must
+    # give the very same float (the scores are rounded, so compare the raw sums).
+    court = get_model("courtesy")
+    st_ = find_strategies(text)
+    for pairs in (True, False):
+        quick = court.explain_text(st_.features, st_.tokens, pairs=pairs, signals=False)[0]
+        assert quick == court.explain_text(st_.features, st_.tokens, pairs=pairs)[0]
+    inp = intimacy_inputs(text)
+    assert _model_sum(inp, explain=False)[0] == _model_sum(inp, explain=True)[0]

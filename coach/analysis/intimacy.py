@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
+from itertools import repeat
+from operator import add, mul
 from pathlib import Path
 
 from coach.analysis import topic_words as tw
@@ -133,10 +135,10 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     z = bias
     scale = inp.scale
     if not explain:
-        for k, v in inp.named.items():
-            w = get(k)
-            if w is not None:
-                z += w * v
+        # The loop below without the explanation, in C: a feature without a weight adds
+        # 0.0 * value, which leaves the sum as it is.
+        named = inp.named
+        z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), z)
         return z + (zw - bias + zc) * scale, {}
     signals: dict[str, float] = {}
     small = 0.0
