@@ -295,6 +295,17 @@ def words_of(text: str) -> list[tuple[int, str]]:
     return words_and_tokens(text)[0]
 
 
+# One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
+_Lane = tuple[int, re.Pattern[str], _Screen | None]
+# What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus the union of the
+# characters that can follow it in any of its phrase patterns when every one of them has such a
+# screen and the word is no hit on its own: one test then skips them all.
+_LexEntry = tuple[_Entry, frozenset[str] | None]
+# A word's lanes, a screen for all of them at once (None: some lane must always be tried), and
+# its lexicon entry.
+_Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None]
+
+
 class MultiMatcher:
     """Several phrase matchers and one lexicon, found in one walk over the words of a text.
 
@@ -302,39 +313,59 @@ class MultiMatcher:
     here one filter keeps the words that start something for any of them, and each candidate
     is tried for each matcher it can start a phrase of. What each finds is exactly what its own
     `find` would: the same screens, the same patterns, the same non-overlap rule per matcher.
-    For ASCII text, split the same way by both tokenisers (`lexmatch.same_tokens`): the
-    screens read the next word as the lexicon's pattern would see it.
+
+    In ASCII text the second-word screens hold (see `PhraseMatcher._next_words`), and two
+    shortcuts follow from them: a lane whose screen no word passes is dropped (words such as
+    "export", which only start like the phrase "ex"), and a word whose lanes are all screened
+    is tested once against the union of their screens before any lane is tried.
     """
 
     def __init__(self, phrases: tuple[PhraseMatcher, ...], lexicon: Lexicon) -> None:
         self._phrases = phrases
         self._lexicon = lexicon
-        # Word -> (the phrase matchers it can start a phrase of, as (matcher index, pattern,
-        # screen)), the lexicon's entry for it). Words that start nothing anywhere are in
-        # `_none`, the cheapest test (most words).
-        self._cache: dict[
-            str, tuple[tuple[tuple[int, re.Pattern[str], _Screen | None], ...], _Entry | None]
-        ] = {}
-        self._none: set[str] = set()
+        # Word -> its candidate entry, for ASCII text ([True]) and for any text ([False]).
+        # Words that start nothing are in `_none`, the cheapest test (most words).
+        self._cache: dict[bool, dict[str, _Candidate]] = {True: {}, False: {}}
+        self._none: dict[bool, set[str]] = {True: set(), False: set()}
 
-    def _entry(
-        self, word: str
-    ) -> tuple[tuple[tuple[int, re.Pattern[str], _Screen | None], ...], _Entry | None] | None:
-        lanes: list[tuple[int, re.Pattern[str], _Screen | None]] = []
+    def _entry(self, word: str, ascii: bool) -> _Candidate | None:
+        lanes: list[_Lane] = []
         for n, pm in enumerate(self._phrases):
             got = pm._cache.get(word)
             if got is None and word not in pm._none:
                 got = pm._pattern_for(word)
             if got is not None:
-                lanes.append((n, got[0], got[1]))
-        lex = self._lexicon.entry(word)
-        if len(self._cache) + len(self._none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
-            self._cache.clear()
-            self._none.clear()
+                screen = got[1]
+                if ascii and screen is not None and not screen[0] and not screen[1]:
+                    continue  # no next word passes: the phrase cannot match in ASCII text
+                lanes.append((n, got[0], screen))
+        gate: _Screen | None = None
+        if ascii and lanes and all(screen is not None for _, _, screen in lanes):
+            seconds: set[str] = set()
+            prefixes: set[str] = set()
+            for _, _, screen in lanes:
+                assert screen is not None
+                seconds.update(screen[0])
+                prefixes.update(screen[1])
+            gate = tuple(sorted(seconds)), frozenset(prefixes)
+        lex: _LexEntry | None = None
+        found = self._lexicon.entry(word)
+        if found is not None:
+            rxs, options, _ = found
+            follow: set[str] | None = None
+            if options is None and rxs is not None and all(f is not None for _, _, f in rxs):
+                follow = set()
+                for _, _, f in rxs:
+                    follow.update(f or ())
+            lex = found, None if follow is None else frozenset(follow)
+        cache, none = self._cache[ascii], self._none[ascii]
+        if len(cache) + len(none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
+            cache.clear()
+            none.clear()
         if not lanes and lex is None:
-            self._none.add(word)
+            none.add(word)
             return None
-        entry = self._cache[word] = (tuple(lanes), lex)
+        entry = cache[word] = (tuple(lanes), gate, lex)
         return entry
 
     def find(
@@ -352,49 +383,56 @@ class MultiMatcher:
         found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
         lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
-        cached = self._cache.get
-        none = self._none
-        n = len(words)
-        # The second-word screens hold where case-insensitive matching is a plain lowercase
-        # comparison (see `PhraseMatcher._next_words`).
+        # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
+        cached = self._cache[ascii].get
+        none = self._none[ascii]
+        n = len(words)
         for i in [i for i, w in enumerate(tokens) if w not in none]:
             start, word = words[i]
             entry = cached(word)
             if entry is None:
-                entry = self._entry(word)
+                entry = self._entry(word, ascii)
                 if entry is None:
                     continue
-            lanes, lex = entry
-            for lane, pat, screen in lanes:
-                if start < last_end[lane]:
-                    continue
-                if screen is not None and ascii:  # the next word must be able to continue
-                    if i + 1 == n:
+            lanes, gate, lex = entry
+            if lanes and (
+                gate is None
+                or (
+                    i + 1 < n
+                    and (words[i + 1][1].startswith(gate[0]) or words[i + 1][1] in gate[1])
+                )
+            ):
+                for lane, pat, screen in lanes:
+                    if start < last_end[lane]:
                         continue
-                    nstart, nxt = words[i + 1]
-                    if (
-                        not (nxt.startswith(screen[0]) or nxt in screen[1])
-                        or not text[start + len(word) : nstart].isspace()
-                    ):
-                        continue
-                m = pat.match(text, start)
-                if m is not None:
-                    end = m.end()
-                    found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
-                    last_end[lane] = end
+                    if screen is not None and ascii:  # the next word must be able to continue
+                        if i + 1 == n:
+                            continue
+                        nstart, nxt = words[i + 1]
+                        if (
+                            not (nxt.startswith(screen[0]) or nxt in screen[1])
+                            or not text[start + len(word) : nstart].isspace()
+                        ):
+                            continue
+                    m = pat.match(text, start)
+                    if m is not None:
+                        end = m.end()
+                        found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
+                        last_end[lane] = end
             if lex is not None and low is not None:
-                rxs, options, size = lex
+                (rxs, options, size), follow_any = lex
                 done: tuple[str, ...] = ()
                 if rxs is not None:
                     after = low[start + len(word) : start + len(word) + 2]
-                    for cat, rx, follow in rxs:
-                        if follow is not None and after not in follow:
-                            continue
-                        lm = rx.match(low, start)
-                        if lm is not None and lm.lastgroup:
-                            lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
-                            done = (*done, cat)
+                    if follow_any is None or after in follow_any:
+                        for cat, rx, follow in rxs:
+                            if follow is not None and after not in follow:
+                                continue
+                            lm = rx.match(low, start)
+                            if lm is not None and lm.lastgroup:
+                                lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
+                                done = (*done, cat)
                 if options is not None:
                     for cat, label in options:
                         if cat not in done:
