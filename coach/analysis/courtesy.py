@@ -123,7 +123,8 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
     gush_hits: list[Hit] = []
     opening = _first_word(text) if st.hits else 0
-    for h in st.hits:
+    # Most hits (thanks, hedges, greetings) raise no flag: only the kinds below are read.
+    for h in [h for h in st.hits if h.kind in _FLAG_KINDS]:
         k = h.kind
         if k == "rude":
             flags.append(
@@ -238,6 +239,11 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         )
     return flags
 
+
+# The strategy kinds `_flags` reads.
+_FLAG_KINDS = frozenset(
+    {"rude", "direct_start", "second_start", "imperative", "challenge", "factuality", "gush"}
+)
 
 # Challenging questions that accuse ("Why haven't you answered?", "Why would you do that?"); not
 # the suggestion "Why don't you join us?" nor the plain "Why did you pick Rust?".

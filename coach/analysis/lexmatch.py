@@ -289,9 +289,8 @@ class Lexicon:
             if extra:
                 hits[cat].extend(extra)
                 hits[cat].sort(key=lambda t: (t[0], -t[1]))
-        for cat, found in hits.items():
-            if len(found) > 1:
-                hits[cat] = _no_overlap(found)
+        for cat in [cat for cat, found in hits.items() if len(found) > 1]:
+            hits[cat] = _no_overlap(hits[cat])
         return hits
 
     def _located(self, text: str) -> list[tuple[int, str]]:

@@ -269,15 +269,13 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
     if starts:
         out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in starts)]
 
-    feats: dict[str, float] = {}
-    for h in hits:
-        feats[h.kind] = feats.get(h.kind, 0.0) + 1.0
-    # Presence, not counts, for the strategies (as in the paper); gushing is about stacking.
-    gush = feats.pop("gush", 0.0)
-    for k in feats:
-        feats[k] = 1.0
-    if gush:
-        feats["gush"] = min(gush, 3.0) / 3.0
+    # Presence, not counts, for the strategies (as in the paper), in order of first appearance;
+    # gushing is about stacking: its count, moved to the end.
+    kinds = [h.kind for h in hits]
+    feats: dict[str, float] = dict.fromkeys(kinds, 1.0)
+    if "gush" in feats:
+        del feats["gush"]
+        feats["gush"] = min(float(kinds.count("gush")), 3.0) / 3.0
 
     out.tokens = tokens
     for cls in ("negative", "positive"):
