@@ -223,7 +223,7 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                 "warn" if len(gush_hits) + boost >= 4 else "info",
             )
         )
-    if score < 0.35 and sum(1 for t in st.tokens if t in _NEG_FLAG) >= 2:
+    if score < 0.35 and sum(map(_NEG_FLAG.__contains__, st.tokens)) >= 2:
         # From the first to the last of them: the stretch that reads harsh.
         neg = [(pos, w) for pos, w in token_info(text)[0] if w in _NEG_FLAG]
         flags.append(

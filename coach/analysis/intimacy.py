@@ -190,8 +190,10 @@ def analyse_intimacy(
 # topic in general ("what's your salary?" vs "how do salaries work?"); telling about them in
 # *your* life ("my therapist", "my divorce") is a disclosure.
 _SENSITIVE = ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
-_YOUR_SENSITIVE = tuple("your:" + t for t in _SENSITIVE)
-_MY_SENSITIVE = tuple("my:" + t for t in _SENSITIVE)
+# Sets: "your:..." and "my:..." features are only ever set to 1.0, so being there is being on,
+# and one C-level test (isdisjoint) asks about them all.
+_YOUR_SENSITIVE = frozenset("your:" + t for t in _SENSITIVE)
+_MY_SENSITIVE = frozenset("my:" + t for t in _SENSITIVE)
 
 
 def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
@@ -203,12 +205,12 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
         signals["prior:endearment"] = priors.get("endearment", 0.0)
     feats = pf.features
     if feats.get("question") and (
-        feats.get("topic:location") or any(feats.get(k) for k in _YOUR_SENSITIVE)
+        feats.get("topic:location") or not _YOUR_SENSITIVE.isdisjoint(feats)
     ):
         share = priors.get("sensitive_question", 0.0)
         extra += share
         signals["prior:sensitive_question"] = share
-    if any(feats.get(k) for k in _MY_SENSITIVE):
+    if not _MY_SENSITIVE.isdisjoint(feats):
         share = priors.get("sensitive_disclosure", 0.0)
         extra += share
         signals["prior:sensitive_disclosure"] = share

@@ -151,10 +151,10 @@ def _owners(
         if i == n or starts[i] != h.start:
             continue
         before = tokens[max(0, i - _OWNER_WINDOW) : i]
-        if any(t in _YOURS for t in before):
+        if not _YOURS.isdisjoint(before):
             feats["your_topic"] = 1.0
             feats["your:" + h.kind] = 1.0
-        elif any(t in _MINE for t in before):
+        elif not _MINE.isdisjoint(before):
             feats["my_topic"] = 1.0
             feats["my:" + h.kind] = 1.0
 
