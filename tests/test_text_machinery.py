@@ -262,8 +262,9 @@ def test_one_walk_finds_what_each_matcher_finds(text: str) -> None:
     low = lower_same_length(text)
     shared = text.isascii() and same_tokens(low)
     words, tokens = words_and_tokens(text)
+    starts = [s for s, _ in words]
     (phrases, topic_words, questions), lex = text_matcher().find(
-        text, words, tokens, low if shared else None
+        text, starts, tokens, low if shared else None
     )
     assert phrases == PHRASES.find(text, words, tokens)
     assert topic_words == TOPICS.find(text, words, tokens)
@@ -278,7 +279,8 @@ def test_one_walk_finds_in_a_real_draft() -> None:
     text = "Hey hun, could you DM me your number? My mom's kids, I think, are still waiting!"
     low = lower_same_length(text)
     words, tokens = words_and_tokens(text)
-    (phrases, topic_words, _questions), lex = text_matcher().find(text, words, tokens, low)
+    starts = [s for s, _ in words]
+    (phrases, topic_words, _questions), lex = text_matcher().find(text, starts, tokens, low)
     assert lex is not None
     assert {h.kind for h in phrases} >= {"counterfactual", "hedge"}
     assert {h.kind for h in topic_words} >= {"endearment", "family"}

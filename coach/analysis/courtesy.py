@@ -225,7 +225,8 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         )
     if score < 0.35 and sum(map(_NEG_FLAG.__contains__, st.tokens)) >= 2:
         # From the first to the last of them: the stretch that reads harsh.
-        neg = [(pos, w) for pos, w in token_info(text)[0] if w in _NEG_FLAG]
+        starts, tokens, _ = token_info(text)
+        neg = [(pos, w) for pos, w in zip(starts, tokens, strict=True) if w in _NEG_FLAG]
         flags.append(
             Flag.model_construct(
                 rule="negative-words",

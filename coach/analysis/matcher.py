@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count
-from operator import add, not_
+from itertools import accumulate, compress
+from operator import not_
 from typing import Any
 
 from coach.analysis.lexmatch import Hit as LexHit
@@ -260,33 +260,41 @@ class PhraseMatcher:
         return hits
 
 
-def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
-    """(start, lower-cased word) for every word, and the words alone.
-
-    The offsets index the original string.
-    """
+def starts_and_tokens(text: str) -> tuple[list[int], list[str]]:
+    """Where every word starts (offsets into `text` itself), and the lower-cased words."""
     low = text.lower().replace("’", "'")
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
-        words = [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
-        return words, [w for _, w in words]
+        found = list(WORD_RE.finditer(text))
+        return [m.start() for m in found], [m.group().lower().replace("’", "'") for m in found]
     if low.isascii() and ("'" not in low or _ODD_APOSTROPHE_RE.search(low) is None):
         # No regex pass (each of its matches costs more than a whole string method): every
         # character that cannot be in a word becomes a space, and a split on single spaces
         # leaves the words, with an empty part for each further gap character, so part i
         # starts at (the lengths of the parts before it) + i. With every apostrophe inside a
         # word ("don't", "what's") each run of word characters is exactly one word of the
-        # pattern. All in C.
+        # pattern. The running offsets are one short loop: cheaper than a chain of C
+        # iterators (accumulate, count, zip, compress), which builds an object per step.
         parts = low.encode("ascii").translate(_WORD_BYTES).decode("ascii").split(" ")
-        offsets = map(add, accumulate(chain((0,), map(len, parts))), count())
-        # `offsets` runs one past the last part (the total length): zip stops at the parts.
-        words = list(compress(zip(offsets, parts, strict=False), parts))
-        return words, list(filter(None, parts))
+        starts: list[int] = []
+        at = 0
+        for part in parts:
+            if part:
+                starts.append(at)
+            at += len(part) + 1
+        return starts, list(filter(None, parts))
     # One split gives the gaps and the words in turn ([gap, word, gap, ..., gap]); each word
     # starts where the parts before it end, so the offsets are running sums of the lengths,
     # all computed in C (a Python loop per word costs more than the regex pass itself).
     parts = _LOWER_WORD_SPLIT_RE.split(low)
-    tokens = parts[1::2]
-    starts = list(accumulate(map(len, parts)))[0:-1:2]
+    return list(accumulate(map(len, parts)))[0:-1:2], parts[1::2]
+
+
+def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """(start, lower-cased word) for every word, and the words alone.
+
+    The offsets index the original string.
+    """
+    starts, tokens = starts_and_tokens(text)
     return list(zip(starts, tokens, strict=True)), tokens
 
 
@@ -371,12 +379,13 @@ class MultiMatcher:
     def find(
         self,
         text: str,
-        words: list[tuple[int, str]],
+        starts: list[int],
         tokens: list[str],
         low: str | None = None,
     ) -> tuple[list[list[Hit]], dict[str, list[LexHit]] | None]:
         """Each phrase matcher's hits in `text`, as its `find(text, words, tokens)` gives them
-        (`words`, `tokens`: see `words_and_tokens`), and, when `low` is given, the lexicon's in
+        (`starts`, `tokens`: see `starts_and_tokens`; `words` pairs them), and, when `low` is
+        given, the lexicon's in
         `low` as its `find(low, words, tokens)` gives them. `low`: the text lowercased, only
         for a text split the same way by both tokenisers (`lexmatch.same_tokens`); else None
         comes back for the lexicon and the caller runs its own `find`."""
@@ -387,9 +396,10 @@ class MultiMatcher:
         ascii = text.isascii()
         cached = self._cache[ascii].get
         none = self._none[ascii]
-        n = len(words)
+        n = len(tokens)
         for i in [i for i, w in enumerate(tokens) if w not in none]:
-            start, word = words[i]
+            start = starts[i]
+            word = tokens[i]
             entry = cached(word)
             if entry is None:
                 entry = self._entry(word, ascii)
@@ -398,10 +408,7 @@ class MultiMatcher:
             lanes, gate, lex = entry
             if lanes and (
                 gate is None
-                or (
-                    i + 1 < n
-                    and (words[i + 1][1].startswith(gate[0]) or words[i + 1][1] in gate[1])
-                )
+                or (i + 1 < n and (tokens[i + 1].startswith(gate[0]) or tokens[i + 1] in gate[1]))
             ):
                 for lane, pat, screen in lanes:
                     if start < last_end[lane]:
@@ -409,7 +416,8 @@ class MultiMatcher:
                     if screen is not None and ascii:  # the next word must be able to continue
                         if i + 1 == n:
                             continue
-                        nstart, nxt = words[i + 1]
+                        nstart = starts[i + 1]
+                        nxt = tokens[i + 1]
                         if (
                             not (nxt.startswith(screen[0]) or nxt in screen[1])
                             or not text[start + len(word) : nstart].isspace()

@@ -69,8 +69,9 @@ def find_personal(
     them already (text.py finds every lexicon of the draft in one pass)."""
     out = PersonalFeatures()
     feats = out.features
-    words, tokens, counts = lx.token_info(text)
+    starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
+        words = list(zip(starts, tokens, strict=True))
         phrase_hits = (TOPICS.find(text, words, tokens), QUESTIONS.find(text, words, tokens))
     n_imp = 0
     for h in phrase_hits[0]:
@@ -92,7 +93,7 @@ def find_personal(
         out.stems = cast(list[str], got)
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
-        _owners(out.topics, lx.word_starts(text), tokens, feats)
+        _owners(out.topics, starts, tokens, feats)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
     if "second_person" in counts:

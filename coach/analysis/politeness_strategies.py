@@ -226,26 +226,26 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
     """`phrase_hits`: what `PHRASES` finds in `text`, when the caller has found it already
     (text.py finds every lexicon of the draft in one pass); the list is extended in place."""
     out = Strategies()
-    words, tokens, counts = lx.token_info(text)
+    starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
-        phrase_hits = PHRASES.find(text, words, tokens)
+        phrase_hits = PHRASES.find(text, list(zip(starts, tokens, strict=True)), tokens)
     out.hits = hits = phrase_hits
     n_sent = 0
     ends = [m.end() for m in _END.finditer(text)]
     ends.append(len(text) + 1)
-    n_words = len(words)
-    word_starts = lx.word_starts(text)
+    n_words = len(tokens)
     # The first word opens a sentence; each later opener is the first word at or after the end
     # of the current sentence (found by bisection: a few sentences, many words).
     idx = 0
     sent_end = ends[0]
     spans: list[tuple[int, int]] = []  # each sentence's words, as a range of word indices
     while idx < n_words:
-        start, word = words[idx]
+        start = starts[idx]
+        word = tokens[idx]
         if idx:
             sent_end = ends[bisect_right(ends, start)]
         sent_first = idx
-        idx = bisect_left(word_starts, sent_end, idx + 1)
+        idx = bisect_left(starts, sent_end, idx + 1)
         spans.append((sent_first, idx))
         n_sent += 1
         if word not in _OPENER_FIRST:
@@ -269,9 +269,9 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
         hits.append(Hit(kind, start, end, text[start:end]))
     out.sentences = n_sent
     # A phrase "please" that opens its sentence is "please_start", not mid-sentence "please".
-    starts = {h.start for h in hits if h.kind == "please_start"}
-    if starts:
-        out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in starts)]
+    please_at = {h.start for h in hits if h.kind == "please_start"}
+    if please_at:
+        out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in please_at)]
 
     # Presence, not counts, for the strategies (as in the paper), in order of first appearance;
     # gushing is about stacking: its count, moved to the end.

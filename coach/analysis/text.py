@@ -41,17 +41,17 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
         # One walk over the draft's words finds the courtesy phrases and the intimacy topics
         # and questions (each scorer would walk them again otherwise), and the span lexicons
         # too when both tokenisers are known to agree on this text.
-        words, tokens, _ = token_info(draft)
+        starts, tokens, _ = token_info(draft)
         low_shared = low if draft.isascii() and same_tokens(low) else None
         (phrases, topic_words, questions), found = text_matcher().find(
-            draft, words, tokens, low_shared
+            draft, starts, tokens, low_shared
         )
         courtesy = analyse_courtesy(draft, explain, phrases)
         intimacy = analyse_intimacy(draft, explain, (topic_words, questions))
         if found is not None:
             hits = found
         elif same_tokens(low):  # "K" (the Kelvin sign) lowercases to ASCII
-            hits = text_lexicon().find(low, words, tokens)
+            hits = text_lexicon().find(low, list(zip(starts, tokens, strict=True)), tokens)
         else:
             hits = text_lexicon().find(low)
     else:
