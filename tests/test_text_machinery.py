@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.linear import get_model
-from coach.analysis.matcher import PhraseMatcher, words_and_tokens
+from coach.analysis.matcher import PhraseMatcher, _case_sensitive, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import PHRASES, find_strategies
 from coach.analysis.text import text_lexicon, text_matcher
@@ -263,9 +263,7 @@ def test_one_walk_finds_what_each_matcher_finds(text: str) -> None:
     shared = text.isascii() and same_tokens(low)
     words, tokens = words_and_tokens(text)
     starts = [s for s, _ in words]
-    (phrases, topic_words, questions), lex = text_matcher().find(
-        text, starts, tokens, low if shared else None
-    )
+    (phrases, topic_words, questions), lex = text_matcher().find(text, starts, tokens, low, shared)
     assert phrases == PHRASES.find(text, words, tokens)
     assert topic_words == TOPICS.find(text, words, tokens)
     assert questions == QUESTIONS.find(text, words, tokens)
@@ -280,7 +278,7 @@ def test_one_walk_finds_in_a_real_draft() -> None:
     low = lower_same_length(text)
     words, tokens = words_and_tokens(text)
     starts = [s for s, _ in words]
-    (phrases, topic_words, _questions), lex = text_matcher().find(text, starts, tokens, low)
+    (phrases, topic_words, _questions), lex = text_matcher().find(text, starts, tokens, low, True)
     assert lex is not None
     assert {h.kind for h in phrases} >= {"counterfactual", "hedge"}
     assert {h.kind for h in topic_words} >= {"endearment", "family"}
@@ -312,3 +310,14 @@ def test_sums_without_the_explanation_are_the_same_floats(text: str) -> None:
         assert quick == court.explain_text(st_.features, st_.tokens, pairs=pairs)[0]
     inp = intimacy_inputs(text)
     assert _model_sum(inp, explain=False)[0] == _model_sum(inp, explain=True)[0]
+
+
+def test_phrase_patterns_run_case_sensitively_on_lowercased_ascii() -> None:
+    # The one walk drops IGNORECASE for patterns spelled in lowercase (cheaper to match) and
+    # keeps it where a pattern has a capital: both find the same in lowercased ASCII text.
+    lower = re.compile(r"(?P<x>thanks?\s+you|(?:a|b)\s+\w+)\b", re.IGNORECASE)
+    capital = re.compile(r"(?P<x>Thanks)\b", re.IGNORECASE)
+    assert not _case_sensitive(lower).flags & re.IGNORECASE
+    assert _case_sensitive(capital) is capital
+    text = "THANKS You, A Bc"
+    assert _case_sensitive(lower).match(text.lower()).end() == lower.match(text).end()  # type: ignore[union-attr]

@@ -303,6 +303,27 @@ def words_of(text: str) -> list[tuple[int, str]]:
     return words_and_tokens(text)[0]
 
 
+_CASE_SENSITIVE: dict[re.Pattern[str], re.Pattern[str]] = {}
+# An upper-case ASCII letter that is neither an escape's (`\\S`, `\\B`) nor a named group's
+# `(?P<...>`.
+_UPPER_LITERAL_RE = re.compile(r"(?<!\\)(?<!\(\?)[A-Z]")
+
+
+def _case_sensitive(pat: re.Pattern[str]) -> re.Pattern[str]:
+    """`pat` without IGNORECASE when it spells every letter in lowercase: on ASCII text
+    lowercased, it then matches exactly where `pat` matches the text as written (ASCII case
+    folding is plain lowercasing), and case-sensitive matching is cheaper (no folding of every
+    character compared). Otherwise `pat` itself, which matches the lowercased text the same."""
+    out = _CASE_SENSITIVE.get(pat)
+    if out is None:
+        if pat.flags & re.IGNORECASE and _UPPER_LITERAL_RE.search(pat.pattern) is None:
+            out = re.compile(pat.pattern, pat.flags & ~re.IGNORECASE)
+        else:
+            out = pat
+        _CASE_SENSITIVE[pat] = out
+    return out
+
+
 # One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
 _Lane = tuple[int, re.Pattern[str], _Screen | None]
 # What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus the union of the
@@ -343,10 +364,12 @@ class MultiMatcher:
             if got is None and word not in pm._none:
                 got = pm._pattern_for(word)
             if got is not None:
-                screen = got[1]
-                if ascii and screen is not None and not screen[0] and not screen[1]:
-                    continue  # no next word passes: the phrase cannot match in ASCII text
-                lanes.append((n, got[0], screen))
+                pat, screen = got
+                if ascii:
+                    if screen is not None and not screen[0] and not screen[1]:
+                        continue  # no next word passes: the phrase cannot match in ASCII text
+                    pat = _case_sensitive(pat)
+                lanes.append((n, pat, screen))
         gate: _Screen | None = None
         if ascii and lanes and all(screen is not None for _, _, screen in lanes):
             seconds: set[str] = set()
@@ -381,19 +404,23 @@ class MultiMatcher:
         text: str,
         starts: list[int],
         tokens: list[str],
-        low: str | None = None,
+        low: str,
+        lexicon: bool,
     ) -> tuple[list[list[Hit]], dict[str, list[LexHit]] | None]:
         """Each phrase matcher's hits in `text`, as its `find(text, words, tokens)` gives them
-        (`starts`, `tokens`: see `starts_and_tokens`; `words` pairs them), and, when `low` is
-        given, the lexicon's in
-        `low` as its `find(low, words, tokens)` gives them. `low`: the text lowercased, only
-        for a text split the same way by both tokenisers (`lexmatch.same_tokens`); else None
-        comes back for the lexicon and the caller runs its own `find`."""
+        (`starts`, `tokens`: see `starts_and_tokens`; `words` pairs them), and, with `lexicon`,
+        the lexicon's in `low` as its `find(low, words, tokens)` gives them. `low`: the text
+        lowercased (`lexmatch.lower_same_length`). `lexicon` only for a text split the same way
+        by both tokenisers (`lexmatch.same_tokens`); else None comes back for the lexicon and
+        the caller runs its own `find`."""
         found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
         lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
+        # ASCII text: the phrase patterns run case-sensitively on the lowercased text (see
+        # `_case_sensitive`), and each hit's words are taken from the text as written.
+        subject = low if ascii else text
         cached = self._cache[ascii].get
         none = self._none[ascii]
         n = len(tokens)
@@ -423,12 +450,12 @@ class MultiMatcher:
                             or not text[start + len(word) : nstart].isspace()
                         ):
                             continue
-                    m = pat.match(text, start)
+                    m = pat.match(subject, start)
                     if m is not None:
                         end = m.end()
-                        found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
+                        found[lane].append(Hit(m.lastgroup or "", start, end, text[start:end]))
                         last_end[lane] = end
-            if lex is not None and low is not None:
+            if lex is not None and lexicon:
                 (rxs, options, size), follow_any = lex
                 done: tuple[str, ...] = ()
                 if rxs is not None:
@@ -445,4 +472,4 @@ class MultiMatcher:
                     for cat, label in options:
                         if cat not in done:
                             lex_hits[cat].append((start, start + size, label))
-        return found, None if low is None else self._lexicon.finish(low, lex_hits)
+        return found, self._lexicon.finish(low, lex_hits) if lexicon else None

@@ -42,9 +42,8 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
         # and questions (each scorer would walk them again otherwise), and the span lexicons
         # too when both tokenisers are known to agree on this text.
         starts, tokens, _ = token_info(draft)
-        low_shared = low if draft.isascii() and same_tokens(low) else None
         (phrases, topic_words, questions), found = text_matcher().find(
-            draft, starts, tokens, low_shared
+            draft, starts, tokens, low, draft.isascii() and same_tokens(low)
         )
         courtesy = analyse_courtesy(draft, explain, phrases)
         intimacy = analyse_intimacy(draft, explain, (topic_words, questions))
