@@ -10,6 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.analysis.courtesy import _first_word
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.linear import get_model
@@ -321,3 +322,11 @@ def test_phrase_patterns_run_case_sensitively_on_lowercased_ascii() -> None:
     assert _case_sensitive(capital) is capital
     text = "THANKS You, A Bc"
     assert _case_sensitive(lower).match(text.lower()).end() == lower.match(text).end()  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=4))
+def test_first_word_shortcut_is_the_pattern(text: str) -> None:
+    # `_first_word` answers 0 without the regex when the text opens with a letter or digit.
+    m = re.search(r"[^\W_]", text)
+    assert _first_word(text) == (m.start() if m else len(text))

@@ -269,6 +269,8 @@ def _correcting(text: str, h: Hit) -> bool:
 
 def _first_word(text: str) -> int:
     """Offset of the first letter or digit (where an opener would start), after emoji or quotes."""
+    if text[:1].isalnum():  # the usual draft; `[^\W_]` is exactly str.isalnum()
+        return 0
     m = _WORD_START.search(text)
     return m.start() if m else len(text)
 

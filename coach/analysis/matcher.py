@@ -8,6 +8,7 @@ Python's `re` tries every branch of a big alternation at every character, which 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
@@ -326,10 +327,11 @@ def _case_sensitive(pat: re.Pattern[str]) -> re.Pattern[str]:
 
 # One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
 _Lane = tuple[int, re.Pattern[str], _Screen | None]
-# What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus the union of the
-# characters that can follow it in any of its phrase patterns when every one of them has such a
-# screen and the word is no hit on its own: one test then skips them all.
-_LexEntry = tuple[_Entry, frozenset[str] | None]
+# What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus, when every one of its
+# phrase patterns has a screen of the two characters that can follow the word, those
+# characters -> the (category, pattern) pairs to try there, in order: one lookup then stands
+# for every pattern's screen.
+_LexEntry = tuple[_Entry, dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None]
 # A word's lanes, a screen for all of them at once (None: some lane must always be tried), and
 # its lexicon entry.
 _Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None]
@@ -382,13 +384,14 @@ class MultiMatcher:
         lex: _LexEntry | None = None
         found = self._lexicon.entry(word)
         if found is not None:
-            rxs, options, _ = found
-            follow: set[str] | None = None
-            if options is None and rxs is not None and all(f is not None for _, _, f in rxs):
-                follow = set()
-                for _, _, f in rxs:
-                    follow.update(f or ())
-            lex = found, None if follow is None else frozenset(follow)
+            rxs = found[0]
+            by_after: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None = None
+            if rxs is not None and all(f is not None for _, _, f in rxs):
+                by_after = {}
+                for cat, rx, f in rxs:
+                    for after in f or ():
+                        by_after[after] = (*by_after.get(after, ()), (cat, rx))
+            lex = found, by_after
         cache, none = self._cache[ascii], self._none[ascii]
         if len(cache) + len(none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
             cache.clear()
@@ -456,18 +459,19 @@ class MultiMatcher:
                         found[lane].append(Hit(m.lastgroup or "", start, end, text[start:end]))
                         last_end[lane] = end
             if lex is not None and lexicon:
-                (rxs, options, size), follow_any = lex
+                (rxs, options, size), by_after = lex
                 done: tuple[str, ...] = ()
                 if rxs is not None:
                     after = low[start + len(word) : start + len(word) + 2]
-                    if follow_any is None or after in follow_any:
-                        for cat, rx, follow in rxs:
-                            if follow is not None and after not in follow:
-                                continue
-                            lm = rx.match(low, start)
-                            if lm is not None and lm.lastgroup:
-                                lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
-                                done = (*done, cat)
+                    if by_after is not None:
+                        tries: Iterable[tuple[str, re.Pattern[str]]] = by_after.get(after, ())
+                    else:
+                        tries = [(c, rx) for c, rx, f in rxs if f is None or after in f]
+                    for cat, rx in tries:
+                        lm = rx.match(low, start)
+                        if lm is not None and lm.lastgroup:
+                            lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
+                            done = (*done, cat)
                 if options is not None:
                     for cat, label in options:
                         if cat not in done:
