@@ -155,12 +155,14 @@ _PHRASE_GROUPS = [
     ("factuality", r"the\s+(?:point|truth)\s+is|in\s+fact|actually"),
     ("gush", r"the\s+best|best\s+\w+\s+ever|mind[-\s]?blowing|a\s+bit"),
     ("negation", r"don['’]t\s+you|don|e-mail\s+me|i\s+think"),
+    ("experience", r"you['’]ve\s+ever|you\s+ever|i['’]d\s+love"),
 ]
 _PHRASE_PIECES = st.sampled_from(
     [
         "the", "THE", "best", "bestest", "point", "is", "thanks", "thank", "you", "a", "lot",
         "bit", "about", "don't", "don’t", "don", "e", "e-mail", "mail", "me", "i", "think",
-        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x",
+        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x", "you've",
+        "you’ve", "ve", "i'd", "d", "love",
         " ", "  ", "\n", "\t", ", ", ". ", "-", "'", "_", "!", "é", "\x1c",
     ]
 )  # fmt: skip

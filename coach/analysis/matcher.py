@@ -168,6 +168,11 @@ class PhraseMatcher:
                 if not gap and "'" in word:
                     return None
             elif head.startswith(word):
+                rest = head[len(word) :]
+                if rest[:1] == "'" and rest[1:].isalpha():
+                    # "you've" at the word "you": an apostrophe and letters right after it
+                    # would have been part of the word, so this phrase cannot start here.
+                    continue
                 return None  # goes on past the word ("e-mail" at "e")
             # Otherwise it differs from the word: it cannot match there.
         prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
@@ -332,9 +337,11 @@ _Lane = tuple[int, re.Pattern[str], _Screen | None]
 # characters -> the (category, pattern) pairs to try there, in order: one lookup then stands
 # for every pattern's screen.
 _LexEntry = tuple[_Entry, dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None]
-# A word's lanes, a screen for all of them at once (None: some lane must always be tried), and
-# its lexicon entry.
-_Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None]
+# A word's lanes, a screen for all of them at once (None: some lane must always be tried), its
+# lexicon entry, and a screen of the next word for everything at once (ASCII text only; None:
+# no such screen).
+_Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None, _Screen | None]
+_WORD_START_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class MultiMatcher:
@@ -392,6 +399,32 @@ class MultiMatcher:
                     for after in f or ():
                         by_after[after] = (*by_after.get(after, ()), (cat, rx))
             lex = found, by_after
+        # In ASCII text, one test of the next word can rule out the whole word: when every lane
+        # is screened and every lexicon phrase needs a single space and then a word starting
+        # with a known character (" n" for "the new..."), the next word must pass the lanes'
+        # union screen or start with one of those characters. Most candidates ("the", "your")
+        # fail it. An apostrophe and a letter ("'r" of "you're") cannot follow a whole word
+        # (they would be part of it), so those phrases are left out of the test.
+        whole: _Screen | None = None
+        if ascii and (not lanes or gate is not None):
+            firsts: set[str] | None = set()
+            if lex is not None:
+                by_after = lex[1]
+                if (
+                    lex[0][1] is not None  # a word that is a hit on its own
+                    or by_after is None
+                    or not all(
+                        (a[:1] == " " and a[1:] in _WORD_START_CHARS)
+                        or (a[:1] == "'" and a[1:].isalpha())
+                        for a in by_after
+                    )
+                ):
+                    firsts = None
+                else:
+                    firsts = {a[1] for a in by_after if a[:1] == " "}
+            if firsts is not None:
+                seconds = {*(gate[0] if gate is not None else ()), *firsts}
+                whole = tuple(sorted(seconds)), gate[1] if gate is not None else frozenset()
         cache, none = self._cache[ascii], self._none[ascii]
         if len(cache) + len(none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
             cache.clear()
@@ -399,7 +432,7 @@ class MultiMatcher:
         if not lanes and lex is None:
             none.add(word)
             return None
-        entry = cache[word] = (tuple(lanes), gate, lex)
+        entry = cache[word] = (tuple(lanes), gate, lex, whole)
         return entry
 
     def find(
@@ -435,7 +468,13 @@ class MultiMatcher:
                 entry = self._entry(word, ascii)
                 if entry is None:
                     continue
-            lanes, gate, lex = entry
+            lanes, gate, lex, whole = entry
+            if whole is not None:  # one test of the next word for the lanes and the lexicon
+                if i + 1 == n:
+                    continue
+                nxt = tokens[i + 1]
+                if not (nxt.startswith(whole[0]) or nxt in whole[1]):
+                    continue
             if lanes and (
                 gate is None
                 or (i + 1 < n and (tokens[i + 1].startswith(gate[0]) or tokens[i + 1] in gate[1]))

@@ -63,8 +63,9 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
         text=draft,
         courtesy=courtesy.score,
         intimacy=intimacy.score,
-        courtesy_flags=list(courtesy.flags),
-        politeness_markers=list(courtesy.markers),
+        # The courtesy result is this call's own: its lists are handed over, not copied.
+        courtesy_flags=courtesy.flags,
+        politeness_markers=courtesy.markers,
         topics=find_topics(low, bounds, hits["topic"]),
         requests=sp.find_requests(low, bounds, hits),
         endearments=sp.find_endearments(low, hits),
