@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import cast
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
@@ -90,7 +89,7 @@ def find_personal(
     if None in got:
         out.stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
     else:
-        out.stems = cast(list[str], got)
+        out.stems = got  # type: ignore[assignment]  # no None in it (typing.cast is a call)
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
         _owners(out.topics, starts, tokens, feats)
