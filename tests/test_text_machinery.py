@@ -14,7 +14,7 @@ from coach.analysis.courtesy import _first_word
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.linear import get_model
-from coach.analysis.matcher import PhraseMatcher, _case_sensitive, words_and_tokens
+from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import PHRASES, find_strategies
 from coach.analysis.text import text_lexicon, text_matcher
@@ -313,17 +313,6 @@ def test_sums_without_the_explanation_are_the_same_floats(text: str) -> None:
         assert quick == court.explain_text(st_.features, st_.tokens, pairs=pairs)[0]
     inp = intimacy_inputs(text)
     assert _model_sum(inp, explain=False)[0] == _model_sum(inp, explain=True)[0]
-
-
-def test_phrase_patterns_run_case_sensitively_on_lowercased_ascii() -> None:
-    # The one walk drops IGNORECASE for patterns spelled in lowercase (cheaper to match) and
-    # keeps it where a pattern has a capital: both find the same in lowercased ASCII text.
-    lower = re.compile(r"(?P<x>thanks?\s+you|(?:a|b)\s+\w+)\b", re.IGNORECASE)
-    capital = re.compile(r"(?P<x>Thanks)\b", re.IGNORECASE)
-    assert not _case_sensitive(lower).flags & re.IGNORECASE
-    assert _case_sensitive(capital) is capital
-    text = "THANKS You, A Bc"
-    assert _case_sensitive(lower).match(text.lower()).end() == lower.match(text).end()  # type: ignore[union-attr]
 
 
 @settings(max_examples=300, deadline=None)

@@ -309,27 +309,6 @@ def words_of(text: str) -> list[tuple[int, str]]:
     return words_and_tokens(text)[0]
 
 
-_CASE_SENSITIVE: dict[re.Pattern[str], re.Pattern[str]] = {}
-# An upper-case ASCII letter that is neither an escape's (`\\S`, `\\B`) nor a named group's
-# `(?P<...>`.
-_UPPER_LITERAL_RE = re.compile(r"(?<!\\)(?<!\(\?)[A-Z]")
-
-
-def _case_sensitive(pat: re.Pattern[str]) -> re.Pattern[str]:
-    """`pat` without IGNORECASE when it spells every letter in lowercase: on ASCII text
-    lowercased, it then matches exactly where `pat` matches the text as written (ASCII case
-    folding is plain lowercasing), and case-sensitive matching is cheaper (no folding of every
-    character compared). Otherwise `pat` itself, which matches the lowercased text the same."""
-    out = _CASE_SENSITIVE.get(pat)
-    if out is None:
-        if pat.flags & re.IGNORECASE and _UPPER_LITERAL_RE.search(pat.pattern) is None:
-            out = re.compile(pat.pattern, pat.flags & ~re.IGNORECASE)
-        else:
-            out = pat
-        _CASE_SENSITIVE[pat] = out
-    return out
-
-
 # One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
 _Lane = tuple[int, re.Pattern[str], _Screen | None]
 # What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus, when every one of its
@@ -374,10 +353,8 @@ class MultiMatcher:
                 got = pm._pattern_for(word)
             if got is not None:
                 pat, screen = got
-                if ascii:
-                    if screen is not None and not screen[0] and not screen[1]:
-                        continue  # no next word passes: the phrase cannot match in ASCII text
-                    pat = _case_sensitive(pat)
+                if ascii and screen is not None and not screen[0] and not screen[1]:
+                    continue  # no next word passes: the phrase cannot match in ASCII text
                 lanes.append((n, pat, screen))
         gate: _Screen | None = None
         if ascii and lanes and all(screen is not None for _, _, screen in lanes):
@@ -454,9 +431,6 @@ class MultiMatcher:
         lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
-        # ASCII text: the phrase patterns run case-sensitively on the lowercased text (see
-        # `_case_sensitive`), and each hit's words are taken from the text as written.
-        subject = low if ascii else text
         cached = self._cache[ascii].get
         none = self._none[ascii]
         n = len(tokens)
@@ -492,10 +466,10 @@ class MultiMatcher:
                             or not text[start + len(word) : nstart].isspace()
                         ):
                             continue
-                    m = pat.match(subject, start)
+                    m = pat.match(text, start)
                     if m is not None:
                         end = m.end()
-                        found[lane].append(Hit(m.lastgroup or "", start, end, text[start:end]))
+                        found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
                         last_end[lane] = end
             if lex is not None and lexicon:
                 (rxs, options, size), by_after = lex
