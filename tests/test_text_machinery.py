@@ -10,9 +10,14 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.analysis.courtesy import _first_word
+from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
+from coach.analysis.linear import get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
-from coach.analysis.text import text_lexicon
+from coach.analysis.personal import QUESTIONS, TOPICS
+from coach.analysis.politeness_strategies import PHRASES, find_strategies
+from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
 
@@ -150,12 +155,14 @@ _PHRASE_GROUPS = [
     ("factuality", r"the\s+(?:point|truth)\s+is|in\s+fact|actually"),
     ("gush", r"the\s+best|best\s+\w+\s+ever|mind[-\s]?blowing|a\s+bit"),
     ("negation", r"don['’]t\s+you|don|e-mail\s+me|i\s+think"),
+    ("experience", r"you['’]ve\s+ever|you\s+ever|i['’]d\s+love"),
 ]
 _PHRASE_PIECES = st.sampled_from(
     [
         "the", "THE", "best", "bestest", "point", "is", "thanks", "thank", "you", "a", "lot",
         "bit", "about", "don't", "don’t", "don", "e", "e-mail", "mail", "me", "i", "think",
-        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x",
+        "in", "fact", "mind", "blowing", "ever", "much", "appreciated", "x", "you've",
+        "you’ve", "ve", "i'd", "d", "love",
         " ", "  ", "\n", "\t", ", ", ". ", "-", "'", "_", "!", "é", "\x1c",
     ]
 )  # fmt: skip
@@ -236,3 +243,81 @@ def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:
     # "$5’s" is a possessive token, but "$5" is no listed word: it must simply not hit (it
     # used to be looked for in the text, where the word before it hides its start).
     assert text_lexicon().find("kid'$5’s")["topic"] == [(0, 3, "family_1")]
+
+
+_DRAFT_PIECES = st.sampled_from(
+    ["could", "Could", "you", "YOU", "please", "the", "best", "ever", "my", "mom", "kids",
+     "kid's", "what's", "your", "number", "dm", "me", "hun", "thanks", "thank", "so", "much",
+     "i", "I'm", "don't", "think", "how", "are", "do", "feel", "have", "ever", "been", "a",
+     "call", "coffee", "grab", "let's", "still", "waiting", "send", "intro", "to", "boss",
+     "20-page", "20", "page", "family", "problems", "divorce", "in", "fact", "honestly",
+     "really", "glad", "would", "mind", "if", "sorry", "bother", "hey", "dear", "there",
+     " ", "  ", "\n", ", ", ". ", "? ", "!", "'", "-", "$", "@", "’", "é", "José", "K", "ſo", "İ", "👋🏽"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_DRAFT_PIECES, max_size=16).map(" ".join))
+def test_one_walk_finds_what_each_matcher_finds(text: str) -> None:
+    # text.py finds the courtesy phrases, intimacy topics and questions and the span lexicons
+    # in one walk over the words: each must be exactly what its own matcher finds.
+    # Any text for the phrase matchers; the lexicon only where both tokenisers agree.
+    low = lower_same_length(text)
+    shared = text.isascii() and same_tokens(low)
+    words, tokens = words_and_tokens(text)
+    starts = [s for s, _ in words]
+    (phrases, topic_words, questions), lex = text_matcher().find(text, starts, tokens, low, shared)
+    assert phrases == PHRASES.find(text, words, tokens)
+    assert topic_words == TOPICS.find(text, words, tokens)
+    assert questions == QUESTIONS.find(text, words, tokens)
+    if shared:
+        assert lex == text_lexicon().find(low, words, tokens) == text_lexicon().find(low)
+    else:
+        assert lex is None
+
+
+def test_one_walk_finds_in_a_real_draft() -> None:
+    text = "Hey hun, could you DM me your number? My mom's kids, I think, are still waiting!"
+    low = lower_same_length(text)
+    words, tokens = words_and_tokens(text)
+    starts = [s for s, _ in words]
+    (phrases, topic_words, _questions), lex = text_matcher().find(text, starts, tokens, low, True)
+    assert lex is not None
+    assert {h.kind for h in phrases} >= {"counterfactual", "hedge"}
+    assert {h.kind for h in topic_words} >= {"endearment", "family"}
+    assert lex["channel"] and lex["guilt"] and lex["strong"]
+    assert phrases == PHRASES.find(text, words, tokens)
+    assert lex == text_lexicon().find(low)
+
+
+def _model_words(name: str, n: int) -> list[str]:
+    """A few of the words a model weighs, for random texts that move its sum."""
+    return sorted(get_model(name)._words)[:: max(1, len(get_model(name)._words) // n)][:n]
+
+
+_SCORED_WORDS = st.sampled_from(
+    [*_model_words("courtesy", 60), *_model_words("intimacy", 60), "please", "could", "you",
+     "my", "mom", "i", "feel", "sad", "?", "!", ".", "thanks", "so", "the"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SCORED_WORDS, max_size=25).map(" ".join))
+def test_sums_without_the_explanation_are_the_same_floats(text: str) -> None:
+    # explain=False sums the weights in C; the explained sum adds them one by one. Both must
+    # give the very same float (the scores are rounded, so compare the raw sums).
+    court = get_model("courtesy")
+    st_ = find_strategies(text)
+    for pairs in (True, False):
+        quick = court.explain_text(st_.features, st_.tokens, pairs=pairs, signals=False)[0]
+        assert quick == court.explain_text(st_.features, st_.tokens, pairs=pairs)[0]
+    inp = intimacy_inputs(text)
+    assert _model_sum(inp, explain=False)[0] == _model_sum(inp, explain=True)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=4))
+def test_first_word_shortcut_is_the_pattern(text: str) -> None:
+    # `_first_word` answers 0 without the regex when the text opens with a letter or digit.
+    m = re.search(r"[^\W_]", text)
+    assert _first_word(text) == (m.start() if m else len(text))

@@ -73,11 +73,14 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
     return feats
 
 
-def analyse_courtesy(text: str, explain: bool = True) -> CourtesyResult:
+def analyse_courtesy(
+    text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
+) -> CourtesyResult:
     """`explain=False` leaves `signals` empty (same score, flags and markers): for callers
-    that never show the decomposition."""
+    that never show the decomposition. `phrase_hits`: see `find_strategies` (only for a text
+    of at most MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
-    strategies = find_strategies(text)
+    strategies = find_strategies(text, phrase_hits)
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
@@ -120,7 +123,8 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
     gush_hits: list[Hit] = []
     opening = _first_word(text) if st.hits else 0
-    for h in st.hits:
+    # Most hits (thanks, hedges, greetings) raise no flag: only the kinds below are read.
+    for h in [h for h in st.hits if h.kind in _FLAG_KINDS]:
         k = h.kind
         if k == "rude":
             flags.append(
@@ -219,9 +223,10 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
                 "warn" if len(gush_hits) + boost >= 4 else "info",
             )
         )
-    if score < 0.35 and sum(1 for t in st.tokens if t in _NEG_FLAG) >= 2:
+    if score < 0.35 and sum(map(_NEG_FLAG.__contains__, st.tokens)) >= 2:
         # From the first to the last of them: the stretch that reads harsh.
-        neg = [(pos, w) for pos, w in token_info(text)[0] if w in _NEG_FLAG]
+        starts, tokens, _ = token_info(text)
+        neg = [(pos, w) for pos, w in zip(starts, tokens, strict=True) if w in _NEG_FLAG]
         flags.append(
             Flag.model_construct(
                 rule="negative-words",
@@ -235,6 +240,11 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
         )
     return flags
 
+
+# The strategy kinds `_flags` reads.
+_FLAG_KINDS = frozenset(
+    {"rude", "direct_start", "second_start", "imperative", "challenge", "factuality", "gush"}
+)
 
 # Challenging questions that accuse ("Why haven't you answered?", "Why would you do that?"); not
 # the suggestion "Why don't you join us?" nor the plain "Why did you pick Rust?".
@@ -259,6 +269,8 @@ def _correcting(text: str, h: Hit) -> bool:
 
 def _first_word(text: str) -> int:
     """Offset of the first letter or digit (where an opener would start), after emoji or quotes."""
+    if text[:1].isalnum():  # the usual draft; `[^\W_]` is exactly str.isalnum()
+        return 0
     m = _WORD_START.search(text)
     return m.start() if m else len(text)
 

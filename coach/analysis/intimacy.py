@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
+from itertools import repeat
+from operator import add, mul
 from pathlib import Path
 
 from coach.analysis import topic_words as tw
 from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
+from coach.analysis.matcher import Hit
 from coach.analysis.personal import PersonalFeatures, find_personal
 
 MAX_SCORED_CHARS = 20_000
@@ -80,11 +83,15 @@ def everyday_words() -> frozenset[str]:
     return frozenset(str(spec.get("everyday_words", "")).split())
 
 
-def intimacy_inputs(text: str, everyday: frozenset[str] | None = None) -> IntimacyInputs:
+def intimacy_inputs(
+    text: str,
+    everyday: frozenset[str] | None = None,
+    phrase_hits: tuple[list[Hit], list[Hit]] | None = None,
+) -> IntimacyInputs:
     """The named features and the per-word scale (the words themselves are `pf.tokens` and
     `pf.stems`). `everyday`: the everyday words (calibration passes its own; default: the
-    shipped ones)."""
-    pf = find_personal(text)
+    shipped ones). `phrase_hits`: see `find_personal`."""
+    pf = find_personal(text, phrase_hits)
     named = pf.named()
     tokens = pf.tokens
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
@@ -128,10 +135,10 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     z = bias
     scale = inp.scale
     if not explain:
-        for k, v in inp.named.items():
-            w = get(k)
-            if w is not None:
-                z += w * v
+        # The loop below without the explanation, in C: a feature without a weight adds
+        # 0.0 * value, which leaves the sum as it is.
+        named = inp.named
+        z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), z)
         return z + (zw - bias + zc) * scale, {}
     signals: dict[str, float] = {}
     small = 0.0
@@ -166,9 +173,12 @@ def intimacy_raw(text: str) -> float:
     return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
 
 
-def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
-    """`explain=False` leaves `signals` empty (same score)."""
-    inp = intimacy_inputs(text[:MAX_SCORED_CHARS])
+def analyse_intimacy(
+    text: str, explain: bool = True, phrase_hits: tuple[list[Hit], list[Hit]] | None = None
+) -> IntimacyResult:
+    """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
+    `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
+    inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
     return IntimacyResult(
@@ -180,8 +190,10 @@ def analyse_intimacy(text: str, explain: bool = True) -> IntimacyResult:
 # topic in general ("what's your salary?" vs "how do salaries work?"); telling about them in
 # *your* life ("my therapist", "my divorce") is a disclosure.
 _SENSITIVE = ("money", "health", "sexuality", "relationships", "family", "beliefs", "body")
-_YOUR_SENSITIVE = tuple("your:" + t for t in _SENSITIVE)
-_MY_SENSITIVE = tuple("my:" + t for t in _SENSITIVE)
+# Sets: "your:..." and "my:..." features are only ever set to 1.0, so being there is being on,
+# and one C-level test (isdisjoint) asks about them all.
+_YOUR_SENSITIVE = frozenset("your:" + t for t in _SENSITIVE)
+_MY_SENSITIVE = frozenset("my:" + t for t in _SENSITIVE)
 
 
 def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
@@ -193,12 +205,12 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
         signals["prior:endearment"] = priors.get("endearment", 0.0)
     feats = pf.features
     if feats.get("question") and (
-        feats.get("topic:location") or any(feats.get(k) for k in _YOUR_SENSITIVE)
+        feats.get("topic:location") or not _YOUR_SENSITIVE.isdisjoint(feats)
     ):
         share = priors.get("sensitive_question", 0.0)
         extra += share
         signals["prior:sensitive_question"] = share
-    if any(feats.get(k) for k in _MY_SENSITIVE):
+    if not _MY_SENSITIVE.isdisjoint(feats):
         share = priors.get("sensitive_disclosure", 0.0)
         extra += share
         signals["prior:sensitive_disclosure"] = share

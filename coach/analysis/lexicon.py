@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
 
-from coach.analysis.matcher import words_and_tokens
+from coach.analysis.matcher import starts_and_tokens
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -261,18 +260,16 @@ def count_classes(tokens: list[str]) -> dict[str, int]:
 
 
 @lru_cache(maxsize=8)
-def token_info(text: str) -> tuple[list[tuple[int, str]], list[str], dict[str, int]]:
-    """(words with offsets, the words alone, their class counts) for a text, cached.
+def token_info(text: str) -> tuple[list[int], list[str], dict[str, int]]:
+    """(where each word starts, the lower-cased words, their class counts) for a text, cached.
 
-    Courtesy, intimacy and disclosure all read the same draft; this is computed once for it.
-    Callers must not mutate what it returns.
+    Courtesy, intimacy and the span lexicons all read the same draft; this is computed once
+    for it. Callers must not mutate what it returns.
     """
-    words, tokens = words_and_tokens(text)
-    return words, tokens, count_classes(tokens)
+    starts, tokens = starts_and_tokens(text)
+    return starts, tokens, count_classes(tokens)
 
 
-@lru_cache(maxsize=8)
 def word_starts(text: str) -> list[int]:
-    """Where each word of `token_info(text)` starts, for bisection without a key function
-    (cached like it; callers must not mutate it)."""
-    return list(map(itemgetter(0), token_info(text)[0]))
+    """Where each word of `token_info(text)` starts, for bisection (callers must not mutate it)."""
+    return token_info(text)[0]

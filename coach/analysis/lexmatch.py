@@ -155,6 +155,10 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
 
 
 Hit = tuple[int, int, str]  # start, end, label
+# A word's phrase patterns (category, pattern, the two characters that can follow the word, or
+# None), its single-word labels (category, label), and the length of the word as a hit.
+_Phrases = list[tuple[str, re.Pattern[str], frozenset[str] | None]]
+_Entry = tuple[_Phrases | None, list[tuple[str, str]] | None, int]
 
 
 class Lexicon:
@@ -207,13 +211,9 @@ class Lexicon:
         }
         self.categories = tuple(categories)
         # One dict lookup per word of the text (most words are in neither table).
-        self._table: dict[
-            str,
-            tuple[
-                list[tuple[str, re.Pattern[str], frozenset[str] | None]] | None,
-                list[tuple[str, str]] | None,
-            ],
-        ] = {w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}}
+        self._table: dict[str, tuple[_Phrases | None, list[tuple[str, str]] | None]] = {
+            w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}
+        }
 
     def find(
         self,
@@ -260,6 +260,24 @@ class Lexicon:
                 for cat, label in options:
                     if cat not in done:
                         hits[cat].append((start, start + size, label))
+        return self.finish(text, hits)
+
+    def entry(self, word: str) -> _Entry | None:
+        """What the word `word` of a text can start here: (phrase patterns, single-word
+        labels, the word's length as a hit), or None. A possessive ("daughter's") of a listed
+        word counts as the word. For callers that walk the words themselves (`MultiMatcher`)."""
+        found = self._table.get(word)
+        if found is not None:
+            return found[0], found[1], len(word)
+        if word[-2:] in _POSS:
+            options = self.words.get(word[:-2])
+            if options is not None:
+                return None, options, len(word) - 2
+        return None
+
+    def finish(self, text: str, hits: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+        """The fallback patterns' matches added to the word-level ones, and each category's
+        overlaps removed (the leftmost, then longest, stays)."""
         digits: bool | None = None
         for cat, rx in self.fallback.items():
             if self.needs_digit[cat]:
@@ -271,9 +289,8 @@ class Lexicon:
             if extra:
                 hits[cat].extend(extra)
                 hits[cat].sort(key=lambda t: (t[0], -t[1]))
-        for cat, found in hits.items():
-            if len(found) > 1:
-                hits[cat] = _no_overlap(found)
+        for cat in [cat for cat, found in hits.items() if len(found) > 1]:
+            hits[cat] = _no_overlap(hits[cat])
         return hits
 
     def _located(self, text: str) -> list[tuple[int, str]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import pairwise
+from functools import cache, reduce
+from itertools import pairwise, repeat
+from operator import add, mul
 from pathlib import Path
 from typing import Any
 
@@ -77,28 +78,26 @@ class LinearModel:
         # order), so every float is the same however the explanation is built.
         get = self.weights.get
         words = self._words
+        pair_w = self._pairs
+        if not signals:
+            # The same additions in the same order as the explanation below makes, run in C:
+            # a feature without a weight adds 0.0 * value, which leaves the sum as it is.
+            z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), self.bias)
+            # Known words once each, in order of first appearance (dict keys keep it).
+            z = reduce(
+                add, map(words.__getitem__, dict.fromkeys(filter(words.__contains__, tokens))), z
+            )
+            if pairs and pair_w:
+                found_pairs = dict.fromkeys(filter(pair_w.__contains__, pairwise(tokens)))
+                z = reduce(add, map(pair_w.__getitem__, found_pairs), z)
+            return z, {}
         # filter() with a bound __contains__ runs the test in C, no bytecode per word; only the
         # few known words are then deduplicated (first occurrences, in text order).
         known = list(dict.fromkeys(filter(words.__contains__, tokens)))
         found: list[tuple[str, str]] = []
-        if pairs and self._pairs:
-            pair_w = self._pairs
+        if pairs and pair_w:
             found = list(filter(pair_w.__contains__, pairwise(tokens)))
         z = self.bias
-        if not signals:
-            for k, v in named.items():
-                wk = get(k)
-                if wk is not None:
-                    z += wk * v
-            for tok in known:
-                z += words[tok]
-            if found:
-                seen_: set[tuple[str, str]] = set()
-                for pair in found:
-                    if pair not in seen_:
-                        seen_.add(pair)
-                        z += pair_w[pair]
-            return z, {}
         # The explanation: shares of at least SIGNAL_FLOOR by name, in the order found; the
         # many small ones summed into one "other words" entry (see `_readable`).
         out: dict[str, float] = {}

@@ -8,12 +8,14 @@ Python's `re` tries every branch of a big alternation at every character, which 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count
-from operator import add, not_
+from itertools import accumulate, compress
+from operator import not_
 from typing import Any
 
-from coach.analysis.lexmatch import expand
+from coach.analysis.lexmatch import Hit as LexHit
+from coach.analysis.lexmatch import Lexicon, _Entry, _label, expand
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -166,6 +168,11 @@ class PhraseMatcher:
                 if not gap and "'" in word:
                     return None
             elif head.startswith(word):
+                rest = head[len(word) :]
+                if rest[:1] == "'" and rest[1:].isalpha():
+                    # "you've" at the word "you": an apostrophe and letters right after it
+                    # would have been part of the word, so this phrase cannot start here.
+                    continue
                 return None  # goes on past the word ("e-mail" at "e")
             # Otherwise it differs from the word: it cannot match there.
         prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
@@ -259,36 +266,227 @@ class PhraseMatcher:
         return hits
 
 
-def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
-    """(start, lower-cased word) for every word, and the words alone.
-
-    The offsets index the original string.
-    """
+def starts_and_tokens(text: str) -> tuple[list[int], list[str]]:
+    """Where every word starts (offsets into `text` itself), and the lower-cased words."""
     low = text.lower().replace("’", "'")
     if len(low) != len(text):  # a character that lower-cases to two ("İ"): offsets would shift
-        words = [(m.start(), m.group().lower().replace("’", "'")) for m in WORD_RE.finditer(text)]
-        return words, [w for _, w in words]
+        found = list(WORD_RE.finditer(text))
+        return [m.start() for m in found], [m.group().lower().replace("’", "'") for m in found]
     if low.isascii() and ("'" not in low or _ODD_APOSTROPHE_RE.search(low) is None):
         # No regex pass (each of its matches costs more than a whole string method): every
         # character that cannot be in a word becomes a space, and a split on single spaces
         # leaves the words, with an empty part for each further gap character, so part i
         # starts at (the lengths of the parts before it) + i. With every apostrophe inside a
         # word ("don't", "what's") each run of word characters is exactly one word of the
-        # pattern. All in C.
+        # pattern. The running offsets are one short loop: cheaper than a chain of C
+        # iterators (accumulate, count, zip, compress), which builds an object per step.
         parts = low.encode("ascii").translate(_WORD_BYTES).decode("ascii").split(" ")
-        offsets = map(add, accumulate(chain((0,), map(len, parts))), count())
-        # `offsets` runs one past the last part (the total length): zip stops at the parts.
-        words = list(compress(zip(offsets, parts, strict=False), parts))
-        return words, list(filter(None, parts))
+        starts: list[int] = []
+        at = 0
+        for part in parts:
+            if part:
+                starts.append(at)
+            at += len(part) + 1
+        return starts, list(filter(None, parts))
     # One split gives the gaps and the words in turn ([gap, word, gap, ..., gap]); each word
     # starts where the parts before it end, so the offsets are running sums of the lengths,
     # all computed in C (a Python loop per word costs more than the regex pass itself).
     parts = _LOWER_WORD_SPLIT_RE.split(low)
-    tokens = parts[1::2]
-    starts = list(accumulate(map(len, parts)))[0:-1:2]
+    return list(accumulate(map(len, parts)))[0:-1:2], parts[1::2]
+
+
+def words_and_tokens(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """(start, lower-cased word) for every word, and the words alone.
+
+    The offsets index the original string.
+    """
+    starts, tokens = starts_and_tokens(text)
     return list(zip(starts, tokens, strict=True)), tokens
 
 
 def words_of(text: str) -> list[tuple[int, str]]:
     """(start, lower-cased word) for every word; the offsets index the original string."""
     return words_and_tokens(text)[0]
+
+
+# One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
+_Lane = tuple[int, re.Pattern[str], _Screen | None]
+# What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus, when every one of its
+# phrase patterns has a screen of the two characters that can follow the word, those
+# characters -> the (category, pattern) pairs to try there, in order: one lookup then stands
+# for every pattern's screen.
+_LexEntry = tuple[_Entry, dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None]
+# A word's lanes, a screen for all of them at once (None: some lane must always be tried), its
+# lexicon entry, and a screen of the next word for everything at once (ASCII text only; None:
+# no such screen).
+_Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None, _Screen | None]
+_WORD_START_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class MultiMatcher:
+    """Several phrase matchers and one lexicon, found in one walk over the words of a text.
+
+    Each matcher on its own walks every word again (its own candidate filter, its own loop);
+    here one filter keeps the words that start something for any of them, and each candidate
+    is tried for each matcher it can start a phrase of. What each finds is exactly what its own
+    `find` would: the same screens, the same patterns, the same non-overlap rule per matcher.
+
+    In ASCII text the second-word screens hold (see `PhraseMatcher._next_words`), and two
+    shortcuts follow from them: a lane whose screen no word passes is dropped (words such as
+    "export", which only start like the phrase "ex"), and a word whose lanes are all screened
+    is tested once against the union of their screens before any lane is tried.
+    """
+
+    def __init__(self, phrases: tuple[PhraseMatcher, ...], lexicon: Lexicon) -> None:
+        self._phrases = phrases
+        self._lexicon = lexicon
+        # Word -> its candidate entry, for ASCII text ([True]) and for any text ([False]).
+        # Words that start nothing are in `_none`, the cheapest test (most words).
+        self._cache: dict[bool, dict[str, _Candidate]] = {True: {}, False: {}}
+        self._none: dict[bool, set[str]] = {True: set(), False: set()}
+
+    def _entry(self, word: str, ascii: bool) -> _Candidate | None:
+        lanes: list[_Lane] = []
+        for n, pm in enumerate(self._phrases):
+            got = pm._cache.get(word)
+            if got is None and word not in pm._none:
+                got = pm._pattern_for(word)
+            if got is not None:
+                pat, screen = got
+                if ascii and screen is not None and not screen[0] and not screen[1]:
+                    continue  # no next word passes: the phrase cannot match in ASCII text
+                lanes.append((n, pat, screen))
+        gate: _Screen | None = None
+        if ascii and lanes and all(screen is not None for _, _, screen in lanes):
+            seconds: set[str] = set()
+            prefixes: set[str] = set()
+            for _, _, screen in lanes:
+                assert screen is not None
+                seconds.update(screen[0])
+                prefixes.update(screen[1])
+            gate = tuple(sorted(seconds)), frozenset(prefixes)
+        lex: _LexEntry | None = None
+        found = self._lexicon.entry(word)
+        if found is not None:
+            rxs = found[0]
+            by_after: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None = None
+            if rxs is not None and all(f is not None for _, _, f in rxs):
+                by_after = {}
+                for cat, rx, f in rxs:
+                    for after in f or ():
+                        by_after[after] = (*by_after.get(after, ()), (cat, rx))
+            lex = found, by_after
+        # In ASCII text, one test of the next word can rule out the whole word: when every lane
+        # is screened and every lexicon phrase needs a single space and then a word starting
+        # with a known character (" n" for "the new..."), the next word must pass the lanes'
+        # union screen or start with one of those characters. Most candidates ("the", "your")
+        # fail it. An apostrophe and a letter ("'r" of "you're") cannot follow a whole word
+        # (they would be part of it), so those phrases are left out of the test.
+        whole: _Screen | None = None
+        if ascii and (not lanes or gate is not None):
+            firsts: set[str] | None = set()
+            if lex is not None:
+                by_after = lex[1]
+                if (
+                    lex[0][1] is not None  # a word that is a hit on its own
+                    or by_after is None
+                    or not all(
+                        (a[:1] == " " and a[1:] in _WORD_START_CHARS)
+                        or (a[:1] == "'" and a[1:].isalpha())
+                        for a in by_after
+                    )
+                ):
+                    firsts = None
+                else:
+                    firsts = {a[1] for a in by_after if a[:1] == " "}
+            if firsts is not None:
+                seconds = {*(gate[0] if gate is not None else ()), *firsts}
+                whole = tuple(sorted(seconds)), gate[1] if gate is not None else frozenset()
+        cache, none = self._cache[ascii], self._none[ascii]
+        if len(cache) + len(none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
+            cache.clear()
+            none.clear()
+        if not lanes and lex is None:
+            none.add(word)
+            return None
+        entry = cache[word] = (tuple(lanes), gate, lex, whole)
+        return entry
+
+    def find(
+        self,
+        text: str,
+        starts: list[int],
+        tokens: list[str],
+        low: str,
+        lexicon: bool,
+    ) -> tuple[list[list[Hit]], dict[str, list[LexHit]] | None]:
+        """Each phrase matcher's hits in `text`, as its `find(text, words, tokens)` gives them
+        (`starts`, `tokens`: see `starts_and_tokens`; `words` pairs them), and, with `lexicon`,
+        the lexicon's in `low` as its `find(low, words, tokens)` gives them. `low`: the text
+        lowercased (`lexmatch.lower_same_length`). `lexicon` only for a text split the same way
+        by both tokenisers (`lexmatch.same_tokens`); else None comes back for the lexicon and
+        the caller runs its own `find`."""
+        found: list[list[Hit]] = [[] for _ in self._phrases]
+        last_end = [0] * len(self._phrases)
+        lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
+        # The screens hold where case-insensitive matching is a plain lowercase comparison.
+        ascii = text.isascii()
+        cached = self._cache[ascii].get
+        none = self._none[ascii]
+        n = len(tokens)
+        for i in [i for i, w in enumerate(tokens) if w not in none]:
+            start = starts[i]
+            word = tokens[i]
+            entry = cached(word)
+            if entry is None:
+                entry = self._entry(word, ascii)
+                if entry is None:
+                    continue
+            lanes, gate, lex, whole = entry
+            if whole is not None:  # one test of the next word for the lanes and the lexicon
+                if i + 1 == n:
+                    continue
+                nxt = tokens[i + 1]
+                if not (nxt.startswith(whole[0]) or nxt in whole[1]):
+                    continue
+            if lanes and (
+                gate is None
+                or (i + 1 < n and (tokens[i + 1].startswith(gate[0]) or tokens[i + 1] in gate[1]))
+            ):
+                for lane, pat, screen in lanes:
+                    if start < last_end[lane]:
+                        continue
+                    if screen is not None and ascii:  # the next word must be able to continue
+                        if i + 1 == n:
+                            continue
+                        nstart = starts[i + 1]
+                        nxt = tokens[i + 1]
+                        if (
+                            not (nxt.startswith(screen[0]) or nxt in screen[1])
+                            or not text[start + len(word) : nstart].isspace()
+                        ):
+                            continue
+                    m = pat.match(text, start)
+                    if m is not None:
+                        end = m.end()
+                        found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
+                        last_end[lane] = end
+            if lex is not None and lexicon:
+                (rxs, options, size), by_after = lex
+                done: tuple[str, ...] = ()
+                if rxs is not None:
+                    after = low[start + len(word) : start + len(word) + 2]
+                    if by_after is not None:
+                        tries: Iterable[tuple[str, re.Pattern[str]]] = by_after.get(after, ())
+                    else:
+                        tries = [(c, rx) for c, rx, f in rxs if f is None or after in f]
+                    for cat, rx in tries:
+                        lm = rx.match(low, start)
+                        if lm is not None and lm.lastgroup:
+                            lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
+                            done = (*done, cat)
+                if options is not None:
+                    for cat, label in options:
+                        if cat not in done:
+                            lex_hits[cat].append((start, start + size, label))
+        return found, self._lexicon.finish(low, lex_hits) if lexicon else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import cast
 
 from coach.analysis import lexicon as lx
 from coach.analysis import topic_words as tw
@@ -16,12 +15,12 @@ from coach.analysis.lexmatch import has_digit
 from coach.analysis.matcher import Hit, PhraseMatcher
 
 # Topics, endearments and impersonal subjects in one pass (one lookup per word).
-_TOPICS = PhraseMatcher(
+TOPICS = PhraseMatcher(
     [*tw.TOPIC_WORDS.items(), ("endearment", tw.ENDEARMENT), ("impersonal", tw.IMPERSONAL)]
 )
 # Questions aimed at the reader's own life ("have you ever", "how do you feel", "what's your")
 # and impersonal, factual ones ("what is the", "how does the", "is it possible").
-_QUESTIONS = PhraseMatcher(
+QUESTIONS = PhraseMatcher(
     [
         (
             "personal_question",
@@ -62,12 +61,19 @@ class PersonalFeatures:
         return {k: v for k, v in self.features.items() if v}
 
 
-def find_personal(text: str) -> PersonalFeatures:
+def find_personal(
+    text: str, phrase_hits: tuple[list[Hit], list[Hit]] | None = None
+) -> PersonalFeatures:
+    """`phrase_hits`: what `TOPICS` and `QUESTIONS` find in `text`, when the caller has found
+    them already (text.py finds every lexicon of the draft in one pass)."""
     out = PersonalFeatures()
     feats = out.features
-    words, tokens, counts = lx.token_info(text)
+    starts, tokens, counts = lx.token_info(text)
+    if phrase_hits is None:
+        words = list(zip(starts, tokens, strict=True))
+        phrase_hits = (TOPICS.find(text, words, tokens), QUESTIONS.find(text, words, tokens))
     n_imp = 0
-    for h in _TOPICS.find(text, words, tokens):
+    for h in phrase_hits[0]:
         if h.kind == "impersonal":
             n_imp += 1
             continue
@@ -83,10 +89,10 @@ def find_personal(text: str) -> PersonalFeatures:
     if None in got:
         out.stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
     else:
-        out.stems = cast(list[str], got)
+        out.stems = got  # type: ignore[assignment]  # no None in it (typing.cast is a call)
     if out.topics:
         feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
-        _owners(out.topics, lx.word_starts(text), tokens, feats)
+        _owners(out.topics, starts, tokens, feats)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
     if "second_person" in counts:
@@ -97,7 +103,7 @@ def find_personal(text: str) -> PersonalFeatures:
         feats["my_people"] = 1.0
     if "?" in text:
         feats["question"] = 1.0
-    for h in _QUESTIONS.find(text, words, tokens):
+    for h in phrase_hits[1]:
         feats[h.kind] = 1.0
     if n_imp:
         feats["impersonal"] = float(min(n_imp, 3))
@@ -145,10 +151,10 @@ def _owners(
         if i == n or starts[i] != h.start:
             continue
         before = tokens[max(0, i - _OWNER_WINDOW) : i]
-        if any(t in _YOURS for t in before):
+        if not _YOURS.isdisjoint(before):
             feats["your_topic"] = 1.0
             feats["your:" + h.kind] = 1.0
-        elif any(t in _MINE for t in before):
+        elif not _MINE.isdisjoint(before):
             feats["my_topic"] = 1.0
             feats["my:" + h.kind] = 1.0
 

@@ -351,15 +351,17 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
     sentence has no softening at all (Brown & Levinson's bald on record)."""
     if not bounds:
         return []
-    starts = [b[0] for b in bounds]
-    seen: set[int] = set()
-    out: list[RequestSpan] = []
     candidates: list[tuple[int, int, bool]] = []
     for s, e, _ in hits["soft"]:
         candidates.append((s, e, True))
     for s, e, label in hits["bald"]:
         if label == "need" or _opens_clause(text, s):
             candidates.append((s, e, False))
+    if not candidates:  # most drafts ask nothing
+        return []
+    starts = [b[0] for b in bounds]
+    seen: set[int] = set()
+    out: list[RequestSpan] = []
     for start, end, soft in candidates:
         i = max(0, bisect_right(starts, start) - 1)
         if i in seen:

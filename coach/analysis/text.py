@@ -12,6 +12,9 @@ from coach.analysis.features import TextFeatures
 from coach.analysis.intimacy import analyse_intimacy
 from coach.analysis.lexicon import token_info
 from coach.analysis.lexmatch import Lexicon, lower_same_length, same_tokens
+from coach.analysis.matcher import MultiMatcher
+from coach.analysis.personal import QUESTIONS, TOPICS
+from coach.analysis.politeness_strategies import PHRASES
 from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
 
 
@@ -21,29 +24,48 @@ def text_lexicon() -> Lexicon:
     return Lexicon({**sp.CATEGORIES, "topic": TOPIC_ENTRIES})
 
 
+@cache
+def text_matcher() -> MultiMatcher:
+    """The courtesy phrases, the intimacy topics and questions and `text_lexicon`, all found
+    in one walk over the draft's words (built on first use)."""
+    return MultiMatcher((PHRASES, TOPICS, QUESTIONS), text_lexicon())
+
+
 def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
     """Every offset indexes `draft` itself (the caller blanks control characters in place).
     `explain=False` leaves `signals` empty: every score, span and flag is the same."""
-    courtesy = analyse_courtesy(draft, explain)
-    intimacy = analyse_intimacy(draft, explain)
     # The lexicons are lowercase patterns matched on the lowercased draft (several times faster
     # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
     low = lower_same_length(draft)
-    bounds = sentence_bounds(low)
-    # The words courtesy and intimacy split the draft into (cached) serve the lexicons too,
-    # when both tokenisers are known to agree on this text.
-    if len(draft) <= MAX_SCORED_CHARS and same_tokens(low):
-        words, tokens, _ = token_info(draft)
-        hits = text_lexicon().find(low, words, tokens)
+    if len(draft) <= MAX_SCORED_CHARS:
+        # One walk over the draft's words finds the courtesy phrases and the intimacy topics
+        # and questions (each scorer would walk them again otherwise), and the span lexicons
+        # too when both tokenisers are known to agree on this text.
+        starts, tokens, _ = token_info(draft)
+        (phrases, topic_words, questions), found = text_matcher().find(
+            draft, starts, tokens, low, draft.isascii() and same_tokens(low)
+        )
+        courtesy = analyse_courtesy(draft, explain, phrases)
+        intimacy = analyse_intimacy(draft, explain, (topic_words, questions))
+        if found is not None:
+            hits = found
+        elif same_tokens(low):  # "K" (the Kelvin sign) lowercases to ASCII
+            hits = text_lexicon().find(low, list(zip(starts, tokens, strict=True)), tokens)
+        else:
+            hits = text_lexicon().find(low)
     else:
+        courtesy = analyse_courtesy(draft, explain)
+        intimacy = analyse_intimacy(draft, explain)
         hits = text_lexicon().find(low)
+    bounds = sentence_bounds(low)
     greeting, address = sp.find_address(draft, low)
     features = TextFeatures(
         text=draft,
         courtesy=courtesy.score,
         intimacy=intimacy.score,
-        courtesy_flags=list(courtesy.flags),
-        politeness_markers=list(courtesy.markers),
+        # The courtesy result is this call's own: its lists are handed over, not copied.
+        courtesy_flags=courtesy.flags,
+        politeness_markers=courtesy.markers,
         topics=find_topics(low, bounds, hits["topic"]),
         requests=sp.find_requests(low, bounds, hits),
         endearments=sp.find_endearments(low, hits),

@@ -137,9 +137,11 @@ def find_topics(
     spans: list[TopicSpan] = []
     if not bounds:
         return spans
+    found = hits if hits is not None else topic_lexicon().find(text)["topic"]
+    if not found:  # most drafts: nothing to place in a sentence
+        return spans
     starts = [b[0] for b in bounds]
     cache: dict[int, tuple[bool, bool, bool]] = {}
-    found = hits if hits is not None else topic_lexicon().find(text)["topic"]
     for start, end, name in found:
         topic, depth = _GROUPS[name]
         i = max(0, bisect_right(starts, start) - 1)
