@@ -4,6 +4,7 @@ default handling (a few microseconds per model, several models per check)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -52,6 +53,11 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
     fields = _FIELDS[cls] if cls in _FIELDS else _fields(cls)
     if fields is None or tuple(values) != fields:
         return cls.model_construct(**values)
+    return _build(cls, values)
+
+
+def _build(cls: type[M], values: dict[str, Any]) -> M:
+    """`values` becomes the new instance's `__dict__`, every field set, no extra, no private."""
     m = _new(cls)
     _set_dict(m, values)
     _set_fields_set(m, set(values))
@@ -66,13 +72,4 @@ def maker(cls: type[M], fields: tuple[str, ...]) -> Callable[[dict[str, Any]], M
     check of the keys (made once, here: a `fields` that does not match the model raises)."""
     if (_FIELDS[cls] if cls in _FIELDS else _fields(cls)) != fields:
         raise TypeError(f"{cls.__name__}: the fast path needs exactly its fields, in order")
-
-    def make(values: dict[str, Any]) -> M:
-        m = _new(cls)
-        _set_dict(m, values)
-        _set_fields_set(m, set(values))
-        _set_extra(m, None)
-        _set_private(m, None)
-        return m
-
-    return make
+    return partial(_build, cls)
