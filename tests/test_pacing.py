@@ -347,6 +347,7 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
     cases = {
         "can u send me a pic of u": ("personal-question", "can u send me a pic of u"),
         "What do you look like?": ("personal-question", "What do you look like?"),
+        "omg ur so pretty": ("personal-question", "ur so pretty"),
         "Can I get your WhatsApp?": ("channel-escalation", "Can I get your WhatsApp"),
         "Are you free to grab a drink tonight just the two of us?":
             ("presumed-closeness", "just the two of us"),
@@ -364,7 +365,7 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
     # Between friends a photo request or a drink is ordinary.
     for draft in ("can u send me a pic of u", "Are you free to grab a drink tonight?"):
         assert check_offline(draft, friend_dana(), "dm", now=NOW).verdict == "ok", draft
-    # A business asking for a photo of a damaged parcel is not asking about the person.
-    damaged = check_offline("Could you send me a photo of the damaged box?", stranger_dana(),
-                            "public_reply", now=NOW)
-    assert damaged.flags == [] and damaged.verdict == "ok"
+    # A photo of a damaged parcel, or their dog, is not about the person.
+    for draft in ("Could you send me a photo of the damaged box?", "What a beautiful dog!"):
+        plain = check_offline(draft, stranger_dana(), "public_reply", now=NOW)
+        assert plain.flags == [] and plain.verdict == "ok", draft

@@ -67,8 +67,9 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"your looks|your appearance|how tall|what do you look like|"
     r"(?:pic|pics|photo|photos|picture|pictures|selfie|selfies) of you(?:rself)?|"
     r"send (?:me )?(?:a |some |more )?(?:selfie|selfies)",
-    ("body", 3): r"sexy|you(?:'re| are| look) (?:hot|gorgeous|beautiful|stunning|cute)|"
-    r"attractive|beautiful eyes",
+    ("body", 3): r"sexy|attractive|beautiful eyes|"
+    r"(?:you(?:'re| are|re| look)(?: so| really| very)?|your (?:so|really|very)) "
+    r"(?:hot|gorgeous|beautiful|stunning|cute|pretty|handsome)",
     ("location", 1): r"neighbou?rhood|moved to|live in|hometown",
     ("location", 2): r"where (?:do|did) you live|where you live|your (?:house|apartment|flat|home)|"
     r"which part of town|what street|(?:the|your) new (?:flat|house|apartment|place|home)",
