@@ -70,3 +70,23 @@ def test_a_check_reads_shorthand_and_points_at_what_was_typed() -> None:
     assert quoted == {"channel-escalation": "send me ur address", "personal-question": "ur address"}
     # The rewrite, if any, keeps the writer's own words.
     assert short.rewrite is None or "ur" in short.rewrite.split()
+
+
+_ascii_piece = st.sampled_from(["u", "ur", "r", "pls", "Thx", "IM", "b4", "x", "you", "-", "'",
+                                '"', ".", ",", "(", ")", "*", "_", "~", "/", "@", " ", "\n",
+                                "\t", "\x1c", "\x1f", "\x0b", "ty", "Ty"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_ascii_piece, max_size=16))
+def test_ascii_byte_screen_never_skips_what_the_word_screen_keeps(pieces: list[str]) -> None:
+    # The byte screen is only a shortcut: whenever it lets a draft through unread, the word
+    # screen behind it (and so `expand`) would have left the draft as it is too.
+    from coach.analysis import shorthand as sh
+
+    text = "".join(pieces)
+    kept_by_words = not sh._SHORT_WORDS.isdisjoint(w.strip(sh._PUNCT) for w in text.split())
+    kept_by_bytes = not sh._SHORT_BYTES.isdisjoint(
+        text.encode("ascii").translate(sh._TO_SPACE).split()
+    )
+    assert kept_by_bytes or not kept_by_words

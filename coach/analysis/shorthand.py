@@ -47,6 +47,14 @@ _SHORTHAND_RE = re.compile(
 # on drafts holding one of the short forms as a word, give or take the punctuation around it.
 _SHORT_WORDS = frozenset(_FORMS)
 _PUNCT = ".,!?;:\"'’()[]{}…~*_-"
+# A cheaper screen in front of that one for ASCII drafts (most of them), all in C: the bytes
+# with every punctuation mark (and every ASCII character `str.split` takes for whitespace but
+# `bytes.split` does not) turned into a space, split, looked up. A word the screen above keeps
+# is punctuation + short form + punctuation (the forms are letters and digits only), so it
+# leaves the short form here as a word of its own: this one never skips a draft that one keeps.
+_ASCII_GAPS = "".join(c for c in _PUNCT if c.isascii()) + "\x1c\x1d\x1e\x1f"
+_TO_SPACE = bytes.maketrans(_ASCII_GAPS.encode("ascii"), b" " * len(_ASCII_GAPS))
+_SHORT_BYTES = frozenset(w.encode("ascii") for w in _SHORT_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,10 @@ class OffsetMap:
 def expand(text: str) -> tuple[str, OffsetMap | None]:
     """The text with its shorthand spelled out, and the map back (None when nothing changed,
     in which case the text returned is `text` itself)."""
+    if text.isascii() and _SHORT_BYTES.isdisjoint(
+        text.encode("ascii").translate(_TO_SPACE).split()
+    ):
+        return text, None
     if _SHORT_WORDS.isdisjoint(w.strip(_PUNCT) for w in text.split()):
         return text, None
     parts: list[str] = []
