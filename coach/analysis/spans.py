@@ -291,6 +291,8 @@ def find_endearments(text: str, hits: Hits | None = None) -> list[Span]:
         # Only as a form of address: after a greeting, a thank-you or punctuation.
         if start == 0 or _VOCATIVE_LEAD_RE.search(text, max(0, start - 16), start):
             spans.append(Span(start, end, "vocative", text[start:end]))
+    if len(spans) < 2:  # most drafts: nothing to order or to drop
+        return spans
     spans.sort(key=lambda s: s.start)
     return _dedupe(spans)
 
