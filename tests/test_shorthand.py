@@ -70,3 +70,22 @@ def test_a_check_reads_shorthand_and_points_at_what_was_typed() -> None:
     assert quoted == {"channel-escalation": "send me ur address", "personal-question": "ur address"}
     # The rewrite, if any, keeps the writer's own words.
     assert short.rewrite is None or "ur" in short.rewrite.split()
+
+
+
+_screen_piece = st.sampled_from(["u", "ur", "r", "pls", "Thx", "IM", "b4", "x", "you", "-", "'",
+                                 '"', ".", ",", "(", ")", "*", "_", "~", "/", "@", " ", "\n",
+                                 "\t", "\x1c", "\x1f", "\x0b", "ty", "Ty", "’", "…", "\xa0",
+                                 "\u2028", "\u3000", "\x85", "é", "東京", "😊", "—", "«"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_screen_piece, max_size=16))
+def test_byte_screen_never_skips_what_the_word_screen_keeps(pieces: list[str]) -> None:
+    # The byte screen is only a shortcut: whenever it lets a draft through unread, the word
+    # screen behind it (and so `expand`) would have left the draft as it is too.
+    from coach.analysis import shorthand as sh
+
+    text = "".join(pieces)
+    kept_by_words = not sh._SHORT_WORDS.isdisjoint(w.strip(sh._PUNCT) for w in text.split())
+    assert sh._may_hold_shorthand(text) or not kept_by_words

@@ -66,8 +66,10 @@ def find_personal(
 ) -> PersonalFeatures:
     """`phrase_hits`: what `TOPICS` and `QUESTIONS` find in `text`, when the caller has found
     them already (text.py finds every lexicon of the draft in one pass)."""
-    out = PersonalFeatures()
-    feats = out.features
+    # Built in locals and handed to the dataclass at the end (one call, no default factories).
+    feats: dict[str, float] = {}
+    topics: list[Hit] = []
+    endearments: list[Hit] = []
     starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
         words = list(zip(starts, tokens, strict=True))
@@ -78,21 +80,19 @@ def find_personal(
             n_imp += 1
             continue
         if h.kind == "endearment":
-            out.endearments.append(h)
+            endearments.append(h)
             feats["endearment"] = 1.0
         else:
-            out.topics.append(h)
+            topics.append(h)
             feats["topic:" + h.kind] = 1.0
-    out.tokens = tokens
     # Words seen before have their stem cached: one C-level pass, and the rare new word after.
     got = list(map(_STEMS.get, tokens))
+    stems: list[str] = got  # type: ignore[assignment]  # no None in it (typing.cast is a call)
     if None in got:
-        out.stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
-    else:
-        out.stems = got  # type: ignore[assignment]  # no None in it (typing.cast is a call)
-    if out.topics:
-        feats["topics_n"] = float(min(len({t.kind for t in out.topics}), 3))
-        _owners(out.topics, starts, tokens, feats)
+        stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
+    if topics:
+        feats["topics_n"] = float(min(len({t.kind for t in topics}), 3))
+        _owners(topics, starts, tokens, feats)
     if "first_person" in counts:
         feats["first_person"] = float(min(counts["first_person"], 3))
     if "second_person" in counts:
@@ -113,7 +113,7 @@ def find_personal(
     n = len(tokens)
     feats["len_short"] = 1.0 if n <= 6 else 0.0
     feats["len_long"] = 1.0 if n >= 25 else 0.0
-    return out
+    return PersonalFeatures(topics, endearments, feats, tokens, stems)
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")

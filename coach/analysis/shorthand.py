@@ -47,6 +47,26 @@ _SHORTHAND_RE = re.compile(
 # on drafts holding one of the short forms as a word, give or take the punctuation around it.
 _SHORT_WORDS = frozenset(_FORMS)
 _PUNCT = ".,!?;:\"'’()[]{}…~*_-"
+# A cheaper screen in front of that one, all in C: the text's bytes with every punctuation mark
+# (and every ASCII character `str.split` takes for whitespace but `bytes.split` does not) turned
+# into a space, split, looked up. A word the screen above keeps is punctuation + short form +
+# punctuation (the forms are ASCII letters and digits only), so it leaves the short form here as
+# a word of its own: this screen never skips a draft that one keeps (see `_may_hold_shorthand`).
+_ASCII_GAPS = "".join(c for c in _PUNCT if c.isascii()) + "\x1c\x1d\x1e\x1f"
+_TO_SPACE = bytes.maketrans(_ASCII_GAPS.encode("ascii"), b" " * len(_ASCII_GAPS))
+_SHORT_BYTES = frozenset(w.encode("ascii") for w in _SHORT_WORDS)
+
+
+def _may_hold_shorthand(text: str) -> bool:
+    """False only when the word screen (`_SHORT_WORDS`) would find no short form either."""
+    if text.isascii():
+        raw = text.encode("ascii")
+    else:
+        # Words as `str.split` cuts them (it knows every Unicode space), joined by plain
+        # spaces; the two non-ASCII marks the word screen strips become spaces too. No other
+        # character's UTF-8 bytes can equal an ASCII mark or a short form.
+        raw = " ".join(text.split()).replace("’", " ").replace("…", " ").encode("utf-8")
+    return not _SHORT_BYTES.isdisjoint(raw.translate(_TO_SPACE).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +102,9 @@ class OffsetMap:
 def expand(text: str) -> tuple[str, OffsetMap | None]:
     """The text with its shorthand spelled out, and the map back (None when nothing changed,
     in which case the text returned is `text` itself)."""
-    if _SHORT_WORDS.isdisjoint(w.strip(_PUNCT) for w in text.split()):
+    if not _may_hold_shorthand(text) or _SHORT_WORDS.isdisjoint(
+        w.strip(_PUNCT) for w in text.split()
+    ):
         return text, None
     parts: list[str] = []
     edits: list[tuple[int, int, int, int]] = []

@@ -291,6 +291,8 @@ def find_endearments(text: str, hits: Hits | None = None) -> list[Span]:
         # Only as a form of address: after a greeting, a thank-you or punctuation.
         if start == 0 or _VOCATIVE_LEAD_RE.search(text, max(0, start - 16), start):
             spans.append(Span(start, end, "vocative", text[start:end]))
+    if len(spans) < 2:  # most drafts: nothing to order or to drop
+        return spans
     spans.sort(key=lambda s: s.start)
     return _dedupe(spans)
 
@@ -390,7 +392,11 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
         kinds = {label for _, _, label in _within(hits["kind"], s_start, s_end)}
         if "$" in sentence and _MONEY_RE.search(sentence):
             kinds.add("money")
-        kind = next((k for k in _KIND_ORDER if k in kinds), "favour")
+        kind = "favour"
+        for k in _KIND_ORDER:  # the first kind found, in this order (no generator to set up)
+            if k in kinds:
+                kind = k
+                break
         out.append(RequestSpan(start, s_end, size, bald, kind, text[start:s_end].rstrip()))
     out.sort(key=lambda r: r.start)
     return out
@@ -417,16 +423,19 @@ def find_address(text: str, low: str | None = None) -> tuple[Span | None, list[S
                     matches.append(m)
             pos = low.find(word, pos + 1)
     for m in matches:
+        found = m.groupdict()  # one dict per match (the two patterns name different groups)
         for group in ("name", "bare", "tname"):
-            if m.groupdict().get(group):
-                name = m.group(group)
+            name = found.get(group)
+            if name:
                 if name.lower() in _NOT_NAMES or name.split()[0].lower() in _NOT_NAMES:
                     break
                 names.append(Span(m.start(group), m.end(group), "address", name))
                 break
-        if m.groupdict().get("greet") and greeting is None:
-            greeting = Span(m.start("greet"), m.end("greet"), "greeting", m.group("greet"))
-    names.sort(key=lambda sp: sp.start)
+        greet = found.get("greet")
+        if greet and greeting is None:
+            greeting = Span(m.start("greet"), m.end("greet"), "greeting", greet)
+    if len(names) > 1:
+        names.sort(key=lambda sp: sp.start)
     return greeting, names
 
 

@@ -119,7 +119,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence; ends include the punctuation."""
     bounds: list[tuple[int, int]] = []
     for m in _SENTENCE_RE.finditer(text):
-        start, end = m.start(), m.end()
+        start, end = m.span()
         if end <= start:
             continue
         g = _GREETING_CLAUSE_RE.match(text, start, end)

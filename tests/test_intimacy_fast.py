@@ -1,0 +1,33 @@
+"""The check's fast paths in the intimacy side and the spans must give what the plain ways
+give: the score without the explanation, the shorthand screen (see test_shorthand.py)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.analysis.intimacy import _model_sum, _priors, analyse_intimacy, intimacy_inputs
+from coach.analysis.linear import get_model
+
+_intimacy_words = sorted(get_model("intimacy")._words)
+_WORDS = st.sampled_from(
+    [*_intimacy_words[:: max(1, len(_intimacy_words) // 60)][:60],
+     "i", "my", "your", "you", "we", "our", "mom", "therapist", "divorce", "salary", "sad",
+     "feel", "lonely", "honey", "hun", "live", "where", "do", "what's", "have", "ever", "the",
+     "inertia", "gpu", "3", "2024", "?", "!", ".", ",", "kids", "money", "sex", "god"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=30).map(" ".join))
+def test_score_without_explanation_is_the_explained_score(text: str) -> None:
+    # The check's one-function score must be the plain path's score: inputs, model sum and
+    # priors, the very same floats (compared before and after rounding).
+    inp = intimacy_inputs(text)
+    z, signals = _model_sum(inp, explain=True)
+    z += _priors(inp.pf, signals)
+    model = get_model("intimacy")
+    assert analyse_intimacy(text, explain=False).score == round(model.to_score(z), 4)
+    assert analyse_intimacy(text, explain=False).score == analyse_intimacy(text).score
+    assert analyse_intimacy(text, explain=False).signals == {}
+
