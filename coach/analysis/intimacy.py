@@ -178,38 +178,12 @@ def analyse_intimacy(
 ) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
     `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
-    if not explain:
-        return IntimacyResult(score=_score(text[:MAX_SCORED_CHARS], phrase_hits), signals={})
     inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
     return IntimacyResult(
         score=round(get_model("intimacy").to_score(z), 4), signals=signals if explain else {}
     )
-
-
-def _score(text: str, phrase_hits: tuple[list[Hit], list[Hit]] | None) -> float:
-    """The score alone, as `analyse_intimacy` computes it (every check runs this): the sums of
-    `intimacy_inputs`, `_model_sum` and `_priors` in the same order, so the same floats, in one
-    function with no inputs object, no explanation and fewer calls."""
-    pf = find_personal(text, phrase_hits)
-    tokens = pf.tokens
-    n = len(tokens)
-    scale = 1.0 / math.sqrt(max(1, n))
-    named = pf.named()
-    rare = n - sum(map(everyday_words().__contains__, tokens))
-    if rare:
-        named["rare_words"] = rare * scale
-    model = get_model("intimacy")
-    bias = model.bias
-    zw = model.explain_text({}, pf.stems, signals=False)[0]  # bias + the word weights
-    cw = _cue_weights()
-    zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))
-    # A named feature without a weight adds 0.0 * value, which leaves the sum as it is.
-    z = reduce(add, map(mul, map(model.weights.get, named, repeat(0.0)), named.values()), bias)
-    z = z + (zw - bias + zc) * scale
-    z += _priors(pf, {})
-    return round(model.to_score(z), 4)
 
 
 # Asking about these in *their* life is personal whatever the Reddit ratings say about the
