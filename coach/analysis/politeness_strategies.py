@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 from coach.analysis import lexicon as lx
@@ -205,6 +206,9 @@ def _valence() -> dict[str, float]:
 
 # v -> 0.0 < v, a C-level test for filter().
 _POSITIVE = (0.0).__lt__
+# C-level getters for map(): a match's end, a hit's kind.
+_MATCH_END = re.Match.end
+_HIT_KIND = attrgetter("kind")
 
 
 def _may_have_emoticon(text: str) -> bool:
@@ -225,13 +229,12 @@ class Strategies:
 def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategies:
     """`phrase_hits`: what `PHRASES` finds in `text`, when the caller has found it already
     (text.py finds every lexicon of the draft in one pass); the list is extended in place."""
-    out = Strategies()
     starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
         phrase_hits = PHRASES.find(text, list(zip(starts, tokens, strict=True)), tokens)
-    out.hits = hits = phrase_hits
+    hits = phrase_hits
     n_sent = 0
-    ends = [m.end() for m in _END.finditer(text)]
+    ends = list(map(_MATCH_END, _END.finditer(text)))  # in C, no comprehension frame
     ends.append(len(text) + 1)
     n_words = len(tokens)
     # The first word opens a sentence; each later opener is the first word at or after the end
@@ -267,21 +270,20 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             if nxt:
                 end = nxt.end()
         hits.append(Hit(kind, start, end, text[start:end]))
-    out.sentences = n_sent
+    kinds = list(map(_HIT_KIND, hits))
     # A phrase "please" that opens its sentence is "please_start", not mid-sentence "please".
-    please_at = {h.start for h in hits if h.kind == "please_start"}
-    if please_at:
-        out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in please_at)]
+    if "please_start" in kinds:
+        please_at = {h.start for h in hits if h.kind == "please_start"}
+        hits = [h for h in hits if not (h.kind == "please" and h.start in please_at)]
+        kinds = list(map(_HIT_KIND, hits))
 
     # Presence, not counts, for the strategies (as in the paper), in order of first appearance;
     # gushing is about stacking: its count, moved to the end.
-    kinds = [h.kind for h in hits]
     feats: dict[str, float] = dict.fromkeys(kinds, 1.0)
     if "gush" in feats:
         del feats["gush"]
         feats["gush"] = min(float(kinds.count("gush")), 3.0) / 3.0
 
-    out.tokens = tokens
     for cls in ("negative", "positive"):
         if cls in counts:
             feats[cls] = float(min(counts[cls], 3))
@@ -324,5 +326,5 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
         feats["emoticon"] = 1.0
     if n_sent > 2:
         feats["long"] = 1.0
-    out.features = feats
-    return out
+    # Built once at the end: the dataclass's default factories would only make throwaways.
+    return Strategies(hits, feats, tokens, n_sent)
