@@ -16,7 +16,7 @@ from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_
 from coach.analysis.linear import get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
-from coach.analysis.politeness_strategies import PHRASES, find_strategies
+from coach.analysis.politeness_strategies import _END, PHRASES, find_strategies, sentence_ends
 from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
@@ -141,6 +141,18 @@ def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> Non
     # which would otherwise split the draft as written: for ASCII the two must agree.
     if text.isascii():
         assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Hi", " ", ".", "...", "!", "?!", "\n", "\n\n", "x", "é", "👋"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_sentence_ends_without_regex_are_the_pattern_ends(text: str) -> None:
+    # The ASCII fast path finds the same run ends as the regex it stands for.
+    assert sentence_ends(text) == [m.end() for m in _END.finditer(text)]
 
 
 class _Unscreened(PhraseMatcher):
