@@ -16,7 +16,14 @@ from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_
 from coach.analysis.linear import get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
-from coach.analysis.politeness_strategies import _END, PHRASES, find_strategies, sentence_ends
+from coach.analysis.politeness_strategies import (
+    _EMOTICON,
+    _END,
+    PHRASES,
+    _has_emoticon,
+    find_strategies,
+    sentence_ends,
+)
 from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
@@ -153,6 +160,19 @@ def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> Non
 def test_sentence_ends_without_regex_are_the_pattern_ends(text: str) -> None:
     # The ASCII fast path finds the same run ends as the regex it stands for.
     assert sentence_ends(text) == [m.end() for m in _END.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [":", ";", "=", "-", "--", ")", "D", "(", "P", "p", "<", "3", "x", " ", "é"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_emoticon_test_without_regex_agrees_with_the_pattern(text: str) -> None:
+    assert _has_emoticon(text) == (_EMOTICON.search(text) is not None)
 
 
 class _Unscreened(PhraseMatcher):

@@ -162,6 +162,7 @@ _OPENER_FIRST = lx.wordset(
 _SOFTENER = re.compile(
     rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
 )
+# What `_has_emoticon` looks for (kept as the reference its property test compares with).
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
@@ -235,9 +236,25 @@ def sentence_ends(text: str) -> list[int]:
     return ends
 
 
-def _may_have_emoticon(text: str) -> bool:
-    """Every emoticon starts with one of these; `in` scans are far cheaper than the regex."""
-    return ":" in text or ";" in text or "=" in text or "<" in text
+def _has_emoticon(text: str) -> bool:
+    """`_EMOTICON.search(text) is not None`, without the regex's scan of every character
+    (~25K instructions on a tweet with a ":" in it, "Quick update: ..."): a C-level `find`
+    hops to each ":", ";" or "=" and only the one or two characters after it are read."""
+    if "<3" in text:
+        return True
+    for mark in ":;=":
+        at = text.find(mark)
+        while at != -1:
+            nxt = text[at + 1 : at + 2]
+            if nxt == "-":  # the optional nose; "-" itself is no mouth, so no backtracking
+                nxt = text[at + 2 : at + 3]
+            if nxt and nxt in _MOUTHS:
+                return True
+            at = text.find(mark, at + 1)
+    return False
+
+
+_MOUTHS = ")D(Pp"
 
 
 @dataclass(slots=True)
@@ -346,7 +363,7 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             feats["questions_many"] = 1.0
     if "!" in text:
         feats["exclaim_many" if "!!" in text else "exclaim"] = 1.0
-    if "laugh" in counts or (_may_have_emoticon(text) and _EMOTICON.search(text)):
+    if "laugh" in counts or _has_emoticon(text):
         feats["emoticon"] = 1.0
     if n_sent > 2:
         feats["long"] = 1.0
