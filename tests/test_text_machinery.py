@@ -19,8 +19,10 @@ from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
     _END,
+    _SOFTENER,
     PHRASES,
     _has_emoticon,
+    _softened,
     find_strategies,
     sentence_ends,
 )
@@ -173,6 +175,29 @@ def test_sentence_ends_without_regex_are_the_pattern_ends(text: str) -> None:
 )
 def test_emoticon_test_without_regex_agrees_with_the_pattern(text: str) -> None:
     assert _has_emoticon(text) == (_EMOTICON.search(text) is not None)
+
+
+_SOFT_PIECES = st.sampled_from(
+    [
+        "please", "Please", "pls", "could", "i", "I", "a", "an", "and", "if", "ifs", "it",
+        "thank", "thanks", "thanked", "you", "little", "bit", "think", "kind", "of", "no",
+        "rush", "maybe", "_", "a_bit", "i'm", "don't", "x1", "é", " ", "  ", "\n", ", ", ".",
+        "-",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SOFT_PIECES, max_size=10).map("".join), st.integers(0, 6), st.integers(0, 80))
+def test_softener_screen_never_hides_a_softener(text: str, start: int, stop: int) -> None:
+    # The word-run screen only skips stretches where the regex finds nothing.
+    assert _softened(text, start, stop) == (_SOFTENER.search(text, start, stop) is not None)
+
+
+def test_softener_screen_skips_a_bare_command() -> None:
+    text = "Introduce me to your VP of Operations and get me 30 minutes on their calendar."
+    assert not _softened(text, 0, len(text))
+    assert _softened("Send it when you get a chance.", 0, 30)
 
 
 class _Unscreened(PhraseMatcher):

@@ -14,7 +14,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from coach.analysis import lexicon as lx
-from coach.analysis.matcher import Hit, PhraseMatcher
+from coach.analysis.lexmatch import expand
+from coach.analysis.matcher import _GAP, Hit, PhraseMatcher, expand_leading_group, split_top
 
 VALENCE_PATH = Path(__file__).with_name("valence.tsv")
 
@@ -159,9 +160,50 @@ _OPENER_FIRST = lx.wordset(
     "so then and but or what why who how where when i my i'm i've i'd i'll you your you're "
     "you've u ur"
 ) | set(IMPERATIVE_VERBS)
-_SOFTENER = re.compile(
-    rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
+_SOFTENER_BODY = rf"please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE}"
+_SOFTENER = re.compile(rf"\b(?:{_SOFTENER_BODY})\b", re.IGNORECASE)
+# Byte -> itself for the bytes of `\w` in ASCII text, lowercase; any other byte -> a space.
+_WORD_CHAR_BYTES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256)
 )
+
+
+def _first_words(body: str) -> frozenset[bytes] | None:
+    r"""The words a match of `\b(?:body)\b` can start with, lowercased: each alternative's
+    literal text up to its first `\s+`. None when some alternative has no such plain word.
+
+    In ASCII text such a match starts a run of `\w` characters that is exactly one of these
+    words (the word ends in blanks or at the closing `\b`), so a stretch none of whose runs
+    is one of them cannot hold a match."""
+    words: set[bytes] = set()
+    for top in split_top(body):
+        for alt in expand_leading_group(top):
+            literals = expand(alt.replace(r"\s+", _GAP))
+            if literals is None:
+                return None
+            for lit in literals:
+                head = lit.partition(_GAP)[0].lower()
+                if not (head.isascii() and head.isalpha()):
+                    return None
+                words.add(head.encode("ascii"))
+    return frozenset(words)
+
+
+_SOFTENER_FIRST = _first_words(_SOFTENER_BODY)
+
+
+def _softened(text: str, start: int, stop: int) -> bool:
+    """`_SOFTENER.search(text, start, stop) is not None`. The regex tries its alternatives at
+    every word of the stretch (~190K instructions on a tweet's imperative sentence); in ASCII
+    text one C-level split into word runs and a set test first rule out the usual stretch,
+    where no word can start a softener."""
+    if _SOFTENER_FIRST is not None and text.isascii():
+        runs = text[start:stop].lower().encode("ascii").translate(_WORD_CHAR_BYTES).split()
+        if _SOFTENER_FIRST.isdisjoint(runs):
+            return False
+    return _SOFTENER.search(text, start, stop) is not None
+
+
 # What `_has_emoticon` looks for (kept as the reference its property test compares with).
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
@@ -303,7 +345,7 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             stop = min(sent_end, len(text))
             if text[start:stop].rstrip().endswith("?"):  # "Delete it, or keep it?" asks
                 kind = "imperative_question"
-            elif _SOFTENER.search(text, start, stop):
+            elif _softened(text, start, stop):
                 kind = "imperative_soft"
         if kind == "direct_start":
             # "So you ..." / "So why ..." read as a demand; keep the next word in the span.
