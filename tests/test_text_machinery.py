@@ -19,9 +19,12 @@ from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
     _END,
+    _OPENER,
+    _OPENER_FIRST,
     _SOFTENER,
     PHRASES,
     _has_emoticon,
+    _opener_for,
     _softened,
     find_strategies,
     sentence_ends,
@@ -198,6 +201,27 @@ def test_softener_screen_skips_a_bare_command() -> None:
     text = "Introduce me to your VP of Operations and get me 30 minutes on their calendar."
     assert not _softened(text, 0, len(text))
     assert _softened("Send it when you get a chance.", 0, 30)
+
+
+_OPENER_CASES = st.sampled_from(sorted(_OPENER_FIRST))
+_OPENER_AFTER = st.sampled_from(
+    ["", " ", "  ", "you", "me", "know", "morning", "there", "why", ",", "!", "'m", "’m", "s", "x"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _OPENER_CASES, st.sampled_from([str, str.upper, str.title]), st.lists(_OPENER_AFTER, max_size=4)
+)
+def test_opener_cut_to_the_word_finds_what_the_full_pattern_finds(
+    word: str, case: object, after: list[str]
+) -> None:
+    # The per-word pattern keeps every alternative that could match there, in order.
+    text = "Ok. " + case(word) + "".join(after)  # type: ignore[operator]
+    full = _OPENER.match(text, 4)
+    pat = _opener_for(word)
+    cut = pat.match(text, 4) if pat is not None else None
+    assert (cut and (cut.lastgroup, cut.end())) == (full and (full.lastgroup, full.end()))
 
 
 class _Unscreened(PhraseMatcher):

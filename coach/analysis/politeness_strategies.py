@@ -12,10 +12,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from coach.analysis import lexicon as lx
 from coach.analysis.lexmatch import expand
-from coach.analysis.matcher import _GAP, Hit, PhraseMatcher, expand_leading_group, split_top
+from coach.analysis.matcher import (
+    _GAP,
+    Hit,
+    PhraseMatcher,
+    expand_leading_group,
+    literal_prefix,
+    split_top,
+)
 
 VALENCE_PATH = Path(__file__).with_name("valence.tsv")
 
@@ -135,19 +143,58 @@ IMPERATIVE_VERBS = sorted(
 
 # What a sentence opens with. Group order matters: "please" before imperatives.
 # Matched at a sentence's first word, so emoji or quotes before it do not hide it ("👋 So you").
+_OPENER_GROUPS = [
+    ("greeting", rf"(?:{lx.GREETING})\b"),
+    ("deference", rf"(?:{lx.DEFERENCE_START})\b"),
+    ("please_start", r"(?:please|pls|plz)\b"),
+    ("direct_start", lx.DIRECT_START),
+    ("question_start", lx.QUESTION_START),
+    ("first_start", r"(?:i|my|i['’]m|i['’]ve|i['’]d|i['’]ll)\b"),
+    ("second_start", r"(?:you|your|you['’]re|you['’]ve|u|ur)\b"),
+    ("imperative", rf"(?:{'|'.join(IMPERATIVE_VERBS)})\b(?!\s+(?:you|me\s+know)\b)"),
+]
 _OPENER = re.compile(
-    r"(?:"
-    rf"(?P<greeting>(?:{lx.GREETING})\b)"
-    rf"|(?P<deference>(?:{lx.DEFERENCE_START})\b)"
-    r"|(?P<please_start>(?:please|pls|plz)\b)"
-    rf"|(?P<direct_start>{lx.DIRECT_START})"
-    rf"|(?P<question_start>{lx.QUESTION_START})"
-    r"|(?P<first_start>(?:i|my|i['’]m|i['’]ve|i['’]d|i['’]ll)\b)"
-    r"|(?P<second_start>(?:you|your|you['’]re|you['’]ve|u|ur)\b)"
-    rf"|(?P<imperative>(?:{'|'.join(IMPERATIVE_VERBS)})\b(?!\s+(?:you|me\s+know)\b))"
-    r")",
-    re.IGNORECASE,
+    "(?:" + "|".join(f"(?P<{kind}>{body})" for kind, body in _OPENER_GROUPS) + ")", re.IGNORECASE
 )
+
+
+def _opener_for(word: str) -> re.Pattern[str] | None:
+    """`_OPENER` cut down to the alternatives that can match where the word `word` (a word of
+    `_OPENER_FIRST`) starts: the same groups in the same order, each with its alternatives
+    in their order, so the first that matches is the one `_OPENER` finds. The full pattern
+    tries some 150 alternatives (~9K instructions a sentence); a word keeps a handful.
+    Built on first use of each word; None when nothing can match there."""
+    got = _OPENER_BY_WORD.get(word, _NOT_BUILT)
+    if got is not _NOT_BUILT:
+        return got
+    groups: list[str] = []
+    for kind, body in _OPENER_GROUPS:
+        kept = [
+            alt
+            for top in split_top(body)
+            for alt in expand_leading_group(top)
+            if _may_start(word, literal_prefix(alt))
+        ]
+        if kept:
+            groups.append(f"(?P<{kind}>{'|'.join(kept)})")
+    pat = re.compile("(?:" + "|".join(groups) + ")", re.IGNORECASE) if groups else None
+    _OPENER_BY_WORD[word] = pat
+    return pat
+
+
+def _may_start(word: str, prefix: str) -> bool:
+    """Whether a phrase with the literal start `prefix` can match where `word` (a lowercased
+    token: ASCII letters, digits, apostrophes) starts. Only an ASCII prefix that differs
+    from the word within their common length is ruled out; anything else is kept and left to
+    the regex (a prefix that goes on past the word, a non-ASCII or empty one)."""
+    if not prefix.isascii():
+        return True
+    n = min(len(word), len(prefix))
+    return word[:n] == prefix[:n]
+
+
+_OPENER_BY_WORD: dict[str, re.Pattern[str] | None] = {}
+_NOT_BUILT: Any = object()
 _DIRECT_NEXT = re.compile(r"[\s,]+(?:you|your|why|what|when|how|where)\b", re.IGNORECASE)
 # Sentence ends: runs of . ! ? or line breaks.
 _END = re.compile(r"[.!?\n]+")
@@ -336,7 +383,8 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue
-        om = _OPENER.match(text, start)
+        opener = _opener_for(word)
+        om = opener.match(text, start) if opener is not None else None
         if om is None or om.lastgroup is None:
             continue
         kind = om.lastgroup
