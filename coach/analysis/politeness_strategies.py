@@ -236,7 +236,10 @@ def _first_words(body: str) -> frozenset[bytes] | None:
     return frozenset(words)
 
 
-_SOFTENER_FIRST = _first_words(_SOFTENER_BODY)
+@cache
+def _softener_first() -> frozenset[bytes] | None:
+    """`_first_words` of the softener pattern, worked out on first use (not at import)."""
+    return _first_words(_SOFTENER_BODY)
 
 
 def _softened(text: str, start: int, stop: int) -> bool:
@@ -244,9 +247,10 @@ def _softened(text: str, start: int, stop: int) -> bool:
     every word of the stretch (~190K instructions on a tweet's imperative sentence); in ASCII
     text one C-level split into word runs and a set test first rule out the usual stretch,
     where no word can start a softener."""
-    if _SOFTENER_FIRST is not None and text.isascii():
+    first = _softener_first()
+    if first is not None and text.isascii():
         runs = text[start:stop].lower().encode("ascii").translate(_WORD_CHAR_BYTES).split()
-        if _SOFTENER_FIRST.isdisjoint(runs):
+        if first.isdisjoint(runs):
             return False
     return _SOFTENER.search(text, start, stop) is not None
 
