@@ -16,7 +16,19 @@ from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_
 from coach.analysis.linear import get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
-from coach.analysis.politeness_strategies import PHRASES, find_strategies
+from coach.analysis.politeness_strategies import (
+    _EMOTICON,
+    _END,
+    _OPENER,
+    _OPENER_FIRST,
+    _SOFTENER,
+    PHRASES,
+    _has_emoticon,
+    _opener_for,
+    _softened,
+    find_strategies,
+    sentence_ends,
+)
 from coach.analysis.text import text_lexicon, text_matcher
 from coach.analysis.topics import sentence_bounds
 
@@ -141,6 +153,75 @@ def test_ascii_draft_splits_into_the_same_sentences_lowercased(text: str) -> Non
     # which would otherwise split the draft as written: for ASCII the two must agree.
     if text.isascii():
         assert sentence_bounds(lower_same_length(text)) == sentence_bounds(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Hi", " ", ".", "...", "!", "?!", "\n", "\n\n", "x", "é", "👋"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_sentence_ends_without_regex_are_the_pattern_ends(text: str) -> None:
+    # The ASCII fast path finds the same run ends as the regex it stands for.
+    assert sentence_ends(text) == [m.end() for m in _END.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [":", ";", "=", "-", "--", ")", "D", "(", "P", "p", "<", "3", "x", " ", "é"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_emoticon_test_without_regex_agrees_with_the_pattern(text: str) -> None:
+    assert _has_emoticon(text) == (_EMOTICON.search(text) is not None)
+
+
+_SOFT_PIECES = st.sampled_from(
+    [
+        "please", "Please", "pls", "could", "i", "I", "a", "an", "and", "if", "ifs", "it",
+        "thank", "thanks", "thanked", "you", "little", "bit", "think", "kind", "of", "no",
+        "rush", "maybe", "_", "a_bit", "i'm", "don't", "x1", "é", " ", "  ", "\n", ", ", ".",
+        "-",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SOFT_PIECES, max_size=10).map("".join), st.integers(0, 6), st.integers(0, 80))
+def test_softener_screen_never_hides_a_softener(text: str, start: int, stop: int) -> None:
+    # The word-run screen only skips stretches where the regex finds nothing.
+    assert _softened(text, start, stop) == (_SOFTENER.search(text, start, stop) is not None)
+
+
+def test_softener_screen_skips_a_bare_command() -> None:
+    text = "Introduce me to your VP of Operations and get me 30 minutes on their calendar."
+    assert not _softened(text, 0, len(text))
+    assert _softened("Send it when you get a chance.", 0, 30)
+
+
+_OPENER_CASES = st.sampled_from(sorted(_OPENER_FIRST))
+_OPENER_AFTER = st.sampled_from(
+    ["", " ", "  ", "you", "me", "know", "morning", "there", "why", ",", "!", "'m", "’m", "s", "x"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _OPENER_CASES, st.sampled_from([str, str.upper, str.title]), st.lists(_OPENER_AFTER, max_size=4)
+)
+def test_opener_cut_to_the_word_finds_what_the_full_pattern_finds(
+    word: str, case: object, after: list[str]
+) -> None:
+    # The per-word pattern keeps every alternative that could match there, in order.
+    text = "Ok. " + case(word) + "".join(after)  # type: ignore[operator]
+    full = _OPENER.match(text, 4)
+    pat = _opener_for(word)
+    cut = pat.match(text, 4) if pat is not None else None
+    assert (cut and (cut.lastgroup, cut.end())) == (full and (full.lastgroup, full.end()))
 
 
 class _Unscreened(PhraseMatcher):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from coach.analysis.construct import trusted
 from coach.analysis.features import Span
@@ -88,12 +89,18 @@ def analyse_courtesy(
         strategies.features, strategies.tokens, pairs=True, signals=explain
     )
     score = model.to_score(z)
-    markers = [
-        Span(h.start, h.end, h.kind, h.text) for h in strategies.hits if h.kind in MARKER_KINDS
-    ]
+    hits = strategies.hits
+    # The kinds found, in C: most drafts have a few hits and neither markers nor flags, and
+    # a set test then skips each list's walk.
+    kinds = set(map(_HIT_KIND, hits))
+    markers = (
+        [Span(h.start, h.end, h.kind, h.text) for h in hits if h.kind in MARKER_KINDS]
+        if not MARKER_KINDS.isdisjoint(kinds)
+        else []
+    )
     return CourtesyResult(
         score=round(score, 4),
-        flags=_flags(text, strategies, score),
+        flags=_flags(text, strategies, score, kinds),
         markers=markers,
         signals=signals,
     )
@@ -116,15 +123,18 @@ def _flag(
     )
 
 
-def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
-    """Context-free courtesy problems, each tied to its words. Quiet by default: info unless rude."""
+def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Flag]:
+    """Context-free courtesy problems, each tied to its words. Quiet by default: info unless rude.
+    `kinds`: the kinds of `st.hits`."""
     flags: list[Flag] = []
-    kinds = {h.kind for h in st.hits}
-    softened = bool(kinds & {"gratitude", "please", "counterfactual", "hedge", "apology"})
+    softened = not _SOFTENING.isdisjoint(kinds)
     gush_hits: list[Hit] = []
-    opening = _first_word(text) if st.hits else 0
     # Most hits (thanks, hedges, greetings) raise no flag: only the kinds below are read.
-    for h in [h for h in st.hits if h.kind in _FLAG_KINDS]:
+    flagged = (
+        [h for h in st.hits if h.kind in _FLAG_KINDS] if not _FLAG_KINDS.isdisjoint(kinds) else []
+    )
+    opening = _first_word(text) if flagged else 0
+    for h in flagged:
         k = h.kind
         if k == "rude":
             flags.append(
@@ -241,6 +251,9 @@ def _flags(text: str, st: Strategies, score: float) -> list[Flag]:
     return flags
 
 
+# Kinds of hit that soften a message (no bald-imperative or "You never..." flag then).
+_SOFTENING = frozenset({"gratitude", "please", "counterfactual", "hedge", "apology"})
+_HIT_KIND = attrgetter("kind")
 # The strategy kinds `_flags` reads.
 _FLAG_KINDS = frozenset(
     {"rude", "direct_start", "second_start", "imperative", "challenge", "factuality", "gush"}

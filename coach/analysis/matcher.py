@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import not_
 from typing import Any
 
@@ -426,15 +426,21 @@ class MultiMatcher:
         lowercased (`lexmatch.lower_same_length`). `lexicon` only for a text split the same way
         by both tokenisers (`lexmatch.same_tokens`); else None comes back for the lexicon and
         the caller runs its own `find`."""
-        found: list[list[Hit]] = [[] for _ in self._phrases]
+        # Fresh empty lists made in C (a comprehension runs bytecode per list; this is paid on
+        # every check, however short the draft).
+        found: list[list[Hit]] = list(map(list, repeat((), len(self._phrases))))
         last_end = [0] * len(self._phrases)
-        lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
+        categories = self._lexicon.categories
+        lex_hits: dict[str, list[LexHit]] = dict(
+            zip(categories, map(list, repeat((), len(categories))), strict=True)
+        )
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
         cached = self._cache[ascii].get
         none = self._none[ascii]
         n = len(tokens)
-        for i in [i for i, w in enumerate(tokens) if w not in none]:
+        # Most words start nothing: they are dropped at C speed, no bytecode per word.
+        for i in compress(range(n), map(not_, map(none.__contains__, tokens))):
             start = starts[i]
             word = tokens[i]
             entry = cached(word)

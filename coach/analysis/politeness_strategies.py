@@ -10,10 +10,20 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from coach.analysis import lexicon as lx
-from coach.analysis.matcher import Hit, PhraseMatcher
+from coach.analysis.lexmatch import expand
+from coach.analysis.matcher import (
+    _GAP,
+    Hit,
+    PhraseMatcher,
+    expand_leading_group,
+    literal_prefix,
+    split_top,
+)
 
 VALENCE_PATH = Path(__file__).with_name("valence.tsv")
 
@@ -133,22 +143,63 @@ IMPERATIVE_VERBS = sorted(
 
 # What a sentence opens with. Group order matters: "please" before imperatives.
 # Matched at a sentence's first word, so emoji or quotes before it do not hide it ("👋 So you").
+_OPENER_GROUPS = [
+    ("greeting", rf"(?:{lx.GREETING})\b"),
+    ("deference", rf"(?:{lx.DEFERENCE_START})\b"),
+    ("please_start", r"(?:please|pls|plz)\b"),
+    ("direct_start", lx.DIRECT_START),
+    ("question_start", lx.QUESTION_START),
+    ("first_start", r"(?:i|my|i['’]m|i['’]ve|i['’]d|i['’]ll)\b"),
+    ("second_start", r"(?:you|your|you['’]re|you['’]ve|u|ur)\b"),
+    ("imperative", rf"(?:{'|'.join(IMPERATIVE_VERBS)})\b(?!\s+(?:you|me\s+know)\b)"),
+]
 _OPENER = re.compile(
-    r"(?:"
-    rf"(?P<greeting>(?:{lx.GREETING})\b)"
-    rf"|(?P<deference>(?:{lx.DEFERENCE_START})\b)"
-    r"|(?P<please_start>(?:please|pls|plz)\b)"
-    rf"|(?P<direct_start>{lx.DIRECT_START})"
-    rf"|(?P<question_start>{lx.QUESTION_START})"
-    r"|(?P<first_start>(?:i|my|i['’]m|i['’]ve|i['’]d|i['’]ll)\b)"
-    r"|(?P<second_start>(?:you|your|you['’]re|you['’]ve|u|ur)\b)"
-    rf"|(?P<imperative>(?:{'|'.join(IMPERATIVE_VERBS)})\b(?!\s+(?:you|me\s+know)\b))"
-    r")",
-    re.IGNORECASE,
+    "(?:" + "|".join(f"(?P<{kind}>{body})" for kind, body in _OPENER_GROUPS) + ")", re.IGNORECASE
 )
+
+
+def _opener_for(word: str) -> re.Pattern[str] | None:
+    """`_OPENER` cut down to the alternatives that can match where the word `word` (a word of
+    `_OPENER_FIRST`) starts: the same groups in the same order, each with its alternatives
+    in their order, so the first that matches is the one `_OPENER` finds. The full pattern
+    tries some 150 alternatives (~9K instructions a sentence); a word keeps a handful.
+    Built on first use of each word; None when nothing can match there."""
+    got = _OPENER_BY_WORD.get(word, _NOT_BUILT)
+    if got is not _NOT_BUILT:
+        return got
+    groups: list[str] = []
+    for kind, body in _OPENER_GROUPS:
+        kept = [
+            alt
+            for top in split_top(body)
+            for alt in expand_leading_group(top)
+            if _may_start(word, literal_prefix(alt))
+        ]
+        if kept:
+            groups.append(f"(?P<{kind}>{'|'.join(kept)})")
+    pat = re.compile("(?:" + "|".join(groups) + ")", re.IGNORECASE) if groups else None
+    _OPENER_BY_WORD[word] = pat
+    return pat
+
+
+def _may_start(word: str, prefix: str) -> bool:
+    """Whether a phrase with the literal start `prefix` can match where `word` (a lowercased
+    token: ASCII letters, digits, apostrophes) starts. Only an ASCII prefix that differs
+    from the word within their common length is ruled out; anything else is kept and left to
+    the regex (a prefix that goes on past the word, a non-ASCII or empty one)."""
+    if not prefix.isascii():
+        return True
+    n = min(len(word), len(prefix))
+    return word[:n] == prefix[:n]
+
+
+_OPENER_BY_WORD: dict[str, re.Pattern[str] | None] = {}
+_NOT_BUILT: Any = object()
 _DIRECT_NEXT = re.compile(r"[\s,]+(?:you|your|why|what|when|how|where)\b", re.IGNORECASE)
 # Sentence ends: runs of . ! ? or line breaks.
 _END = re.compile(r"[.!?\n]+")
+# Byte -> "." for the bytes of `_END`'s class, else a space (see `sentence_ends`).
+_END_BYTES = bytes(46 if chr(c) in ".!?\n" else 32 for c in range(256))
 # First words that can open one of the strategies above; only these try the opener pattern.
 _OPENER_FIRST = lx.wordset(
     "hi hello hey hiya howdy greetings dear good hope great nice interesting cool excellent "
@@ -156,9 +207,55 @@ _OPENER_FIRST = lx.wordset(
     "so then and but or what why who how where when i my i'm i've i'd i'll you your you're "
     "you've u ur"
 ) | set(IMPERATIVE_VERBS)
-_SOFTENER = re.compile(
-    rf"\b(?:please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE})\b", re.IGNORECASE
+_SOFTENER_BODY = rf"please|pls|could|would|if\s+you|thanks?|thank\s+you|{lx.HEDGE}"
+_SOFTENER = re.compile(rf"\b(?:{_SOFTENER_BODY})\b", re.IGNORECASE)
+# Byte -> itself for the bytes of `\w` in ASCII text, lowercase; any other byte -> a space.
+_WORD_CHAR_BYTES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256)
 )
+
+
+def _first_words(body: str) -> frozenset[bytes] | None:
+    r"""The words a match of `\b(?:body)\b` can start with, lowercased: each alternative's
+    literal text up to its first `\s+`. None when some alternative has no such plain word.
+
+    In ASCII text such a match starts a run of `\w` characters that is exactly one of these
+    words (the word ends in blanks or at the closing `\b`), so a stretch none of whose runs
+    is one of them cannot hold a match."""
+    words: set[bytes] = set()
+    for top in split_top(body):
+        for alt in expand_leading_group(top):
+            literals = expand(alt.replace(r"\s+", _GAP))
+            if literals is None:
+                return None
+            for lit in literals:
+                head = lit.partition(_GAP)[0].lower()
+                if not (head.isascii() and head.isalpha()):
+                    return None
+                words.add(head.encode("ascii"))
+    return frozenset(words)
+
+
+@cache
+def _softener_first() -> frozenset[bytes] | None:
+    """`_first_words` of the softener pattern, worked out on first use (not at import)."""
+    return _first_words(_SOFTENER_BODY)
+
+
+def _softened(text: str, start: int, stop: int) -> bool:
+    """`_SOFTENER.search(text, start, stop) is not None`. The regex tries its alternatives at
+    every word of the stretch (~190K instructions on a tweet's imperative sentence); in ASCII
+    text one C-level split into word runs and a set test first rule out the usual stretch,
+    where no word can start a softener."""
+    first = _softener_first()
+    if first is not None and text.isascii():
+        runs = text[start:stop].lower().encode("ascii").translate(_WORD_CHAR_BYTES).split()
+        if first.isdisjoint(runs):
+            return False
+    return _SOFTENER.search(text, start, stop) is not None
+
+
+# What `_has_emoticon` looks for (kept as the reference its property test compares with).
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
@@ -205,11 +302,52 @@ def _valence() -> dict[str, float]:
 
 # v -> 0.0 < v, a C-level test for filter().
 _POSITIVE = (0.0).__lt__
+# C-level getters for map(): a match's end, a hit's kind.
+_MATCH_END = re.Match.end
+_HIT_KIND = attrgetter("kind")
 
 
-def _may_have_emoticon(text: str) -> bool:
-    """Every emoticon starts with one of these; `in` scans are far cheaper than the regex."""
-    return ":" in text or ";" in text or "=" in text or "<" in text
+def sentence_ends(text: str) -> list[int]:
+    """Where each run of `_END` ends (its `m.end()`), in order: `[m.end() for m in
+    _END.finditer(text)]`.
+
+    `finditer` tests its character class at every character of the text (~100 instructions
+    each, some 30K per tweet); in ASCII text one C-level translate marks the class's bytes
+    and `find` hops from run to run: a few steps per sentence."""
+    if not text.isascii():
+        return list(map(_MATCH_END, _END.finditer(text)))
+    marks = text.encode("ascii").translate(_END_BYTES)
+    ends: list[int] = []
+    at = marks.find(b".")
+    while at != -1:
+        at = marks.find(b" ", at)
+        if at == -1:  # the run goes on to the end of the text
+            ends.append(len(marks))
+            break
+        ends.append(at)
+        at = marks.find(b".", at)
+    return ends
+
+
+def _has_emoticon(text: str) -> bool:
+    """`_EMOTICON.search(text) is not None`, without the regex's scan of every character
+    (~25K instructions on a tweet with a ":" in it, "Quick update: ..."): a C-level `find`
+    hops to each ":", ";" or "=" and only the one or two characters after it are read."""
+    if "<3" in text:
+        return True
+    for mark in ":;=":
+        at = text.find(mark)
+        while at != -1:
+            nxt = text[at + 1 : at + 2]
+            if nxt == "-":  # the optional nose; "-" itself is no mouth, so no backtracking
+                nxt = text[at + 2 : at + 3]
+            if nxt and nxt in _MOUTHS:
+                return True
+            at = text.find(mark, at + 1)
+    return False
+
+
+_MOUTHS = ")D(Pp"
 
 
 @dataclass(slots=True)
@@ -225,13 +363,12 @@ class Strategies:
 def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategies:
     """`phrase_hits`: what `PHRASES` finds in `text`, when the caller has found it already
     (text.py finds every lexicon of the draft in one pass); the list is extended in place."""
-    out = Strategies()
     starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
         phrase_hits = PHRASES.find(text, list(zip(starts, tokens, strict=True)), tokens)
-    out.hits = hits = phrase_hits
+    hits = phrase_hits
     n_sent = 0
-    ends = [m.end() for m in _END.finditer(text)]
+    ends = sentence_ends(text)
     ends.append(len(text) + 1)
     n_words = len(tokens)
     # The first word opens a sentence; each later opener is the first word at or after the end
@@ -250,7 +387,8 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
         n_sent += 1
         if word not in _OPENER_FIRST:
             continue
-        om = _OPENER.match(text, start)
+        opener = _opener_for(word)
+        om = opener.match(text, start) if opener is not None else None
         if om is None or om.lastgroup is None:
             continue
         kind = om.lastgroup
@@ -259,7 +397,7 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             stop = min(sent_end, len(text))
             if text[start:stop].rstrip().endswith("?"):  # "Delete it, or keep it?" asks
                 kind = "imperative_question"
-            elif _SOFTENER.search(text, start, stop):
+            elif _softened(text, start, stop):
                 kind = "imperative_soft"
         if kind == "direct_start":
             # "So you ..." / "So why ..." read as a demand; keep the next word in the span.
@@ -267,21 +405,20 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             if nxt:
                 end = nxt.end()
         hits.append(Hit(kind, start, end, text[start:end]))
-    out.sentences = n_sent
+    kinds = list(map(_HIT_KIND, hits))
     # A phrase "please" that opens its sentence is "please_start", not mid-sentence "please".
-    please_at = {h.start for h in hits if h.kind == "please_start"}
-    if please_at:
-        out.hits = hits = [h for h in hits if not (h.kind == "please" and h.start in please_at)]
+    if "please_start" in kinds:
+        please_at = {h.start for h in hits if h.kind == "please_start"}
+        hits = [h for h in hits if not (h.kind == "please" and h.start in please_at)]
+        kinds = list(map(_HIT_KIND, hits))
 
     # Presence, not counts, for the strategies (as in the paper), in order of first appearance;
     # gushing is about stacking: its count, moved to the end.
-    kinds = [h.kind for h in hits]
     feats: dict[str, float] = dict.fromkeys(kinds, 1.0)
     if "gush" in feats:
         del feats["gush"]
         feats["gush"] = min(float(kinds.count("gush")), 3.0) / 3.0
 
-    out.tokens = tokens
     for cls in ("negative", "positive"):
         if cls in counts:
             feats[cls] = float(min(counts[cls], 3))
@@ -320,9 +457,9 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             feats["questions_many"] = 1.0
     if "!" in text:
         feats["exclaim_many" if "!!" in text else "exclaim"] = 1.0
-    if "laugh" in counts or (_may_have_emoticon(text) and _EMOTICON.search(text)):
+    if "laugh" in counts or _has_emoticon(text):
         feats["emoticon"] = 1.0
     if n_sent > 2:
         feats["long"] = 1.0
-    out.features = feats
-    return out
+    # Built once at the end: the dataclass's default factories would only make throwaways.
+    return Strategies(hits, feats, tokens, n_sent)
