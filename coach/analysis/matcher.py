@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import not_
 from typing import Any
 
@@ -426,14 +426,9 @@ class MultiMatcher:
         lowercased (`lexmatch.lower_same_length`). `lexicon` only for a text split the same way
         by both tokenisers (`lexmatch.same_tokens`); else None comes back for the lexicon and
         the caller runs its own `find`."""
-        # Fresh empty lists made in C (a comprehension runs bytecode per list; this is paid on
-        # every check, however short the draft).
-        found: list[list[Hit]] = list(map(list, repeat((), len(self._phrases))))
+        found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
-        categories = self._lexicon.categories
-        lex_hits: dict[str, list[LexHit]] = dict(
-            zip(categories, map(list, repeat((), len(categories))), strict=True)
-        )
+        lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
         cached = self._cache[ascii].get
