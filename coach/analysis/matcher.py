@@ -253,10 +253,7 @@ class PhraseMatcher:
                 if i + 1 == n:
                     continue  # nothing follows: no second word
                 nstart, nxt = words[i + 1]
-                if (
-                    not (nxt.startswith(screen[0]) or nxt in screen[1])
-                    or not text[start + len(word) : nstart].isspace()
-                ):
+                if not _continues(screen, text, start + len(word), nstart, nxt):
                     continue
             m = pat.match(text, start)
             if m is not None:
@@ -321,6 +318,12 @@ _LexEntry = tuple[_Entry, dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | N
 # no such screen).
 _Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None, _Screen | None]
 _WORD_START_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _continues(screen: _Screen, text: str, word_end: int, next_start: int, nxt: str) -> bool:
+    """Whether the next word can go on with a phrase whose first word ends at `word_end`: it
+    begins like one of the phrases' second words and only spaces come between (ASCII text)."""
+    return (nxt.startswith(screen[0]) or nxt in screen[1]) and text[word_end:next_start].isspace()
 
 
 class MultiMatcher:
@@ -457,16 +460,11 @@ class MultiMatcher:
                 for lane, pat, screen in lanes:
                     if start < last_end[lane]:
                         continue
-                    if screen is not None and ascii:  # the next word must be able to continue
-                        if i + 1 == n:
-                            continue
-                        nstart = starts[i + 1]
-                        nxt = tokens[i + 1]
-                        if (
-                            not (nxt.startswith(screen[0]) or nxt in screen[1])
-                            or not text[start + len(word) : nstart].isspace()
-                        ):
-                            continue
+                    # The next word must be able to continue the phrase.
+                    if (screen is not None and ascii) and (i + 1 == n or not _continues(
+                        screen, text, start + len(word), starts[i + 1], tokens[i + 1]
+                    )):
+                        continue
                     m = pat.match(text, start)
                     if m is not None:
                         end = m.end()
