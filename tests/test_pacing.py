@@ -369,3 +369,12 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
     for draft in ("Could you send me a photo of the damaged box?", "What a beautiful dog!"):
         plain = check_offline(draft, stranger_dana(), "public_reply", now=NOW)
         assert plain.flags == [] and plain.verdict == "ok", draft
+
+
+def test_messages_about_where_someone_lives_read_as_english() -> None:
+    r = check_offline("Where do you live?", stranger_dana(), "public_reply", now=NOW)
+    assert [f.message for f in r.flags if f.rule == "personal-question"] == [
+        "Asks about where they live before they raised it"
+    ]
+    family = check_offline("How is your family?", stranger_dana(), "public_reply", now=NOW)
+    assert "Asks about their family before they raised it" in [f.message for f in family.flags]

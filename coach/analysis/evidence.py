@@ -31,6 +31,15 @@ TOPIC_NAMES = {
     "work": "work",
 }
 
+
+
+def whose_topic(topic: str, whose: str) -> str:
+    """The topic as something of theirs or yours: "their family", "where you live"."""
+    if topic == "location":
+        return f"where {'they' if whose == 'their' else 'you'} live"
+    return f"{whose} {TOPIC_NAMES.get(topic, topic)}"
+
+
 CHANNEL_WORDS = {
     "dm": "direct messages",
     "email": "email",

@@ -21,6 +21,7 @@ from coach.analysis.evidence import (
     depth_word,
     flag,
     shared,
+    whose_topic,
 )
 from coach.analysis.features import RequestSpan, TextFeatures, TopicSpan
 from coach.analysis.preferences import avoided_topics, check_names, check_preferences
@@ -161,7 +162,7 @@ def _topics(
                     severity,
                     start,
                     end,
-                    f"{verb} their {what} before they raised it",
+                    f"{verb} {whose_topic(t.topic, 'their')} before they raised it",
                     f"{shared(facts, t.topic)}; {facts.exchanged()}",
                     SPT if t.depth >= 2 else URT,
                 )
@@ -216,14 +217,13 @@ def _disclosure(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -
     if depth <= allowed:
         return
     severity: Severity = "stop" if depth == 3 and STAGE_RANK[stage] < _RANK_FRIEND else "warn"
-    what = TOPIC_NAMES.get(deepest.topic, deepest.topic)
     flags.append(
         flag(
             "disclosure-asymmetry",
             severity,
             deepest.start,
             deepest.end,
-            f"Shares your {what} far beyond what {facts.name} has shared",
+            f"Shares {whose_topic(deepest.topic, 'your')} far beyond what {facts.name} has shared",
             f"this goes to depth {depth} of 3 ({', '.join(sorted(deep_topics))}); "
             f"{facts.name}'s deepest: "
             f"{depth_word(facts.their_max_depth)}; {facts.exchanged()}",
