@@ -335,3 +335,19 @@ def test_change_contact_reads_other_writers_first_and_writes_nothing_on_error(
         assert stored is not None and len(stored.preferences) == 1
         with pytest.raises(NotFoundError):
             app_store.change_contact("c-nobody", add_pref)
+
+
+def test_find_contact_by_surname_and_suggests_close_names(store: Store) -> None:
+    lars = store.add_contact(Contact(name="Lars Eriksen"))
+    store.add_contact(Contact(name="Ana Eriksson"))
+    store.add_contact(Contact(name="Dana Reyes", preferred_name="Dr. Reyes"))
+    assert store.find_contact("eriksen").id == lars.id
+    assert store.find_contact("Reye").name == "Dana Reyes"  # a later word of the preferred name
+    with pytest.raises(UsageError, match="matches 2 contacts"):
+        store.find_contact("erik")  # Eriksen and Eriksson
+    with pytest.raises(NotFoundError) as missed:
+        store.find_contact("Lars Eriksn")
+    assert str(missed.value.hint).startswith("Did you mean 'Lars Eriksen'")  # the closest first
+    with pytest.raises(NotFoundError) as none:
+        store.find_contact("zzz")
+    assert "coach contacts list" in str(none.value.hint)

@@ -8,6 +8,7 @@ what other processes wrote. History is split by ISO week (layout.py) and read ne
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -85,9 +86,11 @@ class Store:
         return Contact.model_validate(doc) if doc else None
 
     def find_contact(self, name_or_id: str) -> Contact:
-        """By id, else exact name, else preferred name, else unique case-insensitive prefix.
+        """By id, else exact name, else preferred name, else unique case-insensitive prefix of
+        the name, else of any later word of the name or preferred name ("eriksen", "reye").
 
-        Raises NotFoundError (none) or UsageError (ambiguous, listing the candidates)."""
+        Raises NotFoundError (none; naming the closest names, if any) or UsageError (ambiguous,
+        listing the candidates)."""
         key = name_or_id.strip()
         found = self.get_contact(key)
         if found:
@@ -105,10 +108,18 @@ class Store:
                 hits.append(e)
             return hits
 
+        def by_word() -> list[tuple[str, str, str, str, str, str]]:
+            # A surname or a middle word: "eriksen" for "Lars Eriksen". Whole keys only ("lars
+            # e" is a prefix of the name, handled above), and each contact once.
+            if not low or any(ch.isspace() for ch in low):
+                return []
+            return [e for e in entries if any(w.startswith(low) for w in _later_words(e))]
+
         for pick in (
             lambda: by_name(True),
             lambda: [e for e in entries if e[1] == low],
             lambda: by_name(False),
+            by_word,
         ):
             hits = pick()
             if len(hits) == 1:
@@ -120,9 +131,13 @@ class Store:
                     f"'{name_or_id}' matches {len(hits)} contacts: {names}.",
                     "Use the contact's id.",
                 )
-        raise NotFoundError(
-            f"No contact named '{name_or_id}'.", "`coach contacts list` shows who is stored."
-        )
+        close = difflib.get_close_matches(low, {e[0]: None for e in entries}, n=3, cutoff=0.6)
+        if close:
+            shown = {e[0]: e[2] for e in entries}
+            hint = "Did you mean " + " or ".join(f"'{shown[c]}'" for c in close) + "?"
+        else:
+            hint = "`coach contacts list` shows who is stored."
+        raise NotFoundError(f"No contact named '{name_or_id}'.", hint)
 
     def update_contact(self, contact: Contact) -> Contact:
         contact.updated = utcnow()
@@ -333,6 +348,12 @@ class Store:
     def list_drafts(self) -> list[dict[str, Any]]:
         """Every saved draft (for the backup, and for forgetting a person's drafts)."""
         return [dict(d) for d in self._people.table("drafts").all()]
+
+
+def _later_words(entry: tuple[str, str, str, str, str, str]) -> list[str]:
+    """The words after the first of a names entry's name and preferred name (casefolded): the
+    first word is already covered by the prefix match."""
+    return entry[0].split()[1:] + entry[1].split()[1:]
 
 
 def open_store(root: Path | None = None) -> Store:
