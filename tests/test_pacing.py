@@ -342,8 +342,9 @@ def test_customer_service_questions_are_not_personal() -> None:
 
 
 def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend() -> None:
-    """Asking for a photo of them, their WhatsApp, a drink "just the two of us", or telling them
-    you tracked their email opens: each is flagged at the start, with the words it rests on."""
+    """Asking for a photo of them, their WhatsApp, a drink "just the two of us", what they earn,
+    to pick their brain, or telling them you tracked their email opens: each is flagged at the
+    start, with the words it rests on."""
     cases = {
         "can u send me a pic of u": ("personal-question", "can u send me a pic of u"),
         "What do you look like?": ("personal-question", "What do you look like?"),
@@ -354,6 +355,10 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
         # (to a customer: what a business tracks is the business kind of researched fact)
         "Hi, I noticed you haven't opened our last 3 emails. Is everything ok?":
             ("researched-fact", "I noticed you haven't opened"),
+        "What do you earn at your current job?":
+            ("personal-question", "What do you earn at your current job?"),
+        "I'd love to pick your brain over coffee, I'll pay!":
+            ("big-ask", "I'd love to pick your brain over coffee, I'll pay!"),
     }
     customer = stranger_dana().model_copy(update={"context": "customer"})
     for draft, (rule, words) in cases.items():
@@ -363,10 +368,18 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
         assert (rule, words) in quoted, (draft, quoted)
         assert early.verdict != "ok", draft
     # Between friends a photo request or a drink is ordinary.
-    for draft in ("can u send me a pic of u", "Are you free to grab a drink tonight?"):
+    for draft in (
+        "can u send me a pic of u",
+        "Are you free to grab a drink tonight?",
+        "Could I pick your brain about the launch?",
+    ):
         assert check_offline(draft, friend_dana(), "dm", now=NOW).verdict == "ok", draft
     # A photo of a damaged parcel, or their dog, is not about the person.
-    for draft in ("Could you send me a photo of the damaged box?", "What a beautiful dog!"):
+    for draft in (
+        "Could you send me a photo of the damaged box?",
+        "What a beautiful dog!",
+        "Thanks for letting me pick your brain last week!",
+    ):
         plain = check_offline(draft, stranger_dana(), "public_reply", now=NOW)
         assert plain.flags == [] and plain.verdict == "ok", draft
 

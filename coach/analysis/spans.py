@@ -126,7 +126,9 @@ _SOFT_REQUEST = (
     r"(?:could|would|can|will) you(?: please| possibly| maybe| kindly)?|would you mind|"
     r"i was wondering if|i wonder if|if you (?:could|have (?:a moment|time)|get a chance)|"
     r"would it be possible|any chance (?:you|of|for)|is there any chance|do you think you could|"
-    r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if"
+    r"i(?:'d| would) (?:love|appreciate|be grateful) (?:it )?if|"
+    # Asking for free advice: the classic big ask of someone you barely know.
+    r"(?:i(?:'d| would) love to|(?:can|could|may) i|let me) pick your brains?"
 )
 _BALD_VERBS = (
     r"send|give|call|email|introduce|intro|review|share|check out|sign up|buy|tell|let me know|reply|"
@@ -146,6 +148,7 @@ _LARGE = (
     r"money|loan|lend|invest(?:ment|or|ing)?|donat(?:e|ion)|fund(?:ing)?|venmo|paypal|"
     r"transfer|sponsor|introduc(?:e|tion)|" + _INTRO + r"|refer(?:ral)?|put (?:me )?in touch|"
     r"good word|recommendation letter|reference|hire|job|position|interview|an hour|a few hours|"
+    r"pick your brains?|"
     r"weekend|(?:my|our) (?:book|manuscript|thesis|deck|business plan|startup|codebase)|"
     r"your (?:contacts|network|investors|partners|clients|boss|ceo|vp)|\d+[- ]page"
 )
@@ -162,7 +165,7 @@ _KIND_WORDS = {
     "pitch": r"buy|purchase|order|subscribe|sign up|upgrade|demo|pre-?order|check out",
     "meeting": r"meet(?:ing)?|coffee|lunch|dinner",
     "call": r"call|zoom",
-    "time": r"review|feedback|read|look at|an hour|a few hours",
+    "time": r"review|feedback|read|look at|an hour|a few hours|pick your brains?",
 }
 _KIND_ORDER = ("money", "intro", "pitch", "meeting", "call", "time")
 _MONEY_RE = re.compile(r"\$\s?\d")
@@ -377,6 +380,7 @@ def find_requests(text: str, bounds: list[tuple[int, int]], hits: Hits) -> list[
             and "mind" not in words
             and "wonder" not in words
             and " if" not in words
+            and "brain" not in words
             and not (words.startswith(("can you", "will you")) and _opens_clause(text, start))
         ):
             # "you could also try X." is a suggestion, not a request.

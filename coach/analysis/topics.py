@@ -44,7 +44,8 @@ _LEXICON: dict[tuple[str, int], str] = {
     r"miscarriage|infertil(?:e|ity)|fertility|rehab|addict(?:ion|ed)|eating disorder|"
     r"bipolar|ptsd|panic attacks?|terminal|overdose|anti-?depressants?",
     ("money", 1): r"money|finances?|(?:i'm|i am|we're|we are|you're|you are|are you|so|flat) broke",
-    ("money", 2): r"salary|salaries|income|how much (?:do|did) you (?:make|earn)|debts?|loans?|"
+    ("money", 2): r"salary|salaries|income|how much (?:do|did) you (?:make|earn)|how much you (?:make|earn)|"
+    r"what (?:do|did) you earn|debts?|loans?|"
     r"mortgage|afford|savings|net worth|financially|pay the bills|paycheck|pay ?rise",
     ("money", 3): r"bankrupt(?:cy)?|in debt|evict(?:ed|ion)",
     ("age", 2): r"how old (?:are|is) you|your age|what year were you born",
