@@ -343,8 +343,8 @@ def test_customer_service_questions_are_not_personal() -> None:
 
 def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend() -> None:
     """Asking for a photo of them, their WhatsApp, a drink "just the two of us", what they earn,
-    to pick their brain, or telling them you tracked their email opens: each is flagged at the
-    start, with the words it rests on."""
+    to pick their brain, whether all is well at home, calling them "girl", or telling them you
+    tracked their email opens: each is flagged at the start, with the words it rests on."""
     cases = {
         "can u send me a pic of u": ("personal-question", "can u send me a pic of u"),
         "What do you look like?": ("personal-question", "What do you look like?"),
@@ -352,17 +352,20 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
         "Can I get your WhatsApp?": ("channel-escalation", "Can I get your WhatsApp"),
         "Are you free to grab a drink tonight just the two of us?":
             ("presumed-closeness", "just the two of us"),
-        # (to a customer: what a business tracks is the business kind of researched fact)
+        # (to a customer: what a business tracks is the business kind of researched fact; "girl"
+        # is flagged for anyone new, and to a customer it also keeps the verdict from ok)
         "Hi, I noticed you haven't opened our last 3 emails. Is everything ok?":
             ("researched-fact", "I noticed you haven't opened"),
         "What do you earn at your current job?":
             ("personal-question", "What do you earn at your current job?"),
         "I'd love to pick your brain over coffee, I'll pay!":
             ("big-ask", "I'd love to pick your brain over coffee, I'll pay!"),
+        "Hey girl! Your order shipped": ("endearment", "girl"),
+        "Is everything alright at home?": ("personal-question", "Is everything alright at home?"),
     }
     customer = stranger_dana().model_copy(update={"context": "customer"})
     for draft, (rule, words) in cases.items():
-        whom = customer if rule == "researched-fact" else stranger_dana()
+        whom = customer if rule in ("researched-fact", "endearment") else stranger_dana()
         early = check_offline(draft, whom, "public_reply", now=NOW)
         quoted = {(f.rule, draft[f.start : f.end]) for f in early.flags}
         assert (rule, words) in quoted, (draft, quoted)
@@ -379,6 +382,8 @@ def test_everyday_forms_of_early_asks_are_caught_for_a_new_contact_not_a_friend(
         "Could you send me a photo of the damaged box?",
         "What a beautiful dog!",
         "Thanks for letting me pick your brain last week!",
+        "The girl at the front desk said it shipped.",
+        "I left my charger there, but all good at home.",
     ):
         plain = check_offline(draft, stranger_dana(), "public_reply", now=NOW)
         assert plain.flags == [] and plain.verdict == "ok", draft

@@ -24,7 +24,7 @@ _STRONG_ENDEARMENT = (
 # Words that are endearments only when used to address someone ("thanks, buddy!", "hey mate").
 _VOCATIVE_ENDEARMENT = (
     r"buddy|bud|pal|mate|bro|sis|dude|love|dear|friend|my friend|my dear|fam|chief|boss|champ|"
-    r"big guy"
+    r"big guy|girl|girlie|babes"
 )
 _VOCATIVE_LEAD = r"(?:^|[,;:!?.]\s*|\b(?:hi|hey|hello|hiya|yo|thanks|thank you|thx|cheers|morning|night|bye|ok|okay|sorry|sure|love you|miss you)\s+)"
 _VOCATIVE_TAIL = r"(?=\s*(?:[,.!?;:)]|$|\n)|\s+[\u2600-\u27bf\U0001F000-\U0001FAFF])"

@@ -22,7 +22,11 @@ _LEXICON: dict[tuple[str, int], str] = {
     (
         "family",
         2,
-    ): r"pregnan(?:t|cy)|custody|adopt(?:ed|ion)|estranged|family (?:problems|issues|drama)",
+    ): r"pregnan(?:t|cy)|custody|adopt(?:ed|ion)|estranged|family (?:problems|issues|drama)|"
+    # Asked about home life ("is everything ok at home?"); "all good at home" tells nothing.
+    r"(?:is everything|are things|is all) (?:ok|okay|alright|all right|good|fine) at home|"
+    r"how(?:'s| is| are) (?:everything|things|life) at home|"
+    r"(?:problems|trouble|issues) at home",
     (
         "relationships",
         1,
