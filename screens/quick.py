@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -70,7 +70,9 @@ class QuickCheckPanel(Vertical):
         yield TextArea(self._initial_draft, id="quick-draft", soft_wrap=True,
                        tab_behavior="focus", placeholder="Type or paste the draft…")
         yield Static("The verdict appears as you type.", id="quick-verdict", classes="muted")
-        yield Static("", id="quick-flags")
+        # The flags scroll: under the shell prompt the panel has a fixed height.
+        with VerticalScroll(id="quick-flags-box", can_focus=False):
+            yield Static("", id="quick-flags")
         with Horizontal(classes="buttons"):
             yield Button("Check & keep  ctrl+r", id="quick-record", variant="primary")
             yield Button(self._escalate_label, id="quick-escalate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from screens_support import frozen_now, seed_store, text_of, wait_for
+from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
 from coach.store import open_store
@@ -11,6 +12,7 @@ from screens.compose import ComposeScreen
 from screens.history import HistoryScreen
 from screens.home import HomeScreen
 from screens.quick import QuickApp, QuickCheckModal, QuickCheckPanel
+from screens.widgets.footer import CoachFooter
 
 RUDE = "So you never answered my question?"
 
@@ -102,3 +104,30 @@ async def test_keys_typed_before_the_draft_has_focus_are_kept() -> None:
         await wait_for(pilot, lambda: draft.text == "Hi D")
         await pilot.press("a")
         assert draft.text == "Hi Da"
+
+
+async def test_inline_quick_app_keeps_every_flag_within_reach() -> None:
+    # `coach quick` has 22 rows under the shell prompt. The draft, the verdict and the flags fit
+    # in them: the flags scroll in the rows that are left, inside the panel's border, never
+    # cut off below it (the buttons give way: the footer shows the same keys).
+    seed_store()
+    app = QuickApp(now=frozen_now)
+    async with app.run_test(size=(100, 22)) as pilot:
+        panel = app.query_one(QuickCheckPanel)
+        app.query_one("#quick-draft", TextArea).insert(
+            "hey hun, how's the divorce going? Can you send me your address asap?"
+        )
+        await wait_for(pilot, lambda: panel.last_verdict is not None)
+        await pilot.pause()
+        box = app.query_one("#quick-flags-box", VerticalScroll)
+        flags = app.query_one("#quick-flags", Static)
+        assert text_of(flags).count("●") == 4
+        inside = panel.content_region
+        assert box.region.height >= 3
+        assert inside.y <= box.region.y and box.region.bottom <= inside.bottom
+        assert panel.region.bottom <= app.query_one(CoachFooter).region.y
+        # Scrolled to the end, the last line of the last flag is in view.
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        assert box.scroll_y + box.scrollable_content_region.height >= flags.virtual_size.height
+        assert not panel.query_one(".buttons").display  # the footer has ctrl+r
