@@ -71,7 +71,7 @@ class QuickCheckPanel(Vertical):
                        tab_behavior="focus", placeholder="Type or paste the draft…")
         yield Static("The verdict appears as you type.", id="quick-verdict", classes="muted")
         # The flags scroll: under the shell prompt the panel has a fixed height.
-        with VerticalScroll(id="quick-flags-box", can_focus=False):
+        with VerticalScroll(id="quick-flags-box"):  # Tab reaches it: arrows scroll
             yield Static("", id="quick-flags")
         with Horizontal(classes="buttons"):
             yield Button("Check & keep  ctrl+r", id="quick-record", variant="primary")
