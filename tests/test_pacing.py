@@ -301,6 +301,25 @@ def test_a_greeting_without_a_comma_keeps_the_rest_of_the_rewrite() -> None:
     assert r.rewrite is None  # nothing but the greeting would be left
 
 
+def test_a_removed_question_takes_the_linking_word_after_it_along() -> None:
+    # "Also" linked the ask to the question removed before it: left alone after the greeting
+    # it read "Hey Dana, Also can you...".
+    c = stranger_dana()
+    r = check_offline("Hey Dana, how old are you btw? Also can you look at the export?", c,
+                      "dm", now=NOW)
+    assert r.rewrite == "Hey Dana, can you look at the export?"
+    r = check_offline("Hey Dana! Are you single? And could you share the slides?", c, "dm",
+                      now=NOW)
+    assert r.rewrite == "Hey Dana! Could you share the slides?"
+    # With a sentence of their own before it, the link still links: it stays.
+    r = check_offline("Thanks for the talk. Are you single? Also, could you share the slides?",
+                      c, "dm", now=NOW)
+    assert r.rewrite == "Thanks for the talk. Also, could you share the slides?"
+    # A name that starts like one ("Andrew") is not a linking word.
+    r = check_offline("Hi Dana, are you single? Andrew says hi.", c, "dm", now=NOW)
+    assert r.rewrite == "Hi Dana, Andrew says hi."
+
+
 def test_removing_a_vocative_keeps_the_sentence_punctuated() -> None:
     c = stranger_dana()
     r = check_offline("Thanks so much hun, your notes on the export were great.", c, "dm", now=NOW)

@@ -342,11 +342,21 @@ def rewrite(
 
 def _whole(draft: str, s: int, e: int) -> tuple[int, int, str]:
     """Remove a sentence with the space after it (the space before belongs to the sentence
-    before, so the text stays joined by one space)."""
+    before, so the text stays joined by one space). When nothing but a greeting comes before
+    it, a linking word that opens the next sentence goes too: "Hey Priya, how old are you?
+    Also can you…" becomes "Hey Priya, can you…", not "Hey Priya, Also can you…"."""
     while s < e and draft[s] in " \t":
         s += 1
     while e < len(draft) and draft[e] in " \t":
         e += 1
+    if e < len(draft) and draft[e] in _CONNECTIVE_FIRSTS:
+        before = draft[:s]
+        if not before.strip() or _greeting_before(before) or _GREETING_ONLY_RE.match(before):
+            linked = _CONNECTIVE_RE.match(draft, e)
+            if linked is not None and linked.end() < len(draft):
+                e = linked.end()
+                if before.rstrip()[-1:] in ("", ".", "!", "?"):  # a new sentence: "Hey! Could"
+                    return (s, e + 1, draft[e].upper())
     return (s, e, "")
 
 
@@ -425,6 +435,16 @@ _SPACES_RE = re.compile(r"[ \t]{2,}")
 # (a group reference would send every call through `re`'s Python-level template code).
 _SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.!?])")
 _WORD_CHAR_RE = re.compile(r"\w")
+# Words that link a sentence to the one before it ("Also, can you…"): left dangling when that
+# one is removed and only a greeting comes before.
+_CONNECTIVE_RE = re.compile(
+    r"(?:also|and|plus|btw|by the way|oh and|anyway|so)\b,?[ \t]*", re.IGNORECASE
+)
+_CONNECTIVE_FIRSTS = frozenset("aApPbBoOsS")
+# A greeting and a name alone, up to the end: "Hey Priya! " or "Hi Dana,\n".
+_GREETING_ONLY_RE = re.compile(
+    r"\s*(?:hi|hey|hello|hiya|dear)\b[^.!?\n]*[,.!?]*\s*$", re.IGNORECASE
+)
 # The greeting line up to its comma, line end or sentence end: "Hey Dana!! Can you…" keeps
 # "Can you…" (up to the comma alone, a greeting without a comma would swallow the message).
 _GREETING_RE = re.compile(r"^\s*(?:hi|hey|hello|hiya|dear)\b[^,.!?\n]*[,.!?\n]*", re.IGNORECASE)
