@@ -224,6 +224,13 @@ class QuickScreen(Screen[None]):
                               escalate_label="Open in the full app  F4")
         yield CoachFooter()
 
+    def on_mount(self) -> None:
+        # Rows are scarce under the prompt (a tmux popup may have 20): the title goes into the
+        # border and the recipient button takes one row, leaving the rest for the flags.
+        panel = self.query_one(QuickCheckPanel)
+        panel.border_title = "Quick check"
+        self.query_one("#quick-to", Button).compact = True
+
 
 class QuickApp(App[dict[str, Any] | None]):
     """`coach quick`: the same check under the shell prompt (App.run(inline=True))."""
