@@ -6,6 +6,9 @@ sentence split serving the rewrite."""
 from __future__ import annotations
 
 import re
+from functools import reduce
+from itertools import pairwise, repeat
+from operator import add, mul
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +16,7 @@ from hypothesis import strategies as st
 from coach.analysis.courtesy import _first_word
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
-from coach.analysis.linear import get_model
+from coach.analysis.linear import LinearModel, get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
@@ -402,3 +405,35 @@ def test_first_word_shortcut_is_the_pattern(text: str) -> None:
     # `_first_word` answers 0 without the regex when the text opens with a letter or digit.
     m = re.search(r"[^\W_]", text)
     assert _first_word(text) == (m.start() if m else len(text))
+
+
+_TOY_WORDS = ["a", "b", "c", "d", "e"]
+_TOY = LinearModel(
+    name="toy",
+    bias=-0.3,
+    weights={
+        "f1": 0.7, "f2": -1.1e-3,
+        "w:a": 0.1, "w:b": -0.37, "w:c": 1e-17,
+        "b:a_b": 0.2, "b:c_a": -0.011,
+    },
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["f1", "f2", "f3"]), st.floats(-3, 3), max_size=3),
+    st.lists(st.sampled_from(_TOY_WORDS), max_size=20),
+)
+def test_text_sum_is_the_chain_it_replaced(named: dict[str, float], tokens: list[str]) -> None:
+    # `text_sum` loops where the hot path used filter/map/reduce chains (a feature without a
+    # weight added 0.0 * value there): the very same float, repeated words and pairs counted
+    # once, in order of first appearance.
+    get, words, pairs = _TOY.weights.get, _TOY._words, _TOY._pairs
+    z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), _TOY.bias)
+    z = reduce(add, map(words.__getitem__, dict.fromkeys(filter(words.__contains__, tokens))), z)
+    with_pairs = reduce(
+        add, map(pairs.__getitem__, dict.fromkeys(filter(pairs.__contains__, pairwise(tokens)))), z
+    )
+    assert _TOY.text_sum(named, tokens) == z
+    assert _TOY.text_sum(named, tokens, pairs=True) == with_pairs
+    assert _TOY.text_sum(named, tokens, pairs=True) == _TOY.explain_text(named, tokens, True)[0]

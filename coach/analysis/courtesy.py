@@ -85,9 +85,10 @@ def analyse_courtesy(
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
-    z, signals = model.explain_text(
-        strategies.features, strategies.tokens, pairs=True, signals=explain
-    )
+    if explain:
+        z, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
+    else:
+        z, signals = model.text_sum(strategies.features, strategies.tokens, pairs=True), {}
     score = model.to_score(z)
     hits = strategies.hits
     # The kinds found, in C: most drafts have a few hits and neither markers nor flags, and

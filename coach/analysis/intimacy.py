@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache, reduce
-from itertools import repeat
-from operator import add, mul
+from functools import cache
 from pathlib import Path
 
 from coach.analysis import topic_words as tw
@@ -128,18 +126,23 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     model = get_model("intimacy")
     bias = model.bias
     tokens = inp.pf.tokens
-    zw, word_signals = model.explain_text({}, inp.pf.stems, signals=explain)  # bias + words
+    scale = inp.scale
+    if not explain:
+        # The sums below without the explanation (see `LinearModel.text_sum`): bias + words,
+        # the cue words in text order, bias + named.
+        zw = model.text_sum({}, inp.pf.stems)
+        cue = _cue_weights().get
+        zc = 0.0
+        for tok in tokens:
+            w = cue(tok)
+            if w is not None:
+                zc += w
+        return model.text_sum(inp.named, ()) + (zw - bias + zc) * scale, {}
+    zw, word_signals = model.explain_text({}, inp.pf.stems)  # bias + words
     cw = _cue_weights()
     zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
     get = model.weights.get
     z = bias
-    scale = inp.scale
-    if not explain:
-        # The loop below without the explanation, in C: a feature without a weight adds
-        # 0.0 * value, which leaves the sum as it is.
-        named = inp.named
-        z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), z)
-        return z + (zw - bias + zc) * scale, {}
     signals: dict[str, float] = {}
     small = 0.0
     for k, v in inp.named.items():
@@ -218,7 +221,7 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
     # an emotion word are there (it rarely says yes otherwise, and this runs on every check).
     if feats.get("first_person") and feats.get("topic:emotions"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
+        p = emo.to_score(emo.text_sum(pf.named(), pf.stems))
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share
