@@ -22,6 +22,7 @@ from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
     _END,
+    _NEGATORS,
     _OPENER,
     _OPENER_FIRST,
     _SOFTENER,
@@ -29,6 +30,7 @@ from coach.analysis.politeness_strategies import (
     _has_emoticon,
     _opener_for,
     _softened,
+    _valence,
     find_strategies,
     sentence_ends,
 )
@@ -437,3 +439,34 @@ def test_text_sum_is_the_chain_it_replaced(named: dict[str, float], tokens: list
     assert _TOY.text_sum(named, tokens) == z
     assert _TOY.text_sum(named, tokens, pairs=True) == with_pairs
     assert _TOY.text_sum(named, tokens, pairs=True) == _TOY.explain_text(named, tokens, True)[0]
+
+
+_VALENCE_WORDS = st.sampled_from(
+    ["good", "great", "bad", "awful", "not", "no", "never", "you", "your", "thanks", "hate",
+     "wrong", "love", "problem", "the", "it", "is", ".", "!", "didn't", "sad", "kind"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALENCE_WORDS, max_size=25).map(" ".join))
+def test_valence_loop_is_the_sums_it_replaced(text: str) -> None:
+    # The rated words are summed in a plain loop where `sum` over filtered lists did it: the
+    # very same features, negated words ("not bad") left out as before.
+    feats = find_strategies(text).features
+    tokens = find_strategies(text).tokens
+    valence = _valence()
+    rated = [
+        valence[t]
+        for i, t in enumerate(tokens)
+        if t in valence and not (i and tokens[i - 1] in _NEGATORS)
+    ]
+    up = sum(v for v in rated if v > 0.0)
+    down = up - sum(rated)
+    assert (feats.get("valence_pos") == min(up, 6.0) / 3.0) if rated and up else (
+        "valence_pos" not in feats
+    )
+    neg = feats.get("valence_neg_you", 0.0) * 3.0 + feats.get("valence_neg", 0.0) * 3.0
+    if not rated or not down:
+        assert neg == 0.0
+    elif down <= 6.0:
+        assert abs(neg - down) < 1e-9

@@ -300,8 +300,6 @@ def _valence() -> dict[str, float]:
     return out
 
 
-# v -> 0.0 < v, a C-level test for filter().
-_POSITIVE = (0.0).__lt__
 # C-level getters for map(): a match's end, a hit's kind.
 _MATCH_END = re.Match.end
 _HIT_KIND = attrgetter("kind")
@@ -336,6 +334,8 @@ def _has_emoticon(text: str) -> bool:
     if "<3" in text:
         return True
     for mark in ":;=":
+        if mark not in text:  # most drafts: an `in` test is cheaper than a `find` call
+            continue
         at = text.find(mark)
         while at != -1:
             nxt = text[at + 1 : at + 2]
@@ -421,30 +421,47 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
 
     for cls in ("negative", "positive"):
         if cls in counts:
-            feats[cls] = float(min(counts[cls], 3))
+            n = counts[cls]
+            feats[cls] = float(n if n < 3 else 3)
     # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
     # rated requests never used still counts (the small lists above miss most of them).
-    valence = _valence()
+    # Plain loops over the words (a filter/map/sum chain costs thousands of instructions to
+    # set up on every check, and no less per word): the rated words' sum and its positive
+    # part, each added in text order as `sum` adds them.
+    get = _valence().get
+    up = total = 0.0
+    rated = False
     if _NEGATORS.isdisjoint(tokens):  # the usual case, at C speed
-        rated = list(map(valence.__getitem__, filter(valence.__contains__, tokens)))  # in C
+        for t in tokens:
+            v = get(t)
+            if v is not None:
+                rated = True
+                total += v
+                if v > 0.0:
+                    up += v
     else:  # a negated word does not carry its tone ("no problem", "not bad", "never wrong")
-        rated = [
-            valence[t]
-            for i, t in enumerate(tokens)
-            if t in valence and not (i and tokens[i - 1] in _NEGATORS)
-        ]
+        prev = ""
+        for t in tokens:
+            v = get(t)
+            if v is not None and prev not in _NEGATORS:
+                rated = True
+                total += v
+                if v > 0.0:
+                    up += v
+            prev = t
     if rated:
-        up = sum(filter(_POSITIVE, rated))  # the same additions as a generator, in C
-        down = up - sum(rated)
-        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2.
+        down = up - total
+        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2
+        # (`min(x, 6.0)` written out: a builtin call costs more than the rest of the line).
         if up:
-            feats["valence_pos"] = min(up, 6.0) / 3.0
+            feats["valence_pos"] = (6.0 if up > 6.0 else up) / 3.0
         if down:
-            aimed = _negative_at_reader(tokens, spans, valence)
+            aimed = _negative_at_reader(tokens, spans, _valence())
             if aimed:
-                feats["valence_neg_you"] = min(aimed, 6.0) / 3.0
+                feats["valence_neg_you"] = (6.0 if aimed > 6.0 else aimed) / 3.0
             if down - aimed > 1e-9:
-                feats["valence_neg"] = min(down - aimed, 6.0) / 3.0
+                rest = down - aimed
+                feats["valence_neg"] = (6.0 if rest > 6.0 else rest) / 3.0
     if not HEDGE_WORDS.isdisjoint(tokens):
         feats["hedge_word"] = 1.0
     for cls in ("first_person", "first_plural", "second_person"):
