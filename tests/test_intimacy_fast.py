@@ -6,8 +6,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.analysis.intimacy import _model_sum, _priors, analyse_intimacy, intimacy_inputs
+from coach.analysis.intimacy import (
+    _model_sum,
+    _priors,
+    _score_sum,
+    analyse_intimacy,
+    intimacy_inputs,
+)
 from coach.analysis.linear import get_model
+from coach.analysis.personal import find_personal
 
 _intimacy_words = sorted(get_model("intimacy")._words)
 _WORDS = st.sampled_from(
@@ -31,3 +38,12 @@ def test_score_without_explanation_is_the_explained_score(text: str) -> None:
     assert analyse_intimacy(text, explain=False).score == analyse_intimacy(text).score
     assert analyse_intimacy(text, explain=False).signals == {}
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=30).map(" ".join))
+def test_score_sum_is_the_model_sum(text: str) -> None:
+    # The check's path sums the features as found (the ones that are off add nothing) where
+    # the plain path builds the named dict first: the very same float, before rounding.
+    inp = intimacy_inputs(text)
+    assert _score_sum(find_personal(text)) == _model_sum(inp, explain=False)[0]

@@ -217,7 +217,8 @@ def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Fla
     if gush_hits:  # the scans below only matter when there is praise to stack
         boost = (
             ("exclaim_many" in st.features)
-            + (len(_HEART.findall(text)) >= 2)
+            # Every heart is outside ASCII: an ASCII text skips the scan of each character.
+            + (not text.isascii() and len(_HEART.findall(text)) >= 2)
             + (_has_caps_praise(text))
         )
     if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and boost) or (gush_hits and boost >= 2):

@@ -18,7 +18,14 @@ from functools import cache
 from pathlib import Path
 
 from coach.analysis import topic_words as tw
-from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
+from coach.analysis.linear import (
+    OTHER_WORDS,
+    SIGNAL_FLOOR,
+    LinearModel,
+    _load_doc,
+    get_model,
+    load_priors,
+)
 from coach.analysis.matcher import Hit
 from coach.analysis.personal import PersonalFeatures, find_personal
 
@@ -95,14 +102,17 @@ def intimacy_inputs(
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
     # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
     # mark an impersonal question in any domain; per sqrt(number of words), like the words.
-    common = everyday if everyday is not None else everyday_words()
-    rare = len(tokens) - sum(map(common.__contains__, tokens))  # counted in C
+    rare = _rare_words(tokens, everyday if everyday is not None else everyday_words())
     if rare:
         named["rare_words"] = rare * scale
     # Tried and left out: capitalised words as names of things ("Napster"). They helped a
     # little on the rated questions, but in messages they are mostly people's names, and the
     # scan cost about 2% of a check.
     return IntimacyInputs(pf, named, scale)
+
+
+def _rare_words(tokens: list[str], common: frozenset[str]) -> int:
+    return len(tokens) - sum(map(common.__contains__, tokens))  # counted in C
 
 
 def intimacy_features(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
@@ -128,16 +138,7 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     tokens = inp.pf.tokens
     scale = inp.scale
     if not explain:
-        # The sums below without the explanation (see `LinearModel.text_sum`): bias + words,
-        # the cue words in text order, bias + named.
-        zw = model.text_sum({}, inp.pf.stems)
-        cue = _cue_weights().get
-        zc = 0.0
-        for tok in tokens:
-            w = cue(tok)
-            if w is not None:
-                zc += w
-        return model.text_sum(inp.named, ()) + (zw - bias + zc) * scale, {}
+        return model.text_sum(inp.named, ()) + _word_part(model, inp.pf, scale), {}
     zw, word_signals = model.explain_text({}, inp.pf.stems)  # bias + words
     cw = _cue_weights()
     zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
@@ -171,6 +172,36 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     return z + (zw - bias + zc) * scale, signals
 
 
+def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> float:
+    """The per-word part of the sum without the explanation (see `LinearModel.text_sum`):
+    bias + words, less the bias, plus the cue words in text order, times the scale."""
+    zw = model.text_sum({}, pf.stems)
+    cue = _cue_weights().get
+    zc = 0.0
+    for tok in pf.tokens:
+        w = cue(tok)
+        if w is not None:
+            zc += w
+    return (zw - model.bias + zc) * scale
+
+
+def _score_sum(pf: PersonalFeatures) -> float:
+    """`_model_sum(intimacy_inputs(text), explain=False)[0]`, the same float, without the
+    named-features dict: a feature that is off (0.0) adds nothing to the sum (see
+    `LinearModel.text_sum`), so the features are summed as `find_personal` left them, then
+    `rare_words`, last as in `intimacy_inputs`."""
+    model = get_model("intimacy")
+    tokens = pf.tokens
+    scale = 1.0 / math.sqrt(max(1, len(tokens)))
+    z = model.text_sum(pf.features, ())
+    rare = _rare_words(tokens, everyday_words())
+    if rare:
+        w = model.weights.get("rare_words")
+        if w is not None:
+            z += w * (rare * scale)
+    return z + _word_part(model, pf, scale)
+
+
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
     return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
@@ -181,6 +212,10 @@ def analyse_intimacy(
 ) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
     `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
+    if not explain:  # the check's path: the score alone
+        pf = find_personal(text[:MAX_SCORED_CHARS], phrase_hits)
+        z = _score_sum(pf) + _priors(pf, {})
+        return IntimacyResult(round(get_model("intimacy").to_score(z), 4), {})
     inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
