@@ -7,14 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.intimacy import (
+    _cue_weights,
     _model_sum,
     _priors,
     _score_sum,
+    _word_weights,
     analyse_intimacy,
     intimacy_inputs,
 )
 from coach.analysis.linear import get_model
-from coach.analysis.personal import find_personal
+from coach.analysis.personal import find_personal, stem
 
 _intimacy_words = sorted(get_model("intimacy")._words)
 _WORDS = st.sampled_from(
@@ -47,3 +49,23 @@ def test_score_sum_is_the_model_sum(text: str) -> None:
     # the plain path builds the named dict first: the very same float, before rounding.
     inp = intimacy_inputs(text)
     assert _score_sum(find_personal(text)) == _model_sum(inp, explain=False)[0]
+
+
+_SUFFIXED = st.builds(
+    lambda w, suf: w + suf,
+    st.sampled_from(_intimacy_words),
+    st.sampled_from(["", "s", "es", "ed", "ing", "ly", "ings", "er", "e"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_SUFFIXED, st.text(alphabet="abcdegilnsy'", max_size=8)))
+def test_word_table_has_every_weighted_word(word: str) -> None:
+    # One lookup per word must find what the stem lookup and the cue lookup find.
+    stem_w = get_model("intimacy")._words.get(stem(word))
+    cue_w = _cue_weights().get(word)
+    got = _word_weights().get(word)
+    if stem_w is None and cue_w is None:
+        assert got is None
+    else:
+        assert got == (stem(word), stem_w, cue_w)

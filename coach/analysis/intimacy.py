@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from coach.analysis import personal
 from coach.analysis import topic_words as tw
 from coach.analysis.linear import (
     OTHER_WORDS,
@@ -173,16 +174,45 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
 
 
 def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> float:
-    """The per-word part of the sum without the explanation (see `LinearModel.text_sum`):
-    bias + words, less the bias, plus the cue words in text order, times the scale."""
-    zw = model.text_sum({}, pf.stems)
-    cue = _cue_weights().get
+    """The per-word part of the sum without the explanation: (bias + the weights of the
+    distinct stems in order of first appearance, as `LinearModel.text_sum` adds them, less
+    the bias, plus the cue weights of the words in text order) times the scale. One lookup
+    per word finds both (see `_word_weights`)."""
+    get = _word_weights().get
+    seen: set[str] = set()
+    zw = model.bias
     zc = 0.0
     for tok in pf.tokens:
-        w = cue(tok)
-        if w is not None:
-            zc += w
+        found = get(tok)
+        if found is not None:
+            st, w, c = found
+            if w is not None and st not in seen:
+                seen.add(st)
+                zw += w
+            if c is not None:
+                zc += c
     return (zw - model.bias + zc) * scale
+
+
+@cache
+def _word_weights() -> dict[str, tuple[str, float | None, float | None]]:
+    """Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight), for
+    every word with either weight (built on first use). A word's stem is the word itself or
+    the word less one suffix (`personal.stem`), so the words whose stem has a weight are
+    among the weighted stems with each suffix put back."""
+    words = get_model("intimacy")._words
+    cues = _cue_weights()
+    candidates = set(cues)
+    for st in words:
+        candidates.add(st)
+        candidates.update(st + suf for suf in personal._SUFFIXES)
+    table: dict[str, tuple[str, float | None, float | None]] = {}
+    for tok in candidates:
+        st = personal.stem(tok)
+        w, c = words.get(st), cues.get(tok)
+        if w is not None or c is not None:
+            table[tok] = (st, w, c)
+    return table
 
 
 def _score_sum(pf: PersonalFeatures) -> float:
