@@ -470,3 +470,17 @@ def test_valence_loop_is_the_sums_it_replaced(text: str) -> None:
         assert neg == 0.0
     elif down <= 6.0:
         assert abs(neg - down) < 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SCORED_WORDS, _VALENCE_WORDS), max_size=25).map(" ".join))
+def test_known_words_are_the_model_word_part(text: str) -> None:
+    # The strategies' pass collects the courtesy model's word weights: adding them after the
+    # named features gives the sum the model's own word loop gives.
+    court = get_model("courtesy")
+    strategies = find_strategies(text)
+    z = court.text_sum(strategies.features, ())
+    for w in strategies.known_words:
+        z += w
+    assert z == court.text_sum(strategies.features, strategies.tokens, pairs=True)
+    assert z == court.explain_text(strategies.features, strategies.tokens, pairs=True)[0]

@@ -87,8 +87,14 @@ def analyse_courtesy(
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
     if explain:
         z, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
-    else:
+    elif model._pairs:  # none in the shipped model; should a calibration add some
         z, signals = model.text_sum(strategies.features, strategies.tokens, pairs=True), {}
+    else:
+        # `text_sum(features, tokens)`, the same additions in the same order: the known
+        # words' weights came with the strategies.
+        z, signals = model.text_sum(strategies.features, ()), {}
+        for w in strategies.known_words:
+            z += w
     score = model.to_score(z)
     hits = strategies.hits
     # The kinds found, in C: most drafts have a few hits and neither markers nor flags, and
