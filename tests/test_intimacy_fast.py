@@ -48,7 +48,8 @@ def test_score_sum_is_the_model_sum(text: str) -> None:
     # The check's path sums the features as found (the ones that are off add nothing) where
     # the plain path builds the named dict first: the very same float, before rounding.
     inp = intimacy_inputs(text)
-    assert _score_sum(find_personal(text)) == _model_sum(inp, explain=False)[0]
+    model = get_model("intimacy")
+    assert _score_sum(find_personal(text), model) == _model_sum(inp, explain=False)[0]
 
 
 _SUFFIXED = st.builds(

@@ -13,7 +13,7 @@ from operator import add, mul
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.analysis.courtesy import _first_word
+from coach.analysis.courtesy import _first_word, analyse_courtesy
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.linear import LinearModel, get_model
@@ -484,3 +484,12 @@ def test_known_words_are_the_model_word_part(text: str) -> None:
         z += w
     assert z == court.text_sum(strategies.features, strategies.tokens, pairs=True)
     assert z == court.explain_text(strategies.features, strategies.tokens, pairs=True)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SCORED_WORDS, _VALENCE_WORDS), max_size=25).map(" ".join))
+def test_courtesy_without_explanation_keeps_score_and_flags(text: str) -> None:
+    # The check's path leaves out the decomposition and the markers, nothing else.
+    quick, full = analyse_courtesy(text, explain=False), analyse_courtesy(text)
+    assert (quick.score, quick.flags) == (full.score, full.flags)
+    assert quick.signals == {} and quick.markers == []

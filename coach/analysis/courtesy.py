@@ -77,8 +77,8 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
 def analyse_courtesy(
     text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
 ) -> CourtesyResult:
-    """`explain=False` leaves `signals` empty (same score, flags and markers): for callers
-    that never show the decomposition. `phrase_hits`: see `find_strategies` (only for a text
+    """`explain=False` leaves `signals` and `markers` empty (same score and flags): for
+    callers that never show the decomposition or what the draft does well (the check). `phrase_hits`: see `find_strategies` (only for a text
     of at most MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
     strategies = find_strategies(text, phrase_hits)
@@ -102,7 +102,7 @@ def analyse_courtesy(
     kinds = set(map(_HIT_KIND, hits))
     markers = (
         [Span(h.start, h.end, h.kind, h.text) for h in hits if h.kind in MARKER_KINDS]
-        if not MARKER_KINDS.isdisjoint(kinds)
+        if explain and not MARKER_KINDS.isdisjoint(kinds)
         else []
     )
     return CourtesyResult(

@@ -215,12 +215,11 @@ def _word_weights() -> dict[str, tuple[str, float | None, float | None]]:
     return table
 
 
-def _score_sum(pf: PersonalFeatures) -> float:
+def _score_sum(pf: PersonalFeatures, model: LinearModel) -> float:
     """`_model_sum(intimacy_inputs(text), explain=False)[0]`, the same float, without the
     named-features dict: a feature that is off (0.0) adds nothing to the sum (see
     `LinearModel.text_sum`), so the features are summed as `find_personal` left them, then
-    `rare_words`, last as in `intimacy_inputs`."""
-    model = get_model("intimacy")
+    `rare_words`, last as in `intimacy_inputs`. `model`: the intimacy model."""
     tokens = pf.tokens
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
     z = model.text_sum(pf.features, ())
@@ -243,9 +242,10 @@ def analyse_intimacy(
     """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
     `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
     if not explain:  # the check's path: the score alone
+        model = get_model("intimacy")
         pf = find_personal(text[:MAX_SCORED_CHARS], phrase_hits)
-        z = _score_sum(pf) + _priors(pf, {})
-        return IntimacyResult(round(get_model("intimacy").to_score(z), 4), {})
+        z = _score_sum(pf, model) + _priors(pf, {})
+        return IntimacyResult(round(model.to_score(z), 4), {})
     inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
