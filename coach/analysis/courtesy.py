@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from coach.analysis.construct import trusted
 from coach.analysis.features import Span
@@ -97,9 +97,11 @@ def analyse_courtesy(
             z += w
     score = model.to_score(z)
     hits = strategies.hits
-    # The kinds found, in C: most drafts have a few hits and neither markers nor flags, and
-    # a set test then skips each list's walk.
-    kinds = set(map(_HIT_KIND, hits))
+    # The kinds found: most drafts have a few hits and neither markers nor flags, and a set
+    # test then skips each list's walk. The strategy features are keyed by them (with a few
+    # features of other names: "question", "valence_pos"..., none of them a kind any of the
+    # tests here asks about), so they serve without a set built for the purpose.
+    kinds = strategies.features
     markers = (
         [Span(h.start, h.end, h.kind, h.text) for h in hits if h.kind in MARKER_KINDS]
         if explain and not MARKER_KINDS.isdisjoint(kinds)
@@ -130,9 +132,9 @@ def _flag(
     )
 
 
-def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Flag]:
+def _flags(text: str, st: Strategies, score: float, kinds: Collection[str]) -> list[Flag]:
     """Context-free courtesy problems, each tied to its words. Quiet by default: info unless rude.
-    `kinds`: the kinds of `st.hits`."""
+    `kinds`: the kinds of `st.hits` (and perhaps other names, none of the kinds read here)."""
     flags: list[Flag] = []
     softened = not _SOFTENING.isdisjoint(kinds)
     gush_hits: list[Hit] = []
@@ -261,7 +263,6 @@ def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Fla
 
 # Kinds of hit that soften a message (no bald-imperative or "You never..." flag then).
 _SOFTENING = frozenset({"gratitude", "please", "counterfactual", "hedge", "apology"})
-_HIT_KIND = attrgetter("kind")
 # The strategy kinds `_flags` reads.
 _FLAG_KINDS = frozenset(
     {"rude", "direct_start", "second_start", "imperative", "challenge", "factuality", "gush"}
