@@ -139,7 +139,7 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     tokens = inp.pf.tokens
     scale = inp.scale
     if not explain:
-        return model.text_sum(inp.named, ()) + _word_part(model, inp.pf, scale), {}
+        return model.text_sum(inp.named, ()) + _word_part(model, inp.pf, scale)[0], {}
     zw, word_signals = model.explain_text({}, inp.pf.stems)  # bias + words
     cw = _cue_weights()
     zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
@@ -173,45 +173,53 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     return z + (zw - bias + zc) * scale, signals
 
 
-def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> float:
+def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[float, int]:
     """The per-word part of the sum without the explanation: (bias + the weights of the
     distinct stems in order of first appearance, as `LinearModel.text_sum` adds them, less
-    the bias, plus the cue weights of the words in text order) times the scale. One lookup
-    per word finds both (see `_word_weights`)."""
+    the bias, plus the cue weights of the words in text order) times the scale; and the
+    number of words outside everyday English (`_rare_words`). One lookup per word finds all
+    three (see `_word_weights`)."""
     get = _word_weights().get
     seen: set[str] = set()
     zw = model.bias
     zc = 0.0
+    rare = 0
     for tok in pf.tokens:
         found = get(tok)
-        if found is not None:
-            st, w, c = found
-            if w is not None and st not in seen:
-                seen.add(st)
-                zw += w
-            if c is not None:
-                zc += c
-    return (zw - model.bias + zc) * scale
+        if found is None:
+            rare += 1
+            continue
+        st, w, c, everyday = found
+        if not everyday:
+            rare += 1
+        if w is not None and st not in seen:
+            seen.add(st)
+            zw += w
+        if c is not None:
+            zc += c
+    return (zw - model.bias + zc) * scale, rare
 
 
 @cache
-def _word_weights() -> dict[str, tuple[str, float | None, float | None]]:
-    """Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight), for
-    every word with either weight (built on first use). A word's stem is the word itself or
-    the word less one suffix (`personal.stem`), so the words whose stem has a weight are
-    among the weighted stems with each suffix put back."""
+def _word_weights() -> dict[str, tuple[str, float | None, float | None, bool]]:
+    """Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight,
+    whether it is an everyday word), for every word with either weight or everyday (built on
+    first use). A word's stem is the word itself or the word less one suffix
+    (`personal.stem`), so the words whose stem has a weight are among the weighted stems
+    with each suffix put back."""
     words = get_model("intimacy")._words
     cues = _cue_weights()
-    candidates = set(cues)
+    everyday = everyday_words()
+    candidates = set(cues) | everyday
     for st in words:
         candidates.add(st)
         candidates.update(st + suf for suf in personal._SUFFIXES)
-    table: dict[str, tuple[str, float | None, float | None]] = {}
+    table: dict[str, tuple[str, float | None, float | None, bool]] = {}
     for tok in candidates:
         st = personal.stem(tok)
-        w, c = words.get(st), cues.get(tok)
-        if w is not None or c is not None:
-            table[tok] = (st, w, c)
+        w, c, common = words.get(st), cues.get(tok), tok in everyday
+        if w is not None or c is not None or common:
+            table[tok] = (st, w, c, common)
     return table
 
 
@@ -220,15 +228,14 @@ def _score_sum(pf: PersonalFeatures, model: LinearModel) -> float:
     named-features dict: a feature that is off (0.0) adds nothing to the sum (see
     `LinearModel.text_sum`), so the features are summed as `find_personal` left them, then
     `rare_words`, last as in `intimacy_inputs`. `model`: the intimacy model."""
-    tokens = pf.tokens
-    scale = 1.0 / math.sqrt(max(1, len(tokens)))
+    scale = 1.0 / math.sqrt(max(1, len(pf.tokens)))
+    words, rare = _word_part(model, pf, scale)  # its own sum: added last, as before
     z = model.text_sum(pf.features, ())
-    rare = _rare_words(tokens, everyday_words())
     if rare:
         w = model.weights.get("rare_words")
         if w is not None:
             z += w * (rare * scale)
-    return z + _word_part(model, pf, scale)
+    return z + words
 
 
 def intimacy_raw(text: str) -> float:
