@@ -182,6 +182,10 @@ def test_maker_builds_what_model_construct_builds() -> None:
     assert a == b and a.model_fields_set == b.model_fields_set
     assert a.model_dump() == b.model_dump() and a.__pydantic_extra__ is None
     assert trusted(Scores, {"courtesy": 0.5, "intimacy": 0.1, "pacing": 0.0}) == a
+    # Each instance has its own fields set (copied from the maker's): pydantic adds to it.
+    c = make({"courtesy": 0.2, "intimacy": 0.1, "pacing": 0.0})
+    assert c.__pydantic_fields_set__ is not a.__pydantic_fields_set__
+    assert c.model_copy(update={"pacing": 1.0}).pacing == 1.0 and c.pacing == 0.0
     with pytest.raises(TypeError):
         maker(Scores, ("intimacy", "courtesy", "pacing"))
 

@@ -6,8 +6,18 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.analysis.intimacy import _model_sum, _priors, analyse_intimacy, intimacy_inputs
+from coach.analysis.intimacy import (
+    _cue_weights,
+    _model_sum,
+    _priors,
+    _score_sum,
+    _word_weights,
+    analyse_intimacy,
+    everyday_words,
+    intimacy_inputs,
+)
 from coach.analysis.linear import get_model
+from coach.analysis.personal import find_personal, stem
 
 _intimacy_words = sorted(get_model("intimacy")._words)
 _WORDS = st.sampled_from(
@@ -31,3 +41,40 @@ def test_score_without_explanation_is_the_explained_score(text: str) -> None:
     assert analyse_intimacy(text, explain=False).score == analyse_intimacy(text).score
     assert analyse_intimacy(text, explain=False).signals == {}
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=30).map(" ".join))
+def test_score_sum_is_the_model_sum(text: str) -> None:
+    # The check's path sums the features as found (the ones that are off add nothing) where
+    # the plain path builds the named dict first: the very same float, before rounding.
+    inp = intimacy_inputs(text)
+    model = get_model("intimacy")
+    assert _score_sum(find_personal(text), model) == _model_sum(inp, explain=False)[0]
+
+
+_SUFFIXED = st.builds(
+    lambda w, suf: w + suf,
+    st.sampled_from(_intimacy_words),
+    st.sampled_from(["", "s", "es", "ed", "ing", "ly", "ings", "er", "e"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        _SUFFIXED,
+        st.sampled_from(sorted(everyday_words())),
+        st.text(alphabet="abcdegilnsy'", max_size=8),
+    )
+)
+def test_word_table_has_every_weighted_word(word: str) -> None:
+    # One lookup per word must find what the stem lookup and the cue lookup find.
+    stem_w = get_model("intimacy")._words.get(stem(word))
+    cue_w = _cue_weights().get(word)
+    common = word in everyday_words()
+    got = _word_weights().get(word)
+    if stem_w is None and cue_w is None and not common:
+        assert got is None
+    else:
+        assert got == (stem(word), stem_w, cue_w, common)

@@ -6,19 +6,29 @@ sentence split serving the rewrite."""
 from __future__ import annotations
 
 import re
+from functools import reduce
+from itertools import pairwise, repeat
+from operator import add, mul
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.analysis.courtesy import _first_word
+from coach.analysis.courtesy import (
+    _FLAG_KINDS,
+    _SOFTENING,
+    MARKER_KINDS,
+    _first_word,
+    analyse_courtesy,
+)
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
-from coach.analysis.linear import get_model
+from coach.analysis.linear import LinearModel, get_model
 from coach.analysis.matcher import PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
     _END,
+    _NEGATORS,
     _OPENER,
     _OPENER_FIRST,
     _SOFTENER,
@@ -26,6 +36,7 @@ from coach.analysis.politeness_strategies import (
     _has_emoticon,
     _opener_for,
     _softened,
+    _valence,
     find_strategies,
     sentence_ends,
 )
@@ -402,3 +413,102 @@ def test_first_word_shortcut_is_the_pattern(text: str) -> None:
     # `_first_word` answers 0 without the regex when the text opens with a letter or digit.
     m = re.search(r"[^\W_]", text)
     assert _first_word(text) == (m.start() if m else len(text))
+
+
+_TOY_WORDS = ["a", "b", "c", "d", "e"]
+_TOY = LinearModel(
+    name="toy",
+    bias=-0.3,
+    weights={
+        "f1": 0.7, "f2": -1.1e-3,
+        "w:a": 0.1, "w:b": -0.37, "w:c": 1e-17,
+        "b:a_b": 0.2, "b:c_a": -0.011,
+    },
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["f1", "f2", "f3"]), st.floats(-3, 3), max_size=3),
+    st.lists(st.sampled_from(_TOY_WORDS), max_size=20),
+)
+def test_text_sum_is_the_chain_it_replaced(named: dict[str, float], tokens: list[str]) -> None:
+    # `text_sum` loops where the hot path used filter/map/reduce chains (a feature without a
+    # weight added 0.0 * value there): the very same float, repeated words and pairs counted
+    # once, in order of first appearance.
+    get, words, pairs = _TOY.weights.get, _TOY._words, _TOY._pairs
+    z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), _TOY.bias)
+    z = reduce(add, map(words.__getitem__, dict.fromkeys(filter(words.__contains__, tokens))), z)
+    with_pairs = reduce(
+        add, map(pairs.__getitem__, dict.fromkeys(filter(pairs.__contains__, pairwise(tokens)))), z
+    )
+    assert _TOY.text_sum(named, tokens) == z
+    assert _TOY.text_sum(named, tokens, pairs=True) == with_pairs
+    assert _TOY.text_sum(named, tokens, pairs=True) == _TOY.explain_text(named, tokens, True)[0]
+
+
+_VALENCE_WORDS = st.sampled_from(
+    ["good", "great", "bad", "awful", "not", "no", "never", "you", "your", "thanks", "hate",
+     "wrong", "love", "problem", "the", "it", "is", ".", "!", "didn't", "sad", "kind"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALENCE_WORDS, max_size=25).map(" ".join))
+def test_valence_loop_is_the_sums_it_replaced(text: str) -> None:
+    # The rated words are summed in a plain loop where `sum` over filtered lists did it: the
+    # very same features, negated words ("not bad") left out as before.
+    feats = find_strategies(text).features
+    tokens = find_strategies(text).tokens
+    valence = _valence()
+    rated = [
+        valence[t]
+        for i, t in enumerate(tokens)
+        if t in valence and not (i and tokens[i - 1] in _NEGATORS)
+    ]
+    up = sum(v for v in rated if v > 0.0)
+    down = up - sum(rated)
+    assert (feats.get("valence_pos") == min(up, 6.0) / 3.0) if rated and up else (
+        "valence_pos" not in feats
+    )
+    if not rated or not down:
+        assert "valence_neg_you" not in feats and "valence_neg" not in feats
+    else:  # some negative tone: at the reader, or not, or both
+        assert "valence_neg_you" in feats or "valence_neg" in feats
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SCORED_WORDS, _VALENCE_WORDS), max_size=25).map(" ".join))
+def test_known_words_are_the_model_word_part(text: str) -> None:
+    # The strategies' pass collects the courtesy model's word weights: adding them after the
+    # named features gives the sum the model's own word loop gives.
+    court = get_model("courtesy")
+    strategies = find_strategies(text)
+    z = court.text_sum(strategies.features, ())
+    for w in strategies.known_words:
+        z += w
+    assert z == court.text_sum(strategies.features, strategies.tokens, pairs=True)
+    assert z == court.explain_text(strategies.features, strategies.tokens, pairs=True)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SCORED_WORDS, _VALENCE_WORDS), max_size=25).map(" ".join))
+def test_courtesy_without_explanation_keeps_score_and_flags(text: str) -> None:
+    # The check's path leaves out the decomposition and the markers, nothing else.
+    quick, full = analyse_courtesy(text, explain=False), analyse_courtesy(text)
+    assert (quick.score, quick.flags) == (full.score, full.flags)
+    assert quick.signals == {} and quick.markers == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SCORED_WORDS, _VALENCE_WORDS, st.sampled_from(
+    ["so", "you", "never", "send", "why", "haven't", "actually", "best", "amazing", "sorry",
+     "hi", "please", "!!", ":)", "<3", "honestly", "really"])), max_size=25).map(" ".join))
+def test_strategy_features_stand_for_the_kinds(text: str) -> None:
+    # `analyse_courtesy` asks the features, not a set of the hits' kinds, which kinds were
+    # found: every kind is a feature, and no other feature is a kind it asks about.
+    strategies = find_strategies(text)
+    kinds = {h.kind for h in strategies.hits}
+    assert kinds <= set(strategies.features)
+    asked = MARKER_KINDS | _SOFTENING | _FLAG_KINDS
+    assert not (set(strategies.features) - kinds) & asked

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from coach.analysis.construct import trusted
 from coach.analysis.features import Span
@@ -77,25 +77,34 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
 def analyse_courtesy(
     text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
 ) -> CourtesyResult:
-    """`explain=False` leaves `signals` empty (same score, flags and markers): for callers
-    that never show the decomposition. `phrase_hits`: see `find_strategies` (only for a text
+    """`explain=False` leaves `signals` and `markers` empty (same score and flags): for
+    callers that never show the decomposition or what the draft does well (the check). `phrase_hits`: see `find_strategies` (only for a text
     of at most MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
     strategies = find_strategies(text, phrase_hits)
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
-    z, signals = model.explain_text(
-        strategies.features, strategies.tokens, pairs=True, signals=explain
-    )
+    if explain:
+        z, signals = model.explain_text(strategies.features, strategies.tokens, pairs=True)
+    elif model._pairs:  # none in the shipped model; should a calibration add some
+        z, signals = model.text_sum(strategies.features, strategies.tokens, pairs=True), {}
+    else:
+        # `text_sum(features, tokens)`, the same additions in the same order: the known
+        # words' weights came with the strategies.
+        z, signals = model.text_sum(strategies.features, ()), {}
+        for w in strategies.known_words:
+            z += w
     score = model.to_score(z)
     hits = strategies.hits
-    # The kinds found, in C: most drafts have a few hits and neither markers nor flags, and
-    # a set test then skips each list's walk.
-    kinds = set(map(_HIT_KIND, hits))
+    # The kinds found: most drafts have a few hits and neither markers nor flags, and a set
+    # test then skips each list's walk. The strategy features are keyed by them (with a few
+    # features of other names: "question", "valence_pos"..., none of them a kind any of the
+    # tests here asks about), so they serve without a set built for the purpose.
+    kinds = strategies.features
     markers = (
         [Span(h.start, h.end, h.kind, h.text) for h in hits if h.kind in MARKER_KINDS]
-        if not MARKER_KINDS.isdisjoint(kinds)
+        if explain and not MARKER_KINDS.isdisjoint(kinds)
         else []
     )
     return CourtesyResult(
@@ -123,9 +132,9 @@ def _flag(
     )
 
 
-def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Flag]:
+def _flags(text: str, st: Strategies, score: float, kinds: Collection[str]) -> list[Flag]:
     """Context-free courtesy problems, each tied to its words. Quiet by default: info unless rude.
-    `kinds`: the kinds of `st.hits`."""
+    `kinds`: the kinds of `st.hits` (and perhaps other names, none of the kinds read here)."""
     flags: list[Flag] = []
     softened = not _SOFTENING.isdisjoint(kinds)
     gush_hits: list[Hit] = []
@@ -216,7 +225,8 @@ def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Fla
     if gush_hits:  # the scans below only matter when there is praise to stack
         boost = (
             ("exclaim_many" in st.features)
-            + (len(_HEART.findall(text)) >= 2)
+            # Every heart is outside ASCII: an ASCII text skips the scan of each character.
+            + (not text.isascii() and len(_HEART.findall(text)) >= 2)
             + (_has_caps_praise(text))
         )
     if len(gush_hits) >= 3 or (len(gush_hits) >= 2 and boost) or (gush_hits and boost >= 2):
@@ -253,7 +263,6 @@ def _flags(text: str, st: Strategies, score: float, kinds: set[str]) -> list[Fla
 
 # Kinds of hit that soften a message (no bald-imperative or "You never..." flag then).
 _SOFTENING = frozenset({"gratitude", "please", "counterfactual", "hedge", "apology"})
-_HIT_KIND = attrgetter("kind")
 # The strategy kinds `_flags` reads.
 _FLAG_KINDS = frozenset(
     {"rude", "direct_start", "second_start", "imperative", "challenge", "factuality", "gush"}

@@ -52,7 +52,8 @@ class TextFeatures:
     courtesy: float = 0.5  # calibrated: about P(readers rate it polite)
     intimacy: float = 0.0  # 0..1, how personal on its own
     courtesy_flags: list[Flag] = field(default_factory=list)  # rude openers, gushing, ...
-    politeness_markers: list[Span] = field(default_factory=list)  # gratitude, hedges, ...
+    # Gratitude, hedges, ...: what the draft does well (left empty by `explain=False`).
+    politeness_markers: list[Span] = field(default_factory=list)
     topics: list[TopicSpan] = field(default_factory=list)
     requests: list[RequestSpan] = field(default_factory=list)
     endearments: list[Span] = field(default_factory=list)  # "hun", "buddy", "sweetie"

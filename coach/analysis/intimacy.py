@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache, reduce
-from itertools import repeat
-from operator import add, mul
+from functools import cache
 from pathlib import Path
 
+from coach.analysis import personal
 from coach.analysis import topic_words as tw
-from coach.analysis.linear import OTHER_WORDS, SIGNAL_FLOOR, _load_doc, get_model, load_priors
+from coach.analysis.linear import (
+    OTHER_WORDS,
+    SIGNAL_FLOOR,
+    LinearModel,
+    _load_doc,
+    get_model,
+    load_priors,
+)
 from coach.analysis.matcher import Hit
 from coach.analysis.personal import PersonalFeatures, find_personal
 
@@ -97,14 +103,17 @@ def intimacy_inputs(
     scale = 1.0 / math.sqrt(max(1, len(tokens)))
     # Words outside everyday English (jargon, product and science terms: "inertia", "GPU")
     # mark an impersonal question in any domain; per sqrt(number of words), like the words.
-    common = everyday if everyday is not None else everyday_words()
-    rare = len(tokens) - sum(map(common.__contains__, tokens))  # counted in C
+    rare = _rare_words(tokens, everyday if everyday is not None else everyday_words())
     if rare:
         named["rare_words"] = rare * scale
     # Tried and left out: capitalised words as names of things ("Napster"). They helped a
     # little on the rated questions, but in messages they are mostly people's names, and the
     # scan cost about 2% of a check.
     return IntimacyInputs(pf, named, scale)
+
+
+def _rare_words(tokens: list[str], common: frozenset[str]) -> int:
+    return len(tokens) - sum(map(common.__contains__, tokens))  # counted in C
 
 
 def intimacy_features(text: str, everyday: frozenset[str] | None = None) -> dict[str, float]:
@@ -128,18 +137,14 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     model = get_model("intimacy")
     bias = model.bias
     tokens = inp.pf.tokens
-    zw, word_signals = model.explain_text({}, inp.pf.stems, signals=explain)  # bias + words
+    scale = inp.scale
+    if not explain:
+        return model.text_sum(inp.named, ()) + _word_part(model, inp.pf, scale)[0], {}
+    zw, word_signals = model.explain_text({}, inp.pf.stems)  # bias + words
     cw = _cue_weights()
     zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
     get = model.weights.get
     z = bias
-    scale = inp.scale
-    if not explain:
-        # The loop below without the explanation, in C: a feature without a weight adds
-        # 0.0 * value, which leaves the sum as it is.
-        named = inp.named
-        z = reduce(add, map(mul, map(get, named, repeat(0.0)), named.values()), z)
-        return z + (zw - bias + zc) * scale, {}
     signals: dict[str, float] = {}
     small = 0.0
     for k, v in inp.named.items():
@@ -168,6 +173,71 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     return z + (zw - bias + zc) * scale, signals
 
 
+def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[float, int]:
+    """The per-word part of the sum without the explanation: (bias + the weights of the
+    distinct stems in order of first appearance, as `LinearModel.text_sum` adds them, less
+    the bias, plus the cue weights of the words in text order) times the scale; and the
+    number of words outside everyday English (`_rare_words`). One lookup per word finds all
+    three (see `_word_weights`)."""
+    get = _word_weights().get
+    seen: set[str] = set()
+    zw = model.bias
+    zc = 0.0
+    rare = 0
+    for tok in pf.tokens:
+        found = get(tok)
+        if found is None:
+            rare += 1
+            continue
+        st, w, c, everyday = found
+        if not everyday:
+            rare += 1
+        if w is not None and st not in seen:
+            seen.add(st)
+            zw += w
+        if c is not None:
+            zc += c
+    return (zw - model.bias + zc) * scale, rare
+
+
+@cache
+def _word_weights() -> dict[str, tuple[str, float | None, float | None, bool]]:
+    """Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight,
+    whether it is an everyday word), for every word with either weight or everyday (built on
+    first use). A word's stem is the word itself or the word less one suffix
+    (`personal.stem`), so the words whose stem has a weight are among the weighted stems
+    with each suffix put back."""
+    words = get_model("intimacy")._words
+    cues = _cue_weights()
+    everyday = everyday_words()
+    candidates = set(cues) | everyday
+    for st in words:
+        candidates.add(st)
+        candidates.update(st + suf for suf in personal._SUFFIXES)
+    table: dict[str, tuple[str, float | None, float | None, bool]] = {}
+    for tok in candidates:
+        st = personal.stem(tok)
+        w, c, common = words.get(st), cues.get(tok), tok in everyday
+        if w is not None or c is not None or common:
+            table[tok] = (st, w, c, common)
+    return table
+
+
+def _score_sum(pf: PersonalFeatures, model: LinearModel) -> float:
+    """`_model_sum(intimacy_inputs(text), explain=False)[0]`, the same float, without the
+    named-features dict: a feature that is off (0.0) adds nothing to the sum (see
+    `LinearModel.text_sum`), so the features are summed as `find_personal` left them, then
+    `rare_words`, last as in `intimacy_inputs`. `model`: the intimacy model."""
+    scale = 1.0 / math.sqrt(max(1, len(pf.tokens)))
+    words, rare = _word_part(model, pf, scale)  # its own sum: added last, as before
+    z = model.text_sum(pf.features, ())
+    if rare:
+        w = model.weights.get("rare_words")
+        if w is not None:
+            z += w * (rare * scale)
+    return z + words
+
+
 def intimacy_raw(text: str) -> float:
     """The fitted model's prediction on the data's own -1..1 scale (for benchmarks)."""
     return _model_sum(intimacy_inputs(text[:MAX_SCORED_CHARS]), explain=False)[0]
@@ -178,6 +248,11 @@ def analyse_intimacy(
 ) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
     `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
+    if not explain:  # the check's path: the score alone
+        model = get_model("intimacy")
+        pf = find_personal(text[:MAX_SCORED_CHARS], phrase_hits)
+        z = _score_sum(pf, model) + _priors(pf, {})
+        return IntimacyResult(round(model.to_score(z), 4), {})
     inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)
     z += _priors(inp.pf, signals)
@@ -218,7 +293,7 @@ def _priors(pf: PersonalFeatures, signals: dict[str, float]) -> float:
     # an emotion word are there (it rarely says yes otherwise, and this runs on every check).
     if feats.get("first_person") and feats.get("topic:emotions"):
         emo = get_model("disclosure_emotional")
-        p = emo.to_score(emo.explain_text(pf.named(), pf.stems, signals=False)[0])
+        p = emo.to_score(emo.text_sum(pf.named(), pf.stems))
         if p > 0.5:
             share = priors.get("emotional_disclosure", 0.0) * (p - 0.5) * 2
             extra += share

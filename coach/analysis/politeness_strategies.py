@@ -16,6 +16,7 @@ from typing import Any
 
 from coach.analysis import lexicon as lx
 from coach.analysis.lexmatch import expand
+from coach.analysis.linear import get_model
 from coach.analysis.matcher import (
     _GAP,
     Hit,
@@ -288,6 +289,15 @@ def _negative_at_reader(
 
 
 @cache
+def _word_info() -> dict[str, tuple[float | None, float | None]]:
+    """Word -> (its rated valence, its weight in the courtesy model), for every word with
+    either (built on first use): one lookup per word of the draft finds both."""
+    valence = _valence()
+    weights = get_model("courtesy")._words
+    return {w: (valence.get(w), weights.get(w)) for w in {*valence, *weights}}
+
+
+@cache
 def _valence() -> dict[str, float]:
     """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
     out: dict[str, float] = {}
@@ -300,8 +310,6 @@ def _valence() -> dict[str, float]:
     return out
 
 
-# v -> 0.0 < v, a C-level test for filter().
-_POSITIVE = (0.0).__lt__
 # C-level getters for map(): a match's end, a hit's kind.
 _MATCH_END = re.Match.end
 _HIT_KIND = attrgetter("kind")
@@ -336,6 +344,8 @@ def _has_emoticon(text: str) -> bool:
     if "<3" in text:
         return True
     for mark in ":;=":
+        if mark not in text:  # most drafts: an `in` test is cheaper than a `find` call
+            continue
         at = text.find(mark)
         while at != -1:
             nxt = text[at + 1 : at + 2]
@@ -358,6 +368,9 @@ class Strategies:
     features: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
     sentences: int = 0
+    # The courtesy model's weights of the distinct words it knows, in order of first
+    # appearance: `LinearModel.text_sum`'s word part, found in the pass that rates the words.
+    known_words: list[float] = field(default_factory=list)
 
 
 def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategies:
@@ -421,30 +434,49 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
 
     for cls in ("negative", "positive"):
         if cls in counts:
-            feats[cls] = float(min(counts[cls], 3))
+            n = counts[cls]
+            feats[cls] = float(n if n < 3 else 3)
     # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
     # rated requests never used still counts (the small lists above miss most of them).
-    valence = _valence()
-    if _NEGATORS.isdisjoint(tokens):  # the usual case, at C speed
-        rated = list(map(valence.__getitem__, filter(valence.__contains__, tokens)))  # in C
-    else:  # a negated word does not carry its tone ("no problem", "not bad", "never wrong")
-        rated = [
-            valence[t]
-            for i, t in enumerate(tokens)
-            if t in valence and not (i and tokens[i - 1] in _NEGATORS)
-        ]
+    # One plain loop over the words (a filter/map/sum chain costs thousands of instructions
+    # to set up on every check, and no less per word), one lookup each (`_word_info`): the
+    # rated words' sum and its positive part, each added in text order as `sum` adds them,
+    # and the courtesy model's weights of the distinct words it knows, in order of first
+    # appearance (what its sum adds after these features: see `courtesy.analyse_courtesy`).
+    get = _word_info().get
+    up = total = 0.0
+    rated = False
+    known: list[float] = []
+    seen: set[str] = set()
+    negated = not _NEGATORS.isdisjoint(tokens)  # at C speed; rare
+    prev = ""
+    for t in tokens:
+        info = get(t)
+        if info is not None:
+            v, w = info
+            # A negated word does not carry its tone ("no problem", "not bad", "never wrong").
+            if v is not None and not (negated and prev in _NEGATORS):
+                rated = True
+                total += v
+                if v > 0.0:
+                    up += v
+            if w is not None and t not in seen:
+                seen.add(t)
+                known.append(w)
+        prev = t
     if rated:
-        up = sum(filter(_POSITIVE, rated))  # the same additions as a generator, in C
-        down = up - sum(rated)
-        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2.
+        down = up - total
+        # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2
+        # (`min(x, 6.0)` written out: a builtin call costs more than the rest of the line).
         if up:
-            feats["valence_pos"] = min(up, 6.0) / 3.0
+            feats["valence_pos"] = (6.0 if up > 6.0 else up) / 3.0
         if down:
-            aimed = _negative_at_reader(tokens, spans, valence)
+            aimed = _negative_at_reader(tokens, spans, _valence())
             if aimed:
-                feats["valence_neg_you"] = min(aimed, 6.0) / 3.0
+                feats["valence_neg_you"] = (6.0 if aimed > 6.0 else aimed) / 3.0
             if down - aimed > 1e-9:
-                feats["valence_neg"] = min(down - aimed, 6.0) / 3.0
+                rest = down - aimed
+                feats["valence_neg"] = (6.0 if rest > 6.0 else rest) / 3.0
     if not HEDGE_WORDS.isdisjoint(tokens):
         feats["hedge_word"] = 1.0
     for cls in ("first_person", "first_plural", "second_person"):
@@ -462,4 +494,4 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
     if n_sent > 2:
         feats["long"] = 1.0
     # Built once at the end: the dataclass's default factories would only make throwaways.
-    return Strategies(hits, feats, tokens, n_sent)
+    return Strategies(hits, feats, tokens, n_sent, known)
