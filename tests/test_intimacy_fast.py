@@ -7,14 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.intimacy import (
+    _PLAIN,
     _cue_weights,
+    _learn_word,
     _model_sum,
     _priors,
     _score_sum,
-    _word_weights,
     analyse_intimacy,
     everyday_words,
     intimacy_inputs,
+)
+from coach.analysis.intimacy import (
+    _WORDS as LEARNT,
 )
 from coach.analysis.linear import get_model
 from coach.analysis.personal import find_personal, stem
@@ -68,13 +72,14 @@ _SUFFIXED = st.builds(
         st.text(alphabet="abcdegilnsy'", max_size=8),
     )
 )
-def test_word_table_has_every_weighted_word(word: str) -> None:
-    # One lookup per word must find what the stem lookup and the cue lookup find.
+def test_word_facts_are_what_the_plain_lookups_find(word: str) -> None:
+    # One lookup per word must find what the stem lookup and the cue lookup find, and keep it.
     stem_w = get_model("intimacy")._words.get(stem(word))
     cue_w = _cue_weights().get(word)
     common = word in everyday_words()
-    got = _word_weights().get(word)
+    got = _learn_word(word)
     if stem_w is None and cue_w is None and not common:
-        assert got is None
+        assert got == _PLAIN
     else:
         assert got == (stem(word), stem_w, cue_w, common)
+    assert LEARNT[word] == got

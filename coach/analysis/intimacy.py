@@ -178,8 +178,8 @@ def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[
     distinct stems in order of first appearance, as `LinearModel.text_sum` adds them, less
     the bias, plus the cue weights of the words in text order) times the scale; and the
     number of words outside everyday English (`_rare_words`). One lookup per word finds all
-    three (see `_word_weights`)."""
-    get = _word_weights().get
+    three (see `_learn_word`)."""
+    get = _WORDS.get
     seen: set[str] = set()
     zw = model.bias
     zc = 0.0
@@ -187,8 +187,7 @@ def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[
     for tok in pf.tokens:
         found = get(tok)
         if found is None:
-            rare += 1
-            continue
+            found = _learn_word(tok)
         st, w, c, everyday = found
         if not everyday:
             rare += 1
@@ -200,27 +199,26 @@ def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[
     return (zw - model.bias + zc) * scale, rare
 
 
-@cache
-def _word_weights() -> dict[str, tuple[str, float | None, float | None, bool]]:
-    """Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight,
-    whether it is an everyday word), for every word with either weight or everyday (built on
-    first use). A word's stem is the word itself or the word less one suffix
-    (`personal.stem`), so the words whose stem has a weight are among the weighted stems
-    with each suffix put back."""
-    words = get_model("intimacy")._words
-    cues = _cue_weights()
-    everyday = everyday_words()
-    candidates = set(cues) | everyday
-    for st in words:
-        candidates.add(st)
-        candidates.update(st + suf for suf in personal._SUFFIXES)
-    table: dict[str, tuple[str, float | None, float | None, bool]] = {}
-    for tok in candidates:
-        st = personal.stem(tok)
-        w, c, common = words.get(st), cues.get(tok), tok in everyday
-        if w is not None or c is not None or common:
-            table[tok] = (st, w, c, common)
-    return table
+# Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight, whether
+# it is an everyday word): `_PLAIN` for a word with none of these. Learnt word by word as
+# drafts bring them (a table of every weighted word up front cost 60-100 ms on the first
+# check); bounded like the stem cache.
+_WordFacts = tuple[str, float | None, float | None, bool]
+_PLAIN: _WordFacts = ("", None, None, False)
+_WORDS: dict[str, _WordFacts] = {}
+
+
+def _learn_word(tok: str) -> _WordFacts:
+    """What the per-word sum needs of `tok` (see `_WORDS`), worked out and remembered."""
+    st = personal.stem(tok)
+    w, c, common = get_model("intimacy")._words.get(st), _cue_weights().get(tok), tok in (
+        everyday_words()
+    )
+    found = (st, w, c, common) if w is not None or c is not None or common else _PLAIN
+    if len(_WORDS) > 50_000:  # a pasted novel must not grow memory forever
+        _WORDS.clear()
+    _WORDS[tok] = found
+    return found
 
 
 def _score_sum(pf: PersonalFeatures, model: LinearModel) -> float:

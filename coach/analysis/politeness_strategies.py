@@ -288,13 +288,19 @@ def _negative_at_reader(
     return total
 
 
-@cache
-def _word_info() -> dict[str, tuple[float | None, float | None]]:
-    """Word -> (its rated valence, its weight in the courtesy model), for every word with
-    either (built on first use): one lookup per word of the draft finds both."""
-    valence = _valence()
-    weights = get_model("courtesy")._words
-    return {w: (valence.get(w), weights.get(w)) for w in {*valence, *weights}}
+# Word -> (its rated valence, its weight in the courtesy model), either None: one lookup per
+# word of the draft finds both. Learnt word by word as drafts bring them (a table of every
+# rated or weighted word up front would cost the first check tens of milliseconds); bounded.
+_WORD_FACTS: dict[str, tuple[float | None, float | None]] = {}
+
+
+def _learn_word(word: str) -> tuple[float | None, float | None]:
+    """`word`'s entry in `_WORD_FACTS`, worked out and remembered."""
+    facts = (_valence().get(word), get_model("courtesy")._words.get(word))
+    if len(_WORD_FACTS) > 50_000:  # a pasted novel must not grow memory forever
+        _WORD_FACTS.clear()
+    _WORD_FACTS[word] = facts
+    return facts
 
 
 @cache
@@ -439,11 +445,11 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
     # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
     # rated requests never used still counts (the small lists above miss most of them).
     # One plain loop over the words (a filter/map/sum chain costs thousands of instructions
-    # to set up on every check, and no less per word), one lookup each (`_word_info`): the
+    # to set up on every check, and no less per word), one lookup each (`_WORD_FACTS`): the
     # rated words' sum and its positive part, each added in text order as `sum` adds them,
     # and the courtesy model's weights of the distinct words it knows, in order of first
     # appearance (what its sum adds after these features: see `courtesy.analyse_courtesy`).
-    get = _word_info().get
+    get = _WORD_FACTS.get
     up = total = 0.0
     rated = False
     known: list[float] = []
@@ -452,17 +458,18 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
     prev = ""
     for t in tokens:
         info = get(t)
-        if info is not None:
-            v, w = info
-            # A negated word does not carry its tone ("no problem", "not bad", "never wrong").
-            if v is not None and not (negated and prev in _NEGATORS):
-                rated = True
-                total += v
-                if v > 0.0:
-                    up += v
-            if w is not None and t not in seen:
-                seen.add(t)
-                known.append(w)
+        if info is None:
+            info = _learn_word(t)
+        v, w = info
+        # A negated word does not carry its tone ("no problem", "not bad", "never wrong").
+        if v is not None and not (negated and prev in _NEGATORS):
+            rated = True
+            total += v
+            if v > 0.0:
+                up += v
+        if w is not None and t not in seen:
+            seen.add(t)
+            known.append(w)
         prev = t
     if rated:
         down = up - total
