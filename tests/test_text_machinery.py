@@ -41,7 +41,7 @@ from coach.analysis.politeness_strategies import (
     sentence_ends,
 )
 from coach.analysis.text import text_lexicon, text_matcher
-from coach.analysis.topics import sentence_bounds
+from coach.analysis.topics import _GREETING_CLAUSE_RE, _SENTENCE_RE, sentence_bounds
 
 
 def _plain(lex_entries: dict[str, str], text: str) -> list[tuple[int, int, str]]:
@@ -512,3 +512,63 @@ def test_strategy_features_stand_for_the_kinds(text: str) -> None:
     assert kinds <= set(strategies.features)
     asked = MARKER_KINDS | _SOFTENING | _FLAG_KINDS
     assert not (set(strategies.features) - kinds) & asked
+
+
+def _regex_sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """The plain way: every non-empty `_SENTENCE_RE` match, the greeting regex tried on each."""
+    bounds: list[tuple[int, int]] = []
+    for m in _SENTENCE_RE.finditer(text):
+        start, end = m.span()
+        if end <= start:
+            continue
+        g = _GREETING_CLAUSE_RE.match(text, start, end)
+        if g and g.end() < end and text[start:end].strip():
+            bounds.append((start, g.end()))
+            start = g.end()
+        bounds.append((start, end))
+    return bounds
+
+
+_BOUND_PIECES = st.sampled_from(
+    [
+        " ",
+        "  ",
+        ".",
+        "!",
+        "?",
+        "?!",
+        "...",
+        "\n",
+        "\r",
+        "\x0b",
+        "\x85",
+        "\u2028",
+        ",",
+        ":",
+        "\u2014",
+        "-",
+        "Hi",
+        "hey",
+        "HELLO",
+        "dear",
+        "Good morning",
+        "yo",
+        "howdy",
+        "Morning",
+        "Dana",
+        "thanks",
+        "é",
+        "İ",
+        "could you",
+        "x" * 45,
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BOUND_PIECES, max_size=12).map("".join))
+def test_sentence_bounds_without_regex_are_the_pattern_bounds(text: str) -> None:
+    # The bytes split (ASCII) and the greeting-initial screen must give the regex's sentences.
+    assert sentence_bounds(text) == _regex_sentence_bounds(text)
+    low = lower_same_length(text)
+    assert sentence_bounds(low) == _regex_sentence_bounds(low)
