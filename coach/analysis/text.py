@@ -33,7 +33,8 @@ def text_matcher() -> MultiMatcher:
 
 def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
     """Every offset indexes `draft` itself (the caller blanks control characters in place).
-    `explain=False` leaves `signals` empty: every score, span and flag is the same."""
+    `explain=False` leaves `signals` and `politeness_markers` empty (nothing in the check reads
+    them): every score, span and flag is the same."""
     # The lexicons are lowercase patterns matched on the lowercased draft (several times faster
     # than IGNORECASE); the words quoted in messages are then taken from the draft as written.
     low = lower_same_length(draft)
