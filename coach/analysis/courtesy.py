@@ -78,8 +78,8 @@ def analyse_courtesy(
     text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
 ) -> CourtesyResult:
     """`explain=False` leaves `signals` and `markers` empty (same score and flags): for
-    callers that never show the decomposition or what the draft does well (the check). `phrase_hits`: see `find_strategies` (only for a text
-    of at most MAX_SCORED_CHARS)."""
+    callers that never show the decomposition or what the draft does well (the check).
+    `phrase_hits`: see `find_strategies` (only for a text of at most MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
     strategies = find_strategies(text, phrase_hits)
     model = get_model("courtesy")

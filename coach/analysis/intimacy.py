@@ -211,9 +211,9 @@ _WORDS: dict[str, _WordFacts] = {}
 def _learn_word(tok: str) -> _WordFacts:
     """What the per-word sum needs of `tok` (see `_WORDS`), worked out and remembered."""
     st = personal.stem(tok)
-    w, c, common = get_model("intimacy")._words.get(st), _cue_weights().get(tok), tok in (
-        everyday_words()
-    )
+    w = get_model("intimacy")._words.get(st)
+    c = _cue_weights().get(tok)
+    common = tok in everyday_words()
     found = (st, w, c, common) if w is not None or c is not None or common else _PLAIN
     if len(_WORDS) > 50_000:  # a pasted novel must not grow memory forever
         _WORDS.clear()
