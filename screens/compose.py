@@ -23,7 +23,7 @@ from screens.widgets.coaching_view import CoachingView
 from screens.widgets.draft_area import DraftArea
 from screens.widgets.footer import CoachFooter
 from screens.widgets.header import HeaderBar
-from screens.widgets.rewrite_diff import change_summary, word_diff
+from screens.widgets.rewrite_diff import change_summary, styled_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import FlagList, explain_flag, render_verdict
 
@@ -345,7 +345,7 @@ class ComposeScreen(CoachScreen):
         self.query_one("#draft", DraftArea).show_flags(result.flags)
         box = self.query_one("#rewrite-box")
         if result.rewrite and result.rewrite != draft:
-            diff = word_diff(draft, result.rewrite)
+            diff = styled_diff(draft, result.rewrite)
             diff.append(f"\n({change_summary(draft, result.rewrite)}; reads:)", style="dim")
             # The plain result too: the struck-through words vanish on terminals without styles.
             diff.append(f"\n{result.rewrite}", style="italic")

@@ -89,6 +89,17 @@ def test_strict_revise_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     out = capsys.readouterr().out
     assert "[[hun]]" in out and "Rewrite: Hey Dana, the fix is live." in out
+    # The edit is shown before the text to copy: the one word swapped, nothing else touched.
+    assert "Changes: Hey [-hun-]{+Dana+}, the fix is live.  (removes 1 word, adds 1)" in out
+
+
+def test_the_changes_line_stays_one_line_and_inert() -> None:
+    from coach.cli.check import diff_line
+
+    draft = "Hi hun,\nthe fix\x1b[2J is live."
+    line = diff_line(draft, "Hi Dana,\nthe fix\x1b[2J is live.", colour=False)
+    assert "\n" not in line and "\x1b" not in line
+    assert line.startswith("Hi [-hun-]{+Dana+}, the fix")
 
 
 @pytest.mark.parametrize(

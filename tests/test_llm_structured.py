@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.diffing import render_diff, word_diff
 from coach.llm.errors import LLMBadReply
-from coach.llm.merge import is_minimal_edit, locate, merge, render_diff, word_diff
+from coach.llm.merge import is_minimal_edit, locate, merge
 from coach.llm.structured import (
     CoachingStream,
     LLMFlag,

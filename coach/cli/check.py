@@ -15,6 +15,7 @@ from coach.analysis.verdict import PACING_RULES
 from coach.batch import run_batch, validation_message
 from coach.check import run_check
 from coach.cli.output import add_json_flag, print_json, print_json_line, print_table
+from coach.diffing import change_summary, word_diff
 from coach.errors import NotFoundError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
@@ -260,6 +261,20 @@ def highlight(draft: str, result: CheckResult, colour: bool) -> str:
     return "".join(out)
 
 
+_DIFF_MARKS = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+_DIFF_COLOURS = {"=": "{}", "-": "\x1b[9;31m{}" + _RESET, "+": "\x1b[1;32m{}" + _RESET}
+
+
+def diff_line(draft: str, rewrite: str, colour: bool) -> str:
+    """The rewrite as edits of the draft, on one line: struck red / bold green on a terminal,
+    [-removed-]{+added+} otherwise (as `git diff --word-diff=plain` writes it)."""
+    marks = _DIFF_COLOURS if colour else _DIFF_MARKS
+    return "".join(
+        marks[op].format(printable(text.replace("\n", " ")))
+        for op, text in word_diff(draft, rewrite)
+    )
+
+
 def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     r = rec.result
     print(highlight(draft, r, colour).rstrip())
@@ -279,6 +294,9 @@ def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
     if r.advice:
         print(f"Advice: {r.advice}")
     if r.rewrite:
+        # The edit first (rewrites should mostly remove words), then the text to copy.
+        print(f"Changes: {diff_line(draft, r.rewrite, colour)}  "
+              f"({change_summary(draft, r.rewrite)})")
         print(f"Rewrite: {printable(r.rewrite)}")
     if rec.coaching:
         print()

@@ -1,4 +1,4 @@
-"""The hybrid result: the LLM's reply merged into the offline one, and the rewrite as a word diff.
+"""The hybrid result: the LLM's reply merged into the offline one.
 
 Offline flags are evidence-backed and always stay; the LLM may add flags whose quoted words are in
 the draft, may raise the verdict but never soften it, and may offer a rewrite only if it is a
@@ -15,7 +15,6 @@ from coach.models import CheckResult, Flag
 
 _VERDICT_RANK = {"ok": 0, "revise": 1, "hold": 2}
 _SEVERITY_RANK = {"info": 0, "warn": 1, "stop": 2}
-_WORDS = re.compile(r"\s+|[^\s]+")
 _RULE_CHARS = re.compile(r"[^a-z0-9]+")
 MIN_SIMILARITY = 0.6  # share of words kept from the draft for a rewrite to count as minimal
 MAX_GROWTH = 1.3  # a rewrite may be at most this much longer (prefer removing to adding)
@@ -61,26 +60,6 @@ def is_minimal_edit(draft: str, rewrite: str) -> bool:
     matcher = difflib.SequenceMatcher(a=draft_words, b=new_words, autojunk=False)
     kept = sum(block.size for block in matcher.get_matching_blocks())
     return kept / max(1, len(draft_words)) >= MIN_SIMILARITY
-
-
-def word_diff(draft: str, rewrite: str) -> list[tuple[str, str]]:
-    """[(op, text)] with op in "=", "-", "+": the rewrite as edits of the draft's words."""
-    a, b = _WORDS.findall(draft), _WORDS.findall(rewrite)
-    out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(("=", "".join(a[i1:i2])))
-        if tag in ("delete", "replace"):
-            out.append(("-", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            out.append(("+", "".join(b[j1:j2])))
-    return out
-
-
-def render_diff(draft: str, rewrite: str) -> str:
-    """The diff as plain text: [-removed-]{+added+}, the rest as written."""
-    marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
-    return "".join(marks[op].format(text) for op, text in word_diff(draft, rewrite))
 
 
 def merge(offline: CheckResult, reply: LLMReply, draft: str, model: str) -> CheckResult:

@@ -1,39 +1,20 @@
 """A suggested rewrite shown as a word diff against the draft: removed words struck through,
-added words highlighted, so the writer sees how little changed."""
+added words highlighted, so the writer sees how little changed. The diff itself is the core's
+(`coach.diffing`), the same one the CLI prints."""
 
 from __future__ import annotations
 
-import difflib
-import re
-
 from rich.text import Text
 
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+from coach.diffing import change_summary, word_diff
+
+__all__ = ["change_summary", "styled_diff"]
+
+_STYLES = {"=": "", "-": "strike red", "+": "bold green"}
 
 
-def word_diff(before: str, after: str) -> Text:
-    a = _TOKENS.findall(before)
-    b = _TOKENS.findall(after)
+def styled_diff(draft: str, rewrite: str) -> Text:
     out = Text()
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(a[i1:i2]))
-            continue
-        if op in ("delete", "replace"):
-            out.append("".join(a[i1:i2]), style="strike red")
-        if op in ("insert", "replace"):
-            out.append("".join(b[j1:j2]), style="bold green")
+    for op, text in word_diff(draft, rewrite):
+        out.append(text, style=_STYLES[op])
     return out
-
-
-def change_summary(before: str, after: str) -> str:
-    """'removes 7 words, adds 1' -- rewrites should mostly remove."""
-    a = [t for t in _TOKENS.findall(before) if t[0].isalnum() or t[0] == "_"]  # words only
-    b = [t for t in _TOKENS.findall(after) if t[0].isalnum() or t[0] == "_"]
-    removed = added = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op in ("delete", "replace"):
-            removed += i2 - i1
-        if op in ("insert", "replace"):
-            added += j2 - j1
-    return f"removes {removed} word{'s' if removed != 1 else ''}, adds {added}"
