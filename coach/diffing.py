@@ -9,22 +9,69 @@ import re
 # Runs of whitespace, words, and single other characters: "babe," diffs as "babe" + ",", so a
 # replaced name does not drag its comma into the change.
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+_WORD = re.compile(r"\w+")
 
 Op = tuple[str, str]  # ("=" kept | "-" removed | "+" added, the text)
+
+
+# Past this many differing tokens on either side, the middle is shown as one removal and one
+# addition: difflib's matching is quadratic on long runs of repeated tokens (a 1 MB paste with
+# one word changed stalled it for minutes).
+MAX_DIFFED_TOKENS = 4_000
 
 
 def word_diff(draft: str, rewrite: str) -> list[Op]:
     """[(op, text)]: the rewrite as edits of the draft. The "=" and "-" parts joined give the
     draft back; the "=" and "+" parts, the rewrite."""
+    # Whitespace at the ends is set aside first: a rewrite that trims a trailing newline must
+    # not make the whole tail of a long draft look changed.
+    core_a, core_b = draft.strip(), rewrite.strip()
+    if not core_a or not core_b:
+        return [op for op in (("-", draft), ("+", rewrite)) if op[1]] if draft != rewrite else (
+            [("=", draft)] if draft else [])
+    lead_a, lead_b = draft[: draft.index(core_a[0])], rewrite[: rewrite.index(core_b[0])]
+    end_a, end_b = draft[len(lead_a) + len(core_a) :], rewrite[len(lead_b) + len(core_b) :]
+    return [
+        *_edges(lead_a, lead_b),
+        *_middle(core_a, core_b),
+        *_edges(end_a, end_b),
+    ]
+
+
+def _edges(a: str, b: str) -> list[Op]:
+    if a == b:
+        return [("=", a)] if a else []
+    return [op for op in (("-", a), ("+", b)) if op[1]]
+
+
+def _middle(draft: str, rewrite: str) -> list[Op]:
     a, b = _TOKENS.findall(draft), _TOKENS.findall(rewrite)
+    # The shared head and tail are kept as they are; only the middle is matched.
+    head = 0
+    limit = min(len(a), len(b))
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    limit -= head
+    while tail < limit and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
     out: list[Op] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(("=", "".join(a[i1:i2])))
-        if tag in ("delete", "replace"):
-            out.append(("-", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            out.append(("+", "".join(b[j1:j2])))
+    if head:
+        out.append(("=", "".join(a[:head])))
+    if len(mid_a) > MAX_DIFFED_TOKENS or len(mid_b) > MAX_DIFFED_TOKENS:
+        out += [op for op in (("-", "".join(mid_a)), ("+", "".join(mid_b))) if op[1]]
+    else:
+        matcher = difflib.SequenceMatcher(a=mid_a, b=mid_b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                out.append(("=", "".join(mid_a[i1:i2])))
+            if tag in ("delete", "replace"):
+                out.append(("-", "".join(mid_a[i1:i2])))
+            if tag in ("insert", "replace"):
+                out.append(("+", "".join(mid_b[j1:j2])))
+    if tail:
+        out.append(("=", "".join(a[len(a) - tail :])))
     return out
 
 
@@ -36,12 +83,10 @@ def render_diff(draft: str, rewrite: str) -> str:
 
 def change_summary(draft: str, rewrite: str) -> str:
     """'removes 7 words, adds 1' (words only, punctuation and spaces not counted)."""
-    a = [t for t in _TOKENS.findall(draft) if t[0].isalnum() or t[0] == "_"]
-    b = [t for t in _TOKENS.findall(rewrite) if t[0].isalnum() or t[0] == "_"]
     removed = added = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            removed += i2 - i1
-        if tag in ("insert", "replace"):
-            added += j2 - j1
+    for op, text in word_diff(draft, rewrite):
+        if op == "-":
+            removed += len(_WORD.findall(text))
+        elif op == "+":
+            added += len(_WORD.findall(text))
     return f"removes {removed} word{'s' if removed != 1 else ''}, adds {added}"

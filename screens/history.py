@@ -26,6 +26,7 @@ from screens.widgets.check_list import PAGE, CheckList
 from screens.widgets.footer import CoachFooter
 from screens.widgets.header import HeaderBar
 from screens.widgets.pace_chart import PaceChart
+from screens.widgets.rewrite_diff import change_summary, styled_diff
 from screens.widgets.status_line import StatusLine
 from screens.widgets.verdict import explain_flag, render_verdict
 
@@ -63,8 +64,12 @@ def render_preview(record: CheckRecord) -> RenderableType:
     parts.append(render_verdict(record.result))
     for flag in record.result.flags:
         parts.append(Text("\n") + explain_flag(flag, record.draft))
-    if record.result.rewrite:
-        parts.append(Text.assemble(("\nRewrite: ", "bold"), record.result.rewrite))
+    rewrite = record.result.rewrite
+    if rewrite:
+        if len(draft) <= PREVIEW_MAX and rewrite != draft:
+            parts.append(Text.assemble(("\nChanges: ", "bold"), styled_diff(draft, rewrite),
+                                       (f" ({change_summary(draft, rewrite)})", "dim")))
+        parts.append(Text.assemble(("\nRewrite: ", "bold"), rewrite))
     if record.coaching:
         parts.append(Text.assemble(("\nCoaching\n", "bold"), record.coaching))
     if record.prompt:

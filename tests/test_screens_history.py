@@ -197,3 +197,18 @@ def test_the_preview_of_a_huge_draft_is_cut_and_says_so() -> None:
     text = console.export_text()
     assert f"{len(record.draft) - PREVIEW_MAX:,} more characters" in text
     assert len(text) < PREVIEW_MAX * 2
+
+
+def test_the_preview_shows_a_rewrite_as_its_edit() -> None:
+    from rich.console import Console
+
+    from screens.history import render_preview
+
+    record = fixed_records(1)[0]
+    result = record.result.model_copy(update={"rewrite": "Hey Dana, the fix is live."})
+    record = record.model_copy(update={"draft": "Hey babe, the fix is live.", "result": result})
+    console = Console(width=100, record=True)
+    console.print(render_preview(record))
+    text = console.export_text()
+    assert "Changes: Hey babeDana, the fix is live. (removes 1 word, adds 1)" in text
+    assert "Rewrite: Hey Dana, the fix is live." in text

@@ -269,10 +269,13 @@ def diff_line(draft: str, rewrite: str, colour: bool) -> str:
     """The rewrite as edits of the draft, on one line: struck red / bold green on a terminal,
     [-removed-]{+added+} otherwise (as `git diff --word-diff=plain` writes it)."""
     marks = _DIFF_COLOURS if colour else _DIFF_MARKS
-    return "".join(
-        marks[op].format(printable(text.replace("\n", " ")))
-        for op, text in word_diff(draft, rewrite)
-    )
+    ops = word_diff(draft, rewrite)
+    # Whitespace trimmed off either end is not worth a mark of its own.
+    while ops and ops[-1][0] != "=" and not ops[-1][1].strip():
+        ops.pop()
+    while ops and ops[0][0] != "=" and not ops[0][1].strip():
+        ops.pop(0)
+    return "".join(marks[op].format(printable(text.replace("\n", " "))) for op, text in ops)
 
 
 def print_human(draft: str, rec: CheckRecord, colour: bool) -> None:
