@@ -24,8 +24,9 @@ from coach.analysis.verdict import (
     advise,
     decide,
     pacing_score,
+    round3,
+    unit3,
 )
-from coach.check import _unit
 from coach.models import Contact, Flag, Scores
 
 _PIECES = [
@@ -85,9 +86,28 @@ def test_pronoun_search_examples() -> None:
     assert _pronoun_hit(kiss, "\u212aI\u017fs 👋 is he in?") == (10, 12)
 
 
-@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([-0.0, 0.0, 1.0])))
-def test_unit_clamps_like_min_max(x: float) -> None:
-    assert repr(_unit(x)) == repr(min(1.0, max(0.0, float(x))))
+_ROUNDING_EDGES = [-0.0, 0.0, 1.0, 0.0005, 0.0015, 0.0025, 0.1235, 0.9995, 0.5004999999999999,
+                   0.5005, 2.675, 1e-9, 999999999.9995, 1e9, 5e-324, 0.1 + 0.2]
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1e4),
+    st.integers(0, 10**6).map(lambda n: (n + 0.5) / 1000),  # ties, as near as floats get
+    st.sampled_from(_ROUNDING_EDGES),
+)
+
+
+@settings(max_examples=1000)
+@given(_FLOATS)
+def test_unit3_clamps_and_rounds_like_round_min_max(x: float) -> None:
+    assert repr(unit3(x)) == repr(round(min(1.0, max(0.0, x)), 3))
+
+
+@settings(max_examples=1000)
+@given(_FLOATS)
+def test_round3_is_round_to_three_places(x: float) -> None:
+    assert repr(round3(x)) == repr(round(x, 3))
+    assert repr(round3(-x)) == repr(round(-x, 3))
 
 
 @settings(max_examples=300)
@@ -191,7 +211,8 @@ def test_maker_builds_what_model_construct_builds() -> None:
 
 
 def test_clamp_edges() -> None:
-    assert _unit(math.nan) == 0.0 and repr(_unit(-0.0)) == "0.0" and _unit(7) == 1.0
+    assert unit3(math.nan) == 0.0 and repr(unit3(-0.0)) == "0.0" and unit3(7.0) == 1.0
+    assert unit3(0.7255) == round(0.7255, 3) and round3(12.3456) == 12.346
 
 
 @settings(max_examples=400)
