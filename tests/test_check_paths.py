@@ -224,6 +224,17 @@ def test_clock_screen_keeps_every_clock_time(parts: list[str]) -> None:
         assert _may_hold_clock(text)
 
 
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["0", "5", "9", ":", " ", "a", "P", "m", ".", "x", "٣", "²", "é",
+                                 "pm", "12", "\n"]), max_size=14))
+def test_clock_screen_is_the_plain_digit_then_colon_or_ampm_test(parts: list[str]) -> None:
+    text = "".join(parts)
+    plain = re.search(r"\d", text) is not None and (
+        ":" in text or re.search(r"\d\s*[ap]\.?m", text, re.IGNORECASE) is not None
+    )
+    assert _may_hold_clock(text) == plain
+
+
 def test_clock_screen_examples() -> None:
     assert not _may_hold_clock("get me 30 minutes on their calendar this week")
     assert _may_hold_clock("call at 9pm?") and _may_hold_clock("at 21:30") and _may_hold_clock("7 a.m.")

@@ -382,8 +382,19 @@ def _may_hold_clock(text: str) -> bool:
     """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
     then am/pm. Both screens skip straight to what they look for, where the pattern tries its
     leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
-    # Most drafts have no digit at all: the one C pass of `has_digit` settles those.
-    return has_digit(text) and (":" in text or _AMPM_RE.search(text) is not None)
+    # Most drafts have no digit at all. On ASCII text (the usual draft) ten substring tests
+    # settle that: each is one `memchr` over the text, cheaper together than the one pass of
+    # `has_digit` (which first copies the text to bytes). `\d` also knows the digits of other
+    # scripts: other text goes to `has_digit`.
+    if text.isascii():
+        if not (
+            "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+            or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+        ):
+            return False
+    elif not has_digit(text):
+        return False
+    return ":" in text or _AMPM_RE.search(text) is not None
 
 
 def _said(facts: RelationshipFacts, p: Preference) -> str:
