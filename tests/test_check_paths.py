@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from coach.analysis.construct import maker, trusted
 from coach.analysis.evidence import flag
-from coach.analysis.preferences import _CLOCK_RE, _may_hold_clock, _pronoun_hit, _pronoun_look
+from coach.analysis.preferences import (
+    _CLOCK_RE,
+    _lowercase_search,
+    _matches_where,
+    _may_hold_clock,
+    _pronoun_hit,
+    _pronoun_look,
+)
 from coach.analysis.stage import RelationshipFacts
 from coach.analysis.verdict import (
     _ADVICE_RANK,
@@ -68,6 +75,27 @@ def test_pronoun_screen_on_folded_text_keeps_every_match(
     assert look is not None
     text = "".join(parts)
     assert _pronoun_hit(look, text) == _pronoun_hit(look, text, fast=False)
+
+
+_WORD_SETS = [("he", "him", "his", "himself"), ("she", "her", "hers", "herself"),
+              ("reyes", "dana"), ("dan", "dana", "d'arcy", "jo", "jo2"), ("o'neil", "sam")]
+
+
+@pytest.mark.parametrize("words", _WORD_SETS)
+@settings(max_examples=150, deadline=None)
+@given(parts=st.lists(st.sampled_from([p.lower() for p in _PIECES] + ["d'arcy", "hi"]), max_size=50))
+def test_lowercase_search_and_its_occurrence_scan_match_the_plain_pattern(
+    words: tuple[str, ...], parts: list[str]
+) -> None:
+    """The grouped pattern finds what `\\b(?:w1|w2|...)\\b` finds, and scanning only where a
+    word occurs finds what `finditer` finds."""
+    text = "".join(parts)
+    rx = _lowercase_search(words)
+    assert rx is not None
+    plain = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+    spans = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in rx.finditer(text)] == spans
+    assert [m.span() for m in _matches_where(rx, text, words)] == spans
 
 
 def test_pronoun_search_examples() -> None:
