@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from coach.analysis.construct import maker, trusted
 from coach.analysis.evidence import flag
 from coach.analysis.preferences import (
+    _AMPM_RE,
     _CLOCK_RE,
+    _digit_then_ampm,
     _lowercase_search,
     _matches_where,
     _may_hold_clock,
@@ -253,14 +255,22 @@ def test_clock_screen_keeps_every_clock_time(parts: list[str]) -> None:
 
 
 @settings(max_examples=500)
-@given(st.lists(st.sampled_from(["0", "5", "9", ":", " ", "a", "P", "m", ".", "x", "٣", "²", "é",
-                                 "pm", "12", "\n"]), max_size=14))
+@given(st.lists(st.sampled_from(["0", "5", "9", ":", " ", "a", "P", "m", "M", ".", "x", "٣", "²",
+                                 "é", "pm", "12", "\n", "\u2003", "am", "A.M", "ſ"]), max_size=14))
 def test_clock_screen_is_the_plain_digit_then_colon_or_ampm_test(parts: list[str]) -> None:
     text = "".join(parts)
     plain = re.search(r"\d", text) is not None and (
         ":" in text or re.search(r"\d\s*[ap]\.?m", text, re.IGNORECASE) is not None
     )
     assert _may_hold_clock(text) == plain
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["7", "٣", " ", "\u2003", "\n", "a", "A", "p", "P", ".", "m", "M",
+                                 "x", "ſ", "é", "am"]), max_size=10))
+def test_ampm_read_backwards_is_the_ampm_pattern(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _digit_then_ampm(text) == (_AMPM_RE.search(text) is not None)
 
 
 def test_clock_screen_examples() -> None:

@@ -434,19 +434,36 @@ def _may_hold_clock(text: str) -> bool:
     """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
     then am/pm. Both screens skip straight to what they look for, where the pattern tries its
     leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
-    # Most drafts have no digit at all. On ASCII text (the usual draft) ten substring tests
-    # settle that: each is one `memchr` over the text, cheaper together than the one pass of
-    # `has_digit` (which first copies the text to bytes). `\d` also knows the digits of other
-    # scripts: other text goes to `has_digit`.
     if text.isascii():
+        # Most drafts have no digit at all. On ASCII text (the usual draft) ten substring
+        # tests settle that: each is one `memchr` over the text, cheaper together than the one
+        # pass of `has_digit` (which first copies the text to bytes).
         if not (
             "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
             or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
         ):
             return False
-    elif not has_digit(text):
-        return False
-    return ":" in text or _AMPM_RE.search(text) is not None
+        return ":" in text or _AMPM_RE.search(text) is not None
+    # `\\d` knows the digits of every script, and `re` looks up each character's category to
+    # find one (on a tweet, as long as the rest of this check): on other text that search
+    # comes last, after the cheaper tests.
+    return (":" in text or _digit_then_ampm(text)) and has_digit(text)
+
+
+def _digit_then_ampm(text: str) -> bool:
+    """`_AMPM_RE.search(text) is not None`, found from the other end: `re` skips straight to
+    each a/p + optional dot + m (a few per message: "same", "team"), then the characters
+    before it are read back over the blanks to a digit, where `_AMPM_RE` tries its `\\d` (a
+    category lookup on text that is not ASCII) at every position. `\\s` and `\\d` are
+    `str.isspace` and `str.isdecimal` for one character, and no character but these four folds
+    to a, p or m, so both find the same (checked over every code point)."""
+    for m in _AMPM_TAIL_RE.finditer(text):
+        i = m.start() - 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+        if i >= 0 and text[i].isdecimal():
+            return True
+    return False
 
 
 def _said(facts: RelationshipFacts, p: Preference) -> str:
@@ -479,7 +496,8 @@ def _clock(m: re.Match[str]) -> time | None:
     return time(h, mi) if h < 24 and mi < 60 else None
 
 
-_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_may_hold_clock`
+_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_digit_then_ampm`
+_AMPM_TAIL_RE = re.compile(r"[aApP]\.?[mM]")
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
 
 
