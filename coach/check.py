@@ -140,23 +140,23 @@ def check_offline(
         "intimacy": unit3(float(tf.intimacy)),
         "pacing": pacing,
     }
-    result = _make_result(
-        {
-            "id": id,
-            "verdict": verdict,
-            "scores": _make_scores(scores),
-            "stage": stage,
-            "flags": flags,
-            "advice": advice,
-            "rewrite": rewritten,
-            "engine": "offline",
-            "elapsed_ms": 0.0,
-            "llm_error": None,
-        }
-    )
-    # Straight into the field (already in the fields set): what pydantic's `__setattr__` does
-    # for a plain field without assignment validation, minus its handler lookup.
-    result.__dict__["elapsed_ms"] = round3((time.perf_counter() - started) * 1000)
+    fields = {
+        "id": id,
+        "verdict": verdict,
+        "scores": _make_scores(scores),
+        "stage": stage,
+        "flags": flags,
+        "advice": advice,
+        "rewrite": rewritten,
+        "engine": "offline",
+        "elapsed_ms": 0.0,
+        "llm_error": None,
+    }
+    result = _make_result(fields)
+    # Straight into the field: `fields` is the result's `__dict__` (already in the fields set),
+    # what pydantic's `__setattr__` does for a plain field without assignment validation,
+    # minus its handler lookup and the `__dict__` read through the model's hook.
+    fields["elapsed_ms"] = round3((time.perf_counter() - started) * 1000)
     return result
 
 

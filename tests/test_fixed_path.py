@@ -37,3 +37,13 @@ def test_chasing_finds_nothing_where_assess_pacing_skips_it(
     called = bool(facts.unanswered or tf.guilt or (facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out))
     if not called:
         assert flags == []
+
+
+def test_elapsed_time_lands_in_the_result() -> None:
+    """check_offline writes the time into the dict that became the result's fields."""
+    from coach.check import check_offline
+
+    r = check_offline("Hi there, could you send the notes?", None, "dm", now=NOW)
+    assert r.elapsed_ms > 0.0
+    assert r.model_dump()["elapsed_ms"] == r.elapsed_ms == r.__dict__["elapsed_ms"]
+    assert r.to_json_dict()["elapsed_ms"] == r.elapsed_ms
