@@ -210,7 +210,8 @@ def verdict_advice_rewrite(
     stop = warn = has_pacing = courtesy_finding = False
     pacing_warns: set[str] = set()
     for f in flags:
-        severity, rule = f.severity, f.rule
+        d = f.__dict__  # one read through the model's `__getattr__` hook, not two
+        severity, rule = d["severity"], d["rule"]
         if severity == "stop":
             stop = True
         elif severity == "warn":
@@ -283,12 +284,13 @@ def advise(
     rank = len(_ADVICE_ORDER)
     first_finding: Flag | None = None
     for g in flags:
-        if g.severity != "info":
+        d = g.__dict__  # one read through the model's `__getattr__` hook, not two
+        if d["severity"] != "info":
             if first_finding is None:
                 first_finding = g
         elif contact is not None:
             continue
-        r = _ADVICE_RANK.get(g.rule)
+        r = _ADVICE_RANK.get(d["rule"])
         if r is not None and r <= rank:  # `<=`: a later flag of the same rule replaces the earlier one
             rank, f = r, g
     if f is not None:
@@ -340,15 +342,17 @@ def rewrite(
     edits: list[tuple[int, int, str]] = []
     bounds = sentences
     for f in flags:
-        # Each field read once (a pydantic model's attribute reads are slow ones).
-        rule, severity = f.rule, f.severity
+        # Each field read once, from the model's `__dict__` (a pydantic model's attribute
+        # reads go through its `__getattr__` hook).
+        d = f.__dict__
+        rule, severity = d["rule"], d["severity"]
         if rule == "chasing":
             if severity == "stop":
                 return None  # the fix is not sending it now, not different words
             chasing = True
         if severity == "info":
             continue
-        start, end = f.start, f.end
+        start, end = d["start"], d["end"]
         if end <= start:
             continue
         if rule in _REMOVE_SENTENCE or rule == "presumed-closeness":
