@@ -327,8 +327,7 @@ def check_preferences(
 ) -> None:
     """Channels they asked for or against, and quiet hours (now, or a time the draft proposes)."""
     for p in contact.preferences:
-        d = p.__dict__  # one read through the model's `__getattr__` hook, not two
-        kind = d["kind"]
+        kind = p.kind
         if kind in ("channel_avoid", "channel"):
             target = CHANNEL_ALIASES.get(p.value.strip().lower())
             if target is None:
@@ -393,7 +392,7 @@ def check_preferences(
                             )
                         )
         elif kind == "quiet_hours":
-            window = parse_quiet_hours(d["value"])
+            window = parse_quiet_hours(p.value)
             if window is None:
                 continue
             # The wall-clock time as given (naive: compared with the stated hours); the test of

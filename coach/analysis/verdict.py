@@ -210,8 +210,7 @@ def verdict_advice_rewrite(
     stop = warn = has_pacing = courtesy_finding = False
     pacing_warns: set[str] = set()
     for f in flags:
-        d = f.__dict__  # one read through the model's `__getattr__` hook, not two
-        severity, rule = d["severity"], d["rule"]
+        severity, rule = f.severity, f.rule
         if severity == "stop":
             stop = True
         elif severity == "warn":
@@ -284,13 +283,12 @@ def advise(
     rank = len(_ADVICE_ORDER)
     first_finding: Flag | None = None
     for g in flags:
-        d = g.__dict__  # one read through the model's `__getattr__` hook, not two
-        if d["severity"] != "info":
+        if g.severity != "info":
             if first_finding is None:
                 first_finding = g
         elif contact is not None:
             continue
-        r = _ADVICE_RANK.get(d["rule"])
+        r = _ADVICE_RANK.get(g.rule)
         if r is not None and r <= rank:  # `<=`: a later flag of the same rule replaces the earlier one
             rank, f = r, g
     if f is not None:
