@@ -10,7 +10,6 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from operator import attrgetter
 
 from coach.analysis.construct import maker
 from coach.analysis.evidence import flag
@@ -40,8 +39,6 @@ MAX_ANALYSED_CHARS = 100_000
 # every offset still indexes the draft as given.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NO_CONTACT = "no contact given: judged as if you had only been introduced"
-# A flag's (start, end), the order flags are shown in (read in C: no Python call per flag).
-_SPAN = attrgetter("start", "end")
 # The result models, built from values made here (no validation, no per-call key check).
 _make_scores = maker(Scores, ("courtesy", "intimacy", "pacing"))
 _make_result = maker(
@@ -117,9 +114,9 @@ def check_offline(
     if not courtesy_flags:
         flags = pacing_flags
     elif not pacing_flags:
-        flags = sorted(courtesy_flags, key=_SPAN)
+        flags = sorted(courtesy_flags, key=_span_key)
     else:
-        flags = sorted([*courtesy_flags, *pacing_flags], key=_SPAN)
+        flags = sorted([*courtesy_flags, *pacing_flags], key=_span_key)
     if back is not None:
         flags = [_written(f, back) for f in flags]
     if len(draft) > MAX_ANALYSED_CHARS:
@@ -161,6 +158,10 @@ def check_offline(
     # minus its handler lookup and the `__dict__` read through the model's hook.
     fields["elapsed_ms"] = round3((time.perf_counter() - started) * 1000)
     return result
+
+
+def _span_key(f: Flag) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 def _written(f: Flag, back: OffsetMap) -> Flag:

@@ -5,7 +5,6 @@ supports it and cites the fact behind it and its source. Precision over recall.
 from __future__ import annotations
 
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
 from coach.analysis.chasing import check_chasing
@@ -39,8 +38,6 @@ from coach.analysis.stage import (
 from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 _RANK_FRIEND = STAGE_RANK["friend"]
-# A flag's (start, end), the order flags come in (read in C: no Python call per flag).
-_SPAN = attrgetter("start", "end")
 
 _SEVERITY_RANK = {"info": 0, "warn": 1, "stop": 2}
 _ASK_WORDS = {
@@ -106,8 +103,12 @@ def assess_pacing(
                 )
             )
     if len(flags) > 1:
-        flags.sort(key=_SPAN)
+        flags.sort(key=_span_key)
     return flags
+
+
+def _span_key(f: Flag) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 # -- topics: personal questions, depth jumps, topics they asked you to avoid -----------------

@@ -340,17 +340,15 @@ def rewrite(
     edits: list[tuple[int, int, str]] = []
     bounds = sentences
     for f in flags:
-        # Each field read once, from the model's `__dict__` (a pydantic model's attribute
-        # reads go through its `__getattr__` hook).
-        d = f.__dict__
-        rule, severity = d["rule"], d["severity"]
+        # Each field read once (a pydantic model's attribute reads are slow ones).
+        rule, severity = f.rule, f.severity
         if rule == "chasing":
             if severity == "stop":
                 return None  # the fix is not sending it now, not different words
             chasing = True
         if severity == "info":
             continue
-        start, end = d["start"], d["end"]
+        start, end = f.start, f.end
         if end <= start:
             continue
         if rule in _REMOVE_SENTENCE or rule == "presumed-closeness":
