@@ -17,7 +17,16 @@ from coach.analysis.pacing import assess_pacing
 from coach.analysis.shorthand import OffsetMap, expand
 from coach.analysis.stage import RelationshipFacts, relationship_facts
 from coach.analysis.text import analyse_text
-from coach.analysis.verdict import PACING_RULES, apply_mutes, curt_flag, decide, pacing_score
+from coach.analysis.verdict import (
+    COURTESY_REVISE,
+    PACING_RULES,
+    apply_mutes,
+    curt_flag,
+    pacing_score,
+    round3,
+    unit3,
+    verdict_advice_rewrite,
+)
 from coach.errors import LLMError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Flag, Mute, Scores
@@ -86,12 +95,16 @@ def check_offline(
     # whole, the draft as written splits the same way (the greeting pattern ignores case).
     same = tf.text is draft and draft.isascii()
     # A low score on a request with no other finding to show gets one of its own (`curt`).
-    stage = facts.stage
-    curt = curt_flag(analysed, tf.courtesy, courtesy_flags, stage,
-                     tf.sentences if same else None)
-    if curt is not None:
-        courtesy_flags = [curt] if not mutes else apply_mutes(
-            [curt], mutes, contact.id if contact is not None else None)
+    # `facts.stage`, without the property call.
+    stage = facts.declared or facts.computed
+    courtesy = tf.courtesy
+    # `curt_flag`'s first test, without the call (NaN goes on, as there): most drafts stop here.
+    if not courtesy >= COURTESY_REVISE:
+        curt = curt_flag(analysed, courtesy, courtesy_flags, stage,
+                         tf.sentences if same else None)
+        if curt is not None:
+            courtesy_flags = [curt] if not mutes else apply_mutes(
+                [curt], mutes, contact.id if contact is not None else None)
     pacing = pacing_score(pacing_flags, tf.intimacy, stage)
     if contact is None:
         # CONTRACT: with no contact the draft is judged on its own; the pacing findings stay
@@ -118,31 +131,32 @@ def check_offline(
                 "coach input limit",
             )
         )
-    decision = decide(
-        draft, flags, pacing, tf.courtesy, facts, contact, tf.sentences if same else None
+    verdict, advice, rewritten = verdict_advice_rewrite(
+        draft, flags, pacing, courtesy, facts, contact, tf.sentences if same else None, stage
     )
+    # `round(_unit(x), 3)`, in one call (`float`: a score may come as an int).
     scores = {
-        "courtesy": round(_unit(tf.courtesy), 3),
-        "intimacy": round(_unit(tf.intimacy), 3),
-        "pacing": decision.pacing,
+        "courtesy": unit3(float(courtesy)),
+        "intimacy": unit3(float(tf.intimacy)),
+        "pacing": pacing,
     }
-    result = _make_result(
-        {
-            "id": id,
-            "verdict": decision.verdict,
-            "scores": _make_scores(scores),
-            "stage": stage,
-            "flags": flags,
-            "advice": decision.advice,
-            "rewrite": decision.rewrite,
-            "engine": "offline",
-            "elapsed_ms": 0.0,
-            "llm_error": None,
-        }
-    )
-    # Straight into the field (already in the fields set): what pydantic's `__setattr__` does
-    # for a plain field without assignment validation, minus its handler lookup.
-    result.__dict__["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    fields = {
+        "id": id,
+        "verdict": verdict,
+        "scores": _make_scores(scores),
+        "stage": stage,
+        "flags": flags,
+        "advice": advice,
+        "rewrite": rewritten,
+        "engine": "offline",
+        "elapsed_ms": 0.0,
+        "llm_error": None,
+    }
+    result = _make_result(fields)
+    # Straight into the field: `fields` is the result's `__dict__` (already in the fields set),
+    # what pydantic's `__setattr__` does for a plain field without assignment validation,
+    # minus its handler lookup and the `__dict__` read through the model's hook.
+    fields["elapsed_ms"] = round3((time.perf_counter() - started) * 1000)
     return result
 
 
@@ -167,12 +181,6 @@ def _as_note(f: Flag) -> Flag:
     return flag(
         f.rule, "info", f.start, f.end, f.message, f"{_NO_CONTACT}; {f.evidence}", f.source
     )
-
-
-def _unit(x: float) -> float:
-    """`min(1.0, max(0.0, float(x)))` (NaN and -0.0 become 0.0), without two builtin calls."""
-    x = float(x)
-    return x if 0.0 < x <= 1.0 else 1.0 if x > 1.0 else 0.0
 
 
 async def run_check(

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from coach.analysis.construct import maker, trusted
 from coach.analysis.evidence import flag
-from coach.analysis.preferences import _CLOCK_RE, _may_hold_clock, _pronoun_hit, _pronoun_look
+from coach.analysis.preferences import (
+    _AMPM_RE,
+    _CLOCK_RE,
+    _digit_then_ampm,
+    _lowercase_search,
+    _matches_where,
+    _may_hold_clock,
+    _pronoun_hit,
+    _pronoun_look,
+)
 from coach.analysis.stage import RelationshipFacts
 from coach.analysis.verdict import (
     _ADVICE_RANK,
@@ -24,8 +33,9 @@ from coach.analysis.verdict import (
     advise,
     decide,
     pacing_score,
+    round3,
+    unit3,
 )
-from coach.check import _unit
 from coach.models import Contact, Flag, Scores
 
 _PIECES = [
@@ -69,6 +79,27 @@ def test_pronoun_screen_on_folded_text_keeps_every_match(
     assert _pronoun_hit(look, text) == _pronoun_hit(look, text, fast=False)
 
 
+_WORD_SETS = [("he", "him", "his", "himself"), ("she", "her", "hers", "herself"),
+              ("reyes", "dana"), ("dan", "dana", "d'arcy", "jo", "jo2"), ("o'neil", "sam")]
+
+
+@pytest.mark.parametrize("words", _WORD_SETS)
+@settings(max_examples=150, deadline=None)
+@given(parts=st.lists(st.sampled_from([p.lower() for p in _PIECES] + ["d'arcy", "hi"]), max_size=50))
+def test_lowercase_search_and_its_occurrence_scan_match_the_plain_pattern(
+    words: tuple[str, ...], parts: list[str]
+) -> None:
+    """The grouped pattern finds what `\\b(?:w1|w2|...)\\b` finds, and scanning only where a
+    word occurs finds what `finditer` finds."""
+    text = "".join(parts)
+    rx = _lowercase_search(words)
+    assert rx is not None
+    plain = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+    spans = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in rx.finditer(text)] == spans
+    assert [m.span() for m in _matches_where(rx, text, words)] == spans
+
+
 def test_pronoun_search_examples() -> None:
     look = _pronoun_look("Dana Reyes", "Dana", "she/her")
     assert look is not None
@@ -85,9 +116,28 @@ def test_pronoun_search_examples() -> None:
     assert _pronoun_hit(kiss, "\u212aI\u017fs 👋 is he in?") == (10, 12)
 
 
-@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([-0.0, 0.0, 1.0])))
-def test_unit_clamps_like_min_max(x: float) -> None:
-    assert repr(_unit(x)) == repr(min(1.0, max(0.0, float(x))))
+_ROUNDING_EDGES = [-0.0, 0.0, 1.0, 0.0005, 0.0015, 0.0025, 0.1235, 0.9995, 0.5004999999999999,
+                   0.5005, 2.675, 1e-9, 999999999.9995, 1e9, 5e-324, 0.1 + 0.2]
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1e4),
+    st.integers(0, 10**6).map(lambda n: (n + 0.5) / 1000),  # ties, as near as floats get
+    st.sampled_from(_ROUNDING_EDGES),
+)
+
+
+@settings(max_examples=1000)
+@given(_FLOATS)
+def test_unit3_clamps_and_rounds_like_round_min_max(x: float) -> None:
+    assert repr(unit3(x)) == repr(round(min(1.0, max(0.0, x)), 3))
+
+
+@settings(max_examples=1000)
+@given(_FLOATS)
+def test_round3_is_round_to_three_places(x: float) -> None:
+    assert repr(round3(x)) == repr(round(x, 3))
+    assert repr(round3(-x)) == repr(round(-x, 3))
 
 
 @settings(max_examples=300)
@@ -191,7 +241,8 @@ def test_maker_builds_what_model_construct_builds() -> None:
 
 
 def test_clamp_edges() -> None:
-    assert _unit(math.nan) == 0.0 and repr(_unit(-0.0)) == "0.0" and _unit(7) == 1.0
+    assert unit3(math.nan) == 0.0 and repr(unit3(-0.0)) == "0.0" and unit3(7.0) == 1.0
+    assert unit3(0.7255) == round(0.7255, 3) and round3(12.3456) == 12.346
 
 
 @settings(max_examples=400)
@@ -201,6 +252,25 @@ def test_clock_screen_keeps_every_clock_time(parts: list[str]) -> None:
     text = "".join(parts)
     if _CLOCK_RE.search(text):
         assert _may_hold_clock(text)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["0", "5", "9", ":", " ", "a", "P", "m", "M", ".", "x", "٣", "²",
+                                 "é", "pm", "12", "\n", "\u2003", "am", "A.M", "ſ"]), max_size=14))
+def test_clock_screen_is_the_plain_digit_then_colon_or_ampm_test(parts: list[str]) -> None:
+    text = "".join(parts)
+    plain = re.search(r"\d", text) is not None and (
+        ":" in text or re.search(r"\d\s*[ap]\.?m", text, re.IGNORECASE) is not None
+    )
+    assert _may_hold_clock(text) == plain
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["7", "٣", " ", "\u2003", "\n", "a", "A", "p", "P", ".", "m", "M",
+                                 "x", "ſ", "é", "am"]), max_size=10))
+def test_ampm_read_backwards_is_the_ampm_pattern(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _digit_then_ampm(text) == (_AMPM_RE.search(text) is not None)
 
 
 def test_clock_screen_examples() -> None:

@@ -79,3 +79,38 @@ def test_facts_follow_changes_to_the_contact() -> None:
     assert relationship_facts(c).n_in == 1
     c.interactions.append(Interaction(direction="in", at=NOW, channel="dm", text="hi"))
     assert relationship_facts(c).n_in == 2
+
+
+def test_facts_cache_reuses_an_unchanged_contact_and_notices_each_kind_of_edit() -> None:
+    """The per-contact facts are reused only while the contact is unchanged; every edit the
+    store makes (a field assigned, an item appended, a list replaced, the newest item's time
+    moved) gives facts equal to a fresh computation."""
+    c = _contact("oioi")
+    first = relationship_facts(c)
+    assert relationship_facts(c) is first  # unchanged: the cached facts themselves
+    # A field assigned an equal value matches in the comparison: still the cached facts.
+    c.name = "Dana Reyes"
+    assert relationship_facts(c) is first
+    edits = [
+        lambda: setattr(c, "preferred_name", "Dee"),
+        lambda: setattr(c, "stage", "close"),
+        lambda: setattr(c, "name", "Dana R."),
+        lambda: setattr(c, "updated", NOW + timedelta(days=1)),
+        lambda: c.interactions.append(Interaction(direction="in", at=NOW, text="hun!")),
+        lambda: c.disclosures.append(Disclosure(who="them", topic="family", depth=2)),
+        lambda: setattr(c, "interactions", c.interactions[:-2]),
+        lambda: setattr(c.interactions[-1], "at", NOW + timedelta(hours=1)),
+        lambda: c.interactions.pop(),
+        lambda: setattr(c, "disclosures", []),
+    ]
+    for edit in edits:
+        before = relationship_facts(c)
+        edit()
+        after = relationship_facts(c)
+        assert after == compute_facts(c)
+        assert after is not before
+        assert relationship_facts(c) is after  # and cached again
+    # Another contact object with the same fields gets its own facts, never the first one's.
+    twin = c.model_copy()
+    assert relationship_facts(twin) == relationship_facts(c)
+    assert relationship_facts(twin) is not relationship_facts(c)

@@ -5,6 +5,7 @@ supports it and cites the fact behind it and its source. Precision over recall.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from coach.analysis.chasing import check_chasing
 from coach.analysis.evidence import (
@@ -62,13 +63,16 @@ def assess_pacing(
     # Each signal is tried only when the draft holds what it looks at (most drafts hold no
     # topic, request or channel move): the guard is cheaper than the call that would find
     # nothing.
-    rank = STAGE_RANK[facts.stage]
+    rank = STAGE_RANK[facts.declared or facts.computed]  # `facts.stage`, without the property call
+    # The contact's fields from its `__dict__` (each pydantic attribute read goes through the
+    # model's `__getattr__` hook).
+    c: dict[str, Any] = contact.__dict__ if contact is not None else {}
     if tf.topics:
         _topics(tf, facts, contact, flags)
         _disclosure(tf, facts, flags)
     if tf.endearments or tf.presumed_closeness:
         _closeness(tf, facts, contact, flags)
-    if contact is not None and (tf.address or contact.pronouns):
+    if contact is not None and (tf.address or c["pronouns"]):
         check_names(tf, facts, contact, flags)
     if tf.requests:
         _requests(tf, facts, contact, flags)
@@ -76,8 +80,11 @@ def assess_pacing(
     if rank < _RANK_FRIEND and (tf.channel_moves or (channel and contact is not None and rank <= 1)):
         _channel_moves(tf, facts, contact, channel, flags)
     if contact is not None:
-        check_chasing(tf, facts, now, flags)
-        if contact.preferences:
+        # `check_chasing` finds nothing without an unanswered message, guilt phrasing or a
+        # one-sided history (its `_one_sided` test): most checks skip the call.
+        if facts.unanswered or tf.guilt or (facts.n_out >= 5 and facts.n_in * 3 <= facts.n_out):
+            check_chasing(tf, facts, now, flags)
+        if c["preferences"]:
             check_preferences(tf, facts, contact, channel, now, flags)
         if channel in PUBLIC_CHANNELS and facts.private_topics:
             check_private_reshare(tf, facts, channel, flags)

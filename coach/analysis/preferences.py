@@ -4,7 +4,7 @@ for. Breaking one is a `stop`: the message goes against their own words."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time
 from functools import lru_cache
 from typing import NamedTuple
@@ -108,16 +108,13 @@ def _address(
     stems: frozenset[str],
     flags: list[Flag],
 ) -> None:
-    wanted = [p for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
+    wanted: list[Preference] | None = None  # read on the first span that names them
     for s in tf.address:
-        tokens = _norm_tokens(s.text)
-        bare = [t for t in tokens if t not in _TITLES]
-        if not bare:
-            continue
-        nickname = not set(bare) <= known and any(t[:3] in stems for t in bare)
-        is_them = bool(set(bare) & known) or nickname
+        tokens, bare, nickname, is_them = _address_words(s.text, known, stems)
         if not is_them:
             continue
+        if wanted is None:
+            wanted = [p for p in contact.preferences if p.kind == "name_form" and p.value.strip()]
         if wanted:
             if any(set(_norm_tokens(p.value)) <= set(tokens) for p in wanted):
                 continue
@@ -161,6 +158,22 @@ def _address(
             )
 
 
+@lru_cache(maxsize=4096)
+def _address_words(
+    text: str, known: frozenset[str], stems: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+    """How an address ("Dr. Reyes", "Danny") reads against their names: (its tokens, the
+    tokens that are not titles, whether it is a nickname of their name, whether it names
+    them). Cached like `_norm_tokens`: the same few addresses and names come back on every
+    check."""
+    tokens = _norm_tokens(text)
+    bare = tuple(t for t in tokens if t not in _TITLES)
+    if not bare:
+        return tokens, bare, False, False
+    nickname = not set(bare) <= known and any(t[:3] in stems for t in bare)
+    return tokens, bare, nickname, bool(set(bare) & known) or nickname
+
+
 class _PronounLook(NamedTuple):
     """What the pronoun check looks for, worked out once per contact's names and pronouns."""
 
@@ -180,14 +193,41 @@ def _lowercase_search(words: Sequence[str]) -> re.Pattern[str] | None:
     character just before": `d(?<!\\wd)ana\\b` is `\\bdana\\b`, alternatives in the same
     order. On ASCII text, a case-insensitive match of ASCII words is a plain match on the
     lowercased text (ASCII lowercasing keeps every offset and what counts as a word character).
-    None when a word is not lowercase ASCII starting with a word character."""
-    alts = []
+    None when a word is not lowercase ASCII starting with a word character.
+
+    Words that share a first letter share it and its lookbehind (`h(?<!\\wh)(?:e\\b|im\\b)`,
+    the same alternatives in the same order, so the same match): where one letter starts every
+    word, `re` looks for that literal alone, far faster than a set of first letters. Words with
+    different first letters never match at the same place, so their order does not matter."""
+    rests: dict[str, list[str]] = {}  # first letter -> the rest of each word, in order
     for w in words:
         if not (w.isascii() and w == w.lower() and _WORD_START_RE.match(w)):
             return None
-        first = re.escape(w[0])
-        alts.append(rf"{first}(?<!\w{first}){re.escape(w[1:])}\b")
+        rests.setdefault(w[0], []).append(rf"{re.escape(w[1:])}\b")
+    alts = [
+        rf"{re.escape(first)}(?<!\w{re.escape(first)})(?:{'|'.join(ends)})"
+        for first, ends in rests.items()
+    ]
     return re.compile("|".join(alts)) if alts else None
+
+
+def _matches_where(rx: re.Pattern[str], text: str, words: Sequence[str]) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)` for a pattern each of whose matches starts with one of `words`:
+    tried only where one of them occurs (`str.find`, in C) instead of at every character.
+    Left to right, each try after the last match's end, as `finditer` goes."""
+    starts: set[int] = set()
+    for w in words:
+        i = text.find(w)
+        while i != -1:
+            starts.add(i)
+            i = text.find(w, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i >= end:
+            m = rx.match(text, i)  # the lookbehinds still see the text before i
+            if m is not None:
+                end = m.end()
+                yield m
 
 
 @lru_cache(maxsize=1024)
@@ -226,7 +266,10 @@ def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int,
         # A name must occur as a substring of the folded text before any regex scan is worth
         # it (most drafts do not name the person, and the case-insensitive scan is slow).
         low = text.lower()
-        if not ascii_text and any(c in text for c in _ASCII_CASE_TWINS_CHARS):
+        # `_ASCII_CASE_TWINS_CHARS`, tested one by one (a generator costs more than the tests).
+        if not ascii_text and (
+            "\u212a" in text or "\u0130" in text or "\u0131" in text or "\u017f" in text
+        ):
             low = text.translate(_ASCII_CASE_TWINS).lower()  # rare: translate is slow here
         for n in look.ascii_names:
             if n in low:
@@ -234,8 +277,17 @@ def _pronoun_hit(look: _PronounLook, text: str, fast: bool = True) -> tuple[int,
         else:
             return None
         if ascii_text and look.names_low is not None:
-            names, wrong, where = look.names_low, look.wrong_low, low
-    for m in names.finditer(where):
+            # Each match of `names_low` starts with one of the ASCII names.
+            names_found = _matches_where(look.names_low, low, look.ascii_names)
+            return _wrong_after(names_found, look.wrong_low, low)
+    return _wrong_after(names.finditer(where), wrong, where)
+
+
+def _wrong_after(
+    names_found: Iterable[re.Match[str]], wrong: Sequence[re.Pattern[str]], where: str
+) -> tuple[int, int] | None:
+    """The first pronoun of `wrong` within 150 characters after a mention of their name."""
+    for m in names_found:
         window_end = min(len(where), m.end() + 150)
         for rx in wrong:
             hit = rx.search(where, m.end(), window_end)
@@ -382,8 +434,36 @@ def _may_hold_clock(text: str) -> bool:
     """Whether `_CLOCK_RE` could match: each of its forms has a colon after a digit, or a digit
     then am/pm. Both screens skip straight to what they look for, where the pattern tries its
     leading `\\b` at every position ("30 minutes" alone has a digit but no clock time)."""
-    # Most drafts have no digit at all: the one C pass of `has_digit` settles those.
-    return has_digit(text) and (":" in text or _AMPM_RE.search(text) is not None)
+    if text.isascii():
+        # Most drafts have no digit at all. On ASCII text (the usual draft) ten substring
+        # tests settle that: each is one `memchr` over the text, cheaper together than the one
+        # pass of `has_digit` (which first copies the text to bytes).
+        if not (
+            "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+            or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+        ):
+            return False
+        return ":" in text or _AMPM_RE.search(text) is not None
+    # `\\d` knows the digits of every script, and `re` looks up each character's category to
+    # find one (on a tweet, as long as the rest of this check): on other text that search
+    # comes last, after the cheaper tests.
+    return (":" in text or _digit_then_ampm(text)) and has_digit(text)
+
+
+def _digit_then_ampm(text: str) -> bool:
+    """`_AMPM_RE.search(text) is not None`, found from the other end: `re` skips straight to
+    each a/p + optional dot + m (a few per message: "same", "team"), then the characters
+    before it are read back over the blanks to a digit, where `_AMPM_RE` tries its `\\d` (a
+    category lookup on text that is not ASCII) at every position. `\\s` and `\\d` are
+    `str.isspace` and `str.isdecimal` for one character, and no character but these four folds
+    to a, p or m, so both find the same (checked over every code point)."""
+    for m in _AMPM_TAIL_RE.finditer(text):
+        i = m.start() - 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+        if i >= 0 and text[i].isdecimal():
+            return True
+    return False
 
 
 def _said(facts: RelationshipFacts, p: Preference) -> str:
@@ -416,7 +496,8 @@ def _clock(m: re.Match[str]) -> time | None:
     return time(h, mi) if h < 24 and mi < 60 else None
 
 
-_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_may_hold_clock`
+_AMPM_RE = re.compile(r"\d\s*[ap]\.?m", re.IGNORECASE)  # see `_digit_then_ampm`
+_AMPM_TAIL_RE = re.compile(r"[aApP]\.?[mM]")
 _HOURS_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from statistics import median
 
 from coach.analysis.spans import find_endearments
@@ -102,31 +102,36 @@ class RelationshipFacts:
         return f"you have exchanged {self.total} {word}"
 
 
-# Facts per contact object, reused while the contact looks unchanged: a batch or a typing
-# session checks many drafts against the same contact, and the facts are most of the per-check
-# cost with a long history. The key covers what edits through the store change (list lengths,
-# `updated`, the newest items); an in-place edit of an old interaction needs `forget_facts()`.
-_FACTS_CACHE: dict[int, tuple[tuple[object, ...], RelationshipFacts]] = {}
+# Facts per contact object, reused while the contact is unchanged: a batch or a typing session
+# checks many drafts against the same contact, and the facts are most of the per-check cost
+# with a long history. What is compared covers what edits through the store change (the fields
+# below, list lengths, the newest items); an in-place edit of an old interaction needs
+# `forget_facts()`.
+#
+# Each entry holds the contact and the values its facts were computed from (strong references:
+# while the entry lives no other object can take their ids), so "unchanged" is mostly tested by
+# identity: the newest items by `is` (one assigned anew, even an equal one, means a needless
+# recompute, never stale facts), the fields by one tuple comparison in C, which tries `is`
+# before `==` (a field assigned an equal value still matches; a list assigned anew is compared
+# item by item).
+_FIELDS = itemgetter("id", "name", "preferred_name", "stage", "updated", "interactions",
+                     "disclosures")
+
+
+@dataclass(slots=True)
+class _Seen:
+    contact: Contact
+    fields: tuple[object, ...]  # `_FIELDS` of the contact's `__dict__`
+    n_interactions: int
+    last_interaction: object  # the newest interaction and its time (None: no interaction)
+    last_at: object
+    n_disclosures: int
+    last_disclosure: object
+    facts: RelationshipFacts
+
+
+_FACTS_CACHE: dict[int, _Seen] = {}
 _FACTS_CACHE_MAX = 512
-
-
-def _fingerprint(contact: Contact) -> tuple[object, ...]:
-    # Read from the model's `__dict__` (where pydantic keeps the field values): one attribute
-    # lookup instead of ten, each slowed by the `__getattr__` hook every pydantic model has.
-    c = contact.__dict__
-    its, ds = c["interactions"], c["disclosures"]
-    return (
-        c["id"],
-        c["name"],
-        c["preferred_name"],
-        c["stage"],
-        c["updated"],
-        len(its),
-        id(its[-1]) if its else None,
-        its[-1].__dict__["at"] if its else None,
-        len(ds),
-        id(ds[-1]) if ds else None,
-    )
 
 
 def forget_facts() -> None:
@@ -135,15 +140,31 @@ def forget_facts() -> None:
 
 def relationship_facts(contact: Contact) -> RelationshipFacts:
     """The facts of the relationship (cached per contact object while it is unchanged)."""
-    key = id(contact)
-    fp = _fingerprint(contact)
-    hit = _FACTS_CACHE.get(key)
-    if hit is not None and hit[0] == fp:
-        return hit[1]
+    # Read from the model's `__dict__` (where pydantic keeps the field values): one attribute
+    # lookup instead of seven, each slowed by the `__getattr__` hook every pydantic model has.
+    c = contact.__dict__
+    its, ds = c["interactions"], c["disclosures"]
+    last_it = its[-1] if its else None
+    last_at = last_it.__dict__["at"] if last_it is not None else None
+    last_d = ds[-1] if ds else None
+    seen = _FACTS_CACHE.get(id(contact))
+    if (
+        seen is not None
+        and seen.contact is contact
+        and seen.last_interaction is last_it
+        and seen.last_at is last_at
+        and seen.last_disclosure is last_d
+        and seen.n_interactions == len(its)
+        and seen.n_disclosures == len(ds)
+        and seen.fields == _FIELDS(c)
+    ):
+        return seen.facts
     facts = compute_facts(contact)
     if len(_FACTS_CACHE) >= _FACTS_CACHE_MAX:
         _FACTS_CACHE.clear()
-    _FACTS_CACHE[key] = (fp, facts)
+    _FACTS_CACHE[id(contact)] = _Seen(
+        contact, _FIELDS(c), len(its), last_it, last_at, len(ds), last_d, facts
+    )
     return facts
 
 

@@ -135,9 +135,41 @@ def pacing_score(pacing_flags: Iterable[Flag], intimacy: float, stage: str) -> f
     # How personal the text reads adds to the score but never alone makes it "too fast": only
     # a flag a person can see does that.
     keep *= 1.0 - (excess if excess < _INTIMACY_ALONE_MAX else _INTIMACY_ALONE_MAX)
-    score = 1.0 - keep
-    # min(1.0, max(0.0, score)): NaN and -0.0 become 0.0 alike
-    return round(score if 0.0 < score <= 1.0 else 1.0 if score > 1.0 else 0.0, 3)
+    return unit3(1.0 - keep)
+
+
+# 1.5 * 2**52: for 0 <= z < 2**51, `(z + _WHOLE) - _WHOLE` is z rounded to a whole number (ties
+# to even), in two float additions.
+_WHOLE = 6755399441055744.0
+
+
+def round3(x: float) -> float:
+    """`round(x, 3)` for a float, the same value, without `round`'s decimal conversion (it
+    costs about as much as the rest of a check's scoring). For 0 < x < 1e9 whose x * 1000 is
+    not within 0.01 of a tie, the rounded whole number n of x * 1000 is the one `round` finds
+    (the product is exact to ~1e-4 there) and n / 1000, one correctly rounded division, is the
+    double nearest n/1000, as `round`'s decimal string read back is. Anything else (zero,
+    negatives, huge, near ties, NaN) goes to `round` itself."""
+    if 0.0 < x < 1e9:
+        z = x * 1000.0
+        n = (z + _WHOLE) - _WHOLE
+        d = z - n
+        if -0.49 < d < 0.49:
+            return n / 1000.0
+    return round(x, 3)
+
+
+def unit3(x: float) -> float:
+    """`round(min(1.0, max(0.0, x)), 3)` for a float (NaN and -0.0 become 0.0): a score as the
+    result carries it."""
+    if 0.0 < x < 1.0:
+        z = x * 1000.0
+        n = (z + _WHOLE) - _WHOLE
+        d = z - n
+        if -0.49 < d < 0.49:
+            return n / 1000.0
+        return round(x, 3)
+    return 1.0 if x >= 1.0 else 0.0
 
 
 def decide(
@@ -150,7 +182,31 @@ def decide(
     sentences: list[tuple[int, int]] | None = None,
 ) -> Decision:
     """`sentences`: `sentence_bounds(draft)` when the caller already has it."""
-    # One pass over the flags gathers everything the verdict reads (most checks have none).
+    verdict, advice, rewritten = verdict_advice_rewrite(
+        draft, flags, pacing, courtesy, facts, contact, sentences, facts.stage
+    )
+    return Decision(verdict, pacing, advice, rewritten)
+
+
+def verdict_advice_rewrite(
+    draft: str,
+    flags: Sequence[Flag],
+    pacing: float,
+    courtesy: float,
+    facts: RelationshipFacts,
+    contact: Contact | None,
+    sentences: list[tuple[int, int]] | None,
+    stage: str,
+) -> tuple[Verdict, str, str | None]:
+    """What `decide` decides, as a tuple (the check reads the three values once: no `Decision`
+    to build). `stage`: `facts.stage`."""
+    if not flags:
+        # Nothing found (most checks): nothing to revise, hold or rewrite, and no flag to
+        # advise on; this is what the loops below come to.
+        if contact is not None and facts.unanswered >= 1:
+            return "ok", "Fine to send; then wait for their reply before writing again.", None
+        return "ok", "Good to send.", None
+    # One pass over the flags gathers everything the verdict reads.
     stop = warn = has_pacing = courtesy_finding = False
     pacing_warns: set[str] = set()
     for f in flags:
@@ -168,15 +224,12 @@ def decide(
     if stop or len(pacing_warns) >= 2:
         # Two different ways of running ahead at once is "too much, too soon".
         verdict: Verdict = "hold"
-    elif warn or (pacing > 0.5 and has_pacing) or _impolite(
-        courtesy, courtesy_finding, facts.stage
-    ):
+    elif warn or (pacing > 0.5 and has_pacing) or _impolite(courtesy, courtesy_finding, stage):
         verdict = "revise"
     else:
         verdict = "ok"
-    return Decision(
+    return (
         verdict,
-        pacing,
         advise(verdict, flags, facts, contact, courtesy),
         rewrite(draft, flags, contact, sentences) if verdict != "ok" else None,
     )
