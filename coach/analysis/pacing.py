@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from coach.analysis.chasing import check_chasing
+from coach.analysis.emoji import find_affection
 from coach.analysis.evidence import (
     CHANNEL_WORDS,
     EXPECTANCY,
@@ -72,6 +73,8 @@ def assess_pacing(
         _disclosure(tf, facts, flags)
     if tf.endearments or tf.presumed_closeness:
         _closeness(tf, facts, contact, flags)
+    if rank < _RANK_FRIEND and not tf.text.isascii():  # kisses and hearts: no emoji, no call
+        _affection(tf, facts, flags)
     if contact is not None and (tf.address or c["pronouns"]):
         check_names(tf, facts, contact, flags)
     if tf.requests:
@@ -278,6 +281,26 @@ def _closeness(
                         HYPERPERSONAL,
                     )
                 )
+
+
+def _affection(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -> None:
+    """Kisses and hearts (`emoji.AFFECTION`) before friendship, unless they sent such emoji
+    first: judged as endearments ("babe" and 😘 presume the same closeness)."""
+    if facts.they_affection:  # they send kisses or hearts themselves: the same back is fine
+        return
+    for s in find_affection(tf.text):
+        flags.append(
+            flag(
+                "endearment",
+                "warn",
+                s.start,
+                s.end,
+                f"Sends {s.text} at the {facts.stage} stage; {facts.name} has not sent kisses "
+                "or hearts to you",
+                f"no such emoji in their messages; {facts.exchanged()}",
+                EXPECTANCY,
+            )
+        )
 
 
 # -- requests: size against the stage, bald on record (Brown & Levinson) ----------------------

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter, itemgetter
 from statistics import median
 
+from coach.analysis.emoji import find_affection
 from coach.analysis.spans import find_endearments
 from coach.analysis.topics import topics_in
 from coach.models import PUBLIC_CHANNELS, STAGES, Contact, Stage
@@ -65,6 +66,9 @@ class RelationshipFacts:
     my_max_privacy: int = -1
     first_private: str | None = None  # "them" | "me": who moved off public first
     they_informal: set[str] = field(default_factory=set)  # endearments they used (lowercase)
+    # Kisses and hearts they sent (`emoji.AFFECTION`, without the presentation selector): not
+    # evidence for the stage, only leave to send the same back.
+    they_affection: set[str] = field(default_factory=set)
     time_together: int = 0  # calls, meetings, in person
     unanswered: int = 0  # your messages since they last wrote
     unanswered_asks: int = 0  # of those, the ones that asked something (invited a reply)
@@ -232,6 +236,7 @@ def compute_facts(contact: Contact) -> RelationshipFacts:
     facts.incoming_text = "\n".join(texts).lower()
     if texts:
         facts.they_informal = {s.text.lower() for s in find_endearments(facts.incoming_text)}
+        facts.they_affection = {s.text[0] for s in find_affection(facts.incoming_text)}
     facts.computed = compute_stage(facts)
     facts.said_exchanged = facts.exchanged()  # final: nothing changes the facts from here
     return facts
