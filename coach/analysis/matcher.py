@@ -353,27 +353,30 @@ class MultiMatcher:
     def __init__(self, phrases: tuple[PhraseMatcher, ...], lexicon: Lexicon) -> None:
         self._phrases = phrases
         self._lexicon = lexicon
-        # For ASCII text ([True]) and for any text ([False]): the words that start something,
-        # with their entry, and every word looked at so far (most start nothing). A walk first
-        # makes sure it knows all its words (one C-level subset test), so that the walk itself
-        # only picks the candidates (one C-level filter) and unpacks their entries.
-        self._candidates: dict[bool, dict[str, _Candidate]] = {True: {}, False: {}}
-        self._known: dict[bool, set[str]] = {True: set(), False: set()}
+        # By (ASCII text, with the lexicon): the words that start something, with their
+        # entry, and every word looked at so far (most start nothing). A walk first makes sure
+        # it knows all its words (one C-level subset test), so that the walk itself only picks
+        # the candidates (one C-level filter) and unpacks their entries.
+        self._candidates: dict[tuple[bool, bool], dict[str, _Candidate]] = {}
+        self._known: dict[tuple[bool, bool], set[str]] = {}
+        for key in ((True, True), (True, False), (False, True), (False, False)):
+            self._candidates[key] = {}
+            self._known[key] = set()
 
-    def _learn(self, tokens: list[str], ascii: bool) -> None:
+    def _learn(self, tokens: list[str], ascii: bool, lexicon: bool) -> None:
         """Look up the words of `tokens` not seen before, so `find` can rely on its tables."""
-        known, candidates = self._known[ascii], self._candidates[ascii]
+        known, candidates = self._known[ascii, lexicon], self._candidates[ascii, lexicon]
         new = set(tokens).difference(known)
         if len(known) + len(new) > _CACHE_LIMIT:  # a pasted novel: bounded memory
             known.clear()
             candidates.clear()
         for word in new:
-            entry = self._entry(word, ascii)
+            entry = self._entry(word, ascii, lexicon)
             if entry is not None:
                 candidates[word] = entry
             known.add(word)
 
-    def _entry(self, word: str, ascii: bool) -> _Candidate | None:
+    def _entry(self, word: str, ascii: bool, lexicon: bool) -> _Candidate | None:
         lanes: list[_Lane] = []
         for n, pm in enumerate(self._phrases):
             got = pm._cache.get(word)
@@ -395,7 +398,7 @@ class MultiMatcher:
                 seconds.update(screen[0])
                 prefixes.update(screen[1])
             gate = tuple(sorted(seconds)), frozenset(prefixes)
-        found = self._lexicon.entry(word)
+        found = self._lexicon.entry(word) if lexicon else None
         rxs: _Phrases | None = None
         options: list[tuple[str, str]] | None = None
         size = 0
@@ -455,11 +458,12 @@ class MultiMatcher:
         lex_hits: dict[str, list[LexHit]] = (
             {cat: [] for cat in self._lexicon.categories} if lexicon else {}
         )
+        phrased: list[str] = []  # the categories a lexicon phrase hit in (`Lexicon.finish`)
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
-        if not self._known[ascii].issuperset(tokens):
-            self._learn(tokens, ascii)
-        candidates = self._candidates[ascii]
+        if not self._known[ascii, lexicon].issuperset(tokens):
+            self._learn(tokens, ascii, lexicon)
+        candidates = self._candidates[ascii, lexicon]
         # The word after each word ("" after the last: no screen passes it).
         nexts = tokens[1:]
         nexts.append("")
@@ -485,10 +489,8 @@ class MultiMatcher:
                         end = m.end()
                         found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
                         last_end[lane] = end
-            if not lexicon:
-                continue
-            done: tuple[str, ...] = ()
             if rxs is not None:
+                done: tuple[str, ...] = ()
                 after = low[start + wlen : start + wlen + 2]
                 if by_after is not None:
                     tries: Iterable[tuple[str, re.Pattern[str]]] = by_after.get(after, ())
@@ -499,8 +501,12 @@ class MultiMatcher:
                     if lm is not None and lm.lastgroup:
                         lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
                         done = (*done, cat)
-            if options is not None:
+                        phrased.append(cat)
+                if options is not None:
+                    for cat, label in options:
+                        if cat not in done:
+                            lex_hits[cat].append((start, start + size, label))
+            elif options is not None:
                 for cat, label in options:
-                    if cat not in done:
-                        lex_hits[cat].append((start, start + size, label))
-        return found, self._lexicon.finish(low, lex_hits) if lexicon else None
+                    lex_hits[cat].append((start, start + size, label))
+        return found, self._lexicon.finish(low, lex_hits, phrased) if lexicon else None
