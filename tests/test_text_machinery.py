@@ -23,7 +23,7 @@ from coach.analysis.courtesy import (
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
 from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
 from coach.analysis.linear import LinearModel, get_model
-from coach.analysis.matcher import PhraseMatcher, words_and_tokens
+from coach.analysis.matcher import MultiMatcher, PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
@@ -329,6 +329,60 @@ def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
     assert lex.find(text) == plain.find(text)
     if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
         assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
+
+
+# Phrases whose next word is tricky to screen: after an apostrophe, a comma or a hyphen, a
+# prefix of the word ("don" of "don't"), a phrase that is the word and punctuation alone.
+_NEXT_WORD_ENTRIES = {
+    "you": {"you": "your (?:partner|ex|ex-wife)|you're (?:late|so early)|you (?:know|k)"},
+    "odd": {"odd": "i'd've|don(?:'t (?:go|stop))?|kids' (?:toys|room)|so,? much|hello\\?\\?"},
+    "num": {"num": "it's2 late|e(?:-mail me)?|on the 2nd|2 (?:days|weeks)|ok then"},
+}
+_NEXT_WORD_PIECES = st.sampled_from(
+    ["your", "partner", "part", "party", "ex", "exes", "wife", "you", "'re", "you're", "late",
+     "so", "early", "know", "known", "k", "i", "i'd", "'ve", "don", "don't", "'t", "go",
+     "goes", "stop", "kids", "'", "toys", "room", "much", "hello", "?", "it's", "2", "2nd",
+     "e", "mail", "me", "ok", "okay", "then", "on", "the", "days", "weeks", "x",
+     " ", " ", "  ", ", ", ",", ". ", "-", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NEXT_WORD_PIECES, max_size=12).map("".join))
+def test_next_word_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
+    # The one walk screens the lexicon's phrases by the whole next word
+    # (`Lexicon.next_word_screens`): it must find what trying every phrase finds.
+    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), Lexicon(_NEXT_WORD_ENTRIES)
+    plain._table = {
+        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
+        for w, (rxs, options) in plain._table.items()
+    }
+    low = lower_same_length(text)
+    if not (text.isascii() and same_tokens(low)):
+        return
+    words, tokens = words_and_tokens(text)
+    walked = MultiMatcher((), lex).find(text, [s for s, _ in words], tokens, low, True)[1]
+    assert walked == plain.find(low) == plain.find(low, words, tokens)
+
+
+def test_next_word_screen_reads_the_whole_word() -> None:
+    lex = Lexicon(_NEXT_WORD_ENTRIES)
+    screens = {cat: screen for cat, _, screen in lex.next_word_screens("your")}
+    seconds, prefixes = screens["you"] or ((), frozenset())
+    assert set(seconds) == {"partner", "ex"} and "part" in prefixes
+    walk = MultiMatcher((), lex)
+    for text, hit in (("your post", False), ("your part", False), ("your partner", True)):
+        words, tokens = words_and_tokens(text)
+        found = walk.find(text, [s for s, _ in words], tokens, text, True)[1]
+        assert found is not None and bool(found["you"]) is hit
+    # Phrases the next word cannot rule out: "don" (of "don't go") matches inside "don't";
+    # "hello??" needs no next word at all.
+    assert [screen for _, _, screen in lex.next_word_screens("don't")] == [None]
+    assert [screen for _, _, screen in lex.next_word_screens("hello")] == [None]
+    for text, cat, span in (("don't x", "odd", (0, 3)), ("hello?? x", "odd", (0, 7))):
+        words, tokens = words_and_tokens(text)
+        found = walk.find(text, [s for s, _ in words], tokens, text, True)[1]
+        assert found is not None and [h[:2] for h in found[cat]] == [span]
 
 
 def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:

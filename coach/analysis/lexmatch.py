@@ -158,6 +158,9 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
 
 
 Hit = tuple[int, int, str]  # start, end, label
+# A screen of the next word: the words it may start with, and every prefix of them (the next
+# word passes when it starts with one of the first or is one of the second).
+Screen = tuple[tuple[str, ...], frozenset[str]]
 # A word's phrase patterns (category, pattern, the two characters that can follow the word, or
 # None), its single-word labels (category, label), and the length of the word as a hit.
 _Phrases = list[tuple[str, re.Pattern[str], frozenset[str] | None]]
@@ -201,9 +204,12 @@ class Lexicon:
         # candidate for "i was wondering", but not before " l"), and a set test is far cheaper
         # than a regex match.
         screened: dict[str, list[tuple[str, re.Pattern[str], frozenset[str] | None]]] = {}
+        # The alternatives behind each of `phrases`' patterns, in the same order.
+        self._alternatives: dict[str, list[list[tuple[str, str]]]] = {}
         for (word, cat), items in by_first.items():
             rx = _compile(items)
             self.phrases.setdefault(word, []).append((cat, rx))
+            self._alternatives.setdefault(word, []).append(items)
             screened.setdefault(word, []).append((cat, rx, _continuations(word, items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
         # A fallback made only of patterns that start with a digit ("20-page") cannot match a
@@ -279,6 +285,20 @@ class Lexicon:
             if options is not None:
                 return None, options, len(word) - 2
         return None
+
+    def next_word_screens(self, word: str) -> list[tuple[str, re.Pattern[str], Screen | None]]:
+        """The phrase patterns that can start at the word `word` (`phrases`), each with a
+        screen of the word after it in an ASCII text split into the same words as
+        `matcher.starts_and_tokens` splits it (see `same_tokens`), or None (always try it).
+        A stricter test than the two characters after the word: "your" starts "your partner"
+        and "your house", so " p" and " h" pass, but the next word "post" fails. Computed
+        once per word by the caller (`matcher.MultiMatcher`)."""
+        return [
+            (cat, rx, _next_word_screen(word, items))
+            for (cat, rx), items in zip(
+                self.phrases.get(word, ()), self._alternatives.get(word, ()), strict=True
+            )
+        ]
 
     def finish(
         self, text: str, hits: dict[str, list[Hit]], phrased: list[str] | None = None
@@ -391,6 +411,55 @@ def _continuations(word: str, items: list[tuple[str, str]]) -> frozenset[str] | 
             elif word.startswith(lit):
                 return None
     return frozenset(out)
+
+
+# The characters a word of `matcher.starts_and_tokens` starts with.
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _next_word_screen(word: str, items: list[tuple[str, str]]) -> Screen | None:
+    """What the next word must look like for one of the phrases of `items` to match where
+    an ASCII text has the word `word` (words split as `matcher.starts_and_tokens` splits them,
+    which `same_tokens` guarantees for the lexicon's own split): it starts with one of the
+    returned second words, or is a prefix of one (the first of the tuple's two parts; the
+    second holds every prefix). None: some phrase can match without a next word, or is not a
+    small set of literals: always try.
+
+    Why it holds: a phrase matching at the word is the text itself from there. After the word
+    comes a gap of characters no word starts with, then the next word; so the phrase, past
+    the word and its gap, spells how the next word begins. That word either ends within the
+    phrase's next run of word characters (a prefix of it) or goes on past it (starts with it).
+    A phrase whose next character would be part of the word itself cannot match there (the
+    word would be longer), nor a non-ASCII one ("don’t") in an ASCII text."""
+    seconds: set[str] = set()
+    for _, alt in items:
+        literals = expand(alt)
+        if literals is None:
+            return None
+        for lit in literals:
+            if not lit.startswith(word):
+                if word.startswith(lit):
+                    return None  # ends inside the word ("don" of "don't"): may match
+                continue  # differs from the word: cannot match there
+            if not lit.isascii():
+                continue
+            rest = lit[len(word) :]
+            k = 0
+            while k < len(rest) and rest[k] not in _WORD_CHARS:
+                k += 1
+            gap, after = rest[:k], rest[k:]
+            if not after:
+                return None  # the word (and some punctuation) alone: no next word needed
+            if not gap:
+                continue  # a word character right after the word: it would be a longer word
+            if gap == "'" and after[0].isalpha() and "'" not in word:
+                continue  # "'re" after "you" would make the word "you're"
+            j = 0
+            while j < len(after) and after[j] in _WORD_CHARS:
+                j += 1
+            seconds.add(after[:j])
+    prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
+    return tuple(sorted(seconds)), prefixes
 
 
 def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:

@@ -8,14 +8,13 @@ Python's `re` tries every branch of a big alternation at every character, which 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
 from typing import Any
 
 from coach.analysis.lexmatch import Hit as LexHit
-from coach.analysis.lexmatch import Lexicon, _label, _Phrases, expand
+from coach.analysis.lexmatch import Lexicon, _label, expand
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -309,25 +308,23 @@ def words_of(text: str) -> list[tuple[int, str]]:
 # One phrase matcher a word can start a phrase of: (its index, its pattern, its screen; the
 # screen only in the table for ASCII text, where it holds).
 _Lane = tuple[int, re.Pattern[str], _Screen | None]
-# Lexicon phrase patterns to try after a word, by the two characters that follow it.
-_ByAfter = dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+# A lexicon phrase pattern a word can start: (category, pattern, screen of the next word or
+# None; see `lexmatch.Lexicon.next_word_screens`).
+_LexTry = tuple[str, re.Pattern[str], _Screen | None]
 # Everything a walk needs at a candidate word, flat so that one unpacking gives it all:
 # its lanes; a screen of the next word for all lanes at once (None: some lane must always be
 # tried); a screen of the next word for everything at once, lanes and lexicon (None: no such
-# screen); the lexicon's phrase patterns (see `lexmatch.Lexicon.entry`), the same by the two
-# characters after the word when every pattern has such a screen (else None), the
-# single-word labels and their hit length; the length of the word itself.
+# screen); the lexicon's phrase patterns (None: none), its single-word labels (see
+# `lexmatch.Lexicon.entry`) and their hit length; the length of the word itself.
 _Candidate = tuple[
     tuple[_Lane, ...],
     _Screen | None,
     _Screen | None,
-    _Phrases | None,
-    _ByAfter | None,
+    tuple[_LexTry, ...] | None,
     list[tuple[str, str]] | None,
     int,
     int,
 ]
-_WORD_START_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _continues(screen: _Screen, text: str, word_end: int, next_start: int, nxt: str) -> bool:
@@ -399,45 +396,38 @@ class MultiMatcher:
                 prefixes.update(screen[1])
             gate = tuple(sorted(seconds)), frozenset(prefixes)
         found = self._lexicon.entry(word) if lexicon else None
-        rxs: _Phrases | None = None
+        tries: list[_LexTry] = []
         options: list[tuple[str, str]] | None = None
         size = 0
-        by_after: _ByAfter | None = None
         if found is not None:
-            rxs, options, size = found
-            if rxs is not None and all(f is not None for _, _, f in rxs):
-                by_after = {}
-                for cat, rx, f in rxs:
-                    for after in f or ():
-                        by_after[after] = (*by_after.get(after, ()), (cat, rx))
-        # In ASCII text, one test of the next word can rule out the whole word: when every lane
-        # is screened and every lexicon phrase needs a single space and then a word starting
-        # with a known character (" n" for "the new..."), the next word must pass the lanes'
-        # union screen or start with one of those characters. Most candidates ("the", "your")
-        # fail it. An apostrophe and a letter ("'r" of "you're") cannot follow a whole word
-        # (they would be part of it), so those phrases are left out of the test.
-        whole: _Screen | None = None
-        if ascii and (not lanes or gate is not None):
-            firsts: set[str] | None = set()
-            if found is not None:
-                if (
-                    options is not None  # a word that is a hit on its own
-                    or by_after is None
-                    or not all(
-                        (a[:1] == " " and a[1:] in _WORD_START_CHARS)
-                        or (a[:1] == "'" and a[1:].isalpha())
-                        for a in by_after
-                    )
-                ):
-                    firsts = None
+            options, size = found[1], found[2]
+            if found[0] is not None:
+                if ascii:
+                    for cat, rx, screen in self._lexicon.next_word_screens(word):
+                        if screen is None or screen[0] or screen[1]:  # else: cannot match
+                            tries.append((cat, rx, screen))
                 else:
-                    firsts = {a[1] for a in by_after if a[:1] == " "}
-            if firsts is not None:
-                seconds = {*(gate[0] if gate is not None else ()), *firsts}
-                whole = tuple(sorted(seconds)), gate[1] if gate is not None else frozenset()
-        if not lanes and found is None:
+                    tries = [(cat, rx, None) for cat, rx, _ in found[0]]
+        # In ASCII text, one test of the next word can rule out the whole word: when every lane
+        # and every lexicon phrase is screened (and the word is no hit on its own), the next
+        # word must pass the union of their screens. Most candidates ("the", "your") fail it.
+        whole: _Screen | None = None
+        if (
+            ascii
+            and (not lanes or gate is not None)
+            and options is None
+            and all(screen is not None for _, _, screen in tries)
+        ):
+            seconds = set(gate[0] if gate is not None else ())
+            prefixes = set(gate[1] if gate is not None else ())
+            for _, _, screen in tries:
+                assert screen is not None
+                seconds.update(screen[0])
+                prefixes.update(screen[1])
+            whole = tuple(sorted(seconds)), frozenset(prefixes)
+        if not lanes and not tries and options is None:
             return None
-        return tuple(lanes), gate, whole, rxs, by_after, options, size, len(word)
+        return tuple(lanes), gate, whole, tuple(tries) or None, options, size, len(word)
 
     def find(
         self,
@@ -469,7 +459,7 @@ class MultiMatcher:
         nexts.append("")
         # Most words start nothing: they are dropped at C speed, no bytecode per word.
         for i in compress(range(len(tokens)), map(candidates.__contains__, tokens)):
-            lanes, gate, whole, rxs, by_after, options, size, wlen = candidates[tokens[i]]
+            lanes, gate, whole, tries, options, size, wlen = candidates[tokens[i]]
             nxt = nexts[i]
             if whole is not None and not (nxt.startswith(whole[0]) or nxt in whole[1]):
                 continue  # one test of the next word rules out the lanes and the lexicon
@@ -489,14 +479,11 @@ class MultiMatcher:
                         end = m.end()
                         found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
                         last_end[lane] = end
-            if rxs is not None:
+            if tries is not None:
                 done: tuple[str, ...] = ()
-                after = low[start + wlen : start + wlen + 2]
-                if by_after is not None:
-                    tries: Iterable[tuple[str, re.Pattern[str]]] = by_after.get(after, ())
-                else:
-                    tries = [(c, rx) for c, rx, f in rxs if f is None or after in f]
-                for cat, rx in tries:
+                for cat, rx, screen in tries:
+                    if screen is not None and not (nxt.startswith(screen[0]) or nxt in screen[1]):
+                        continue
                     lm = rx.match(low, start)
                     if lm is not None and lm.lastgroup:
                         lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
