@@ -445,9 +445,7 @@ class MultiMatcher:
         the caller runs its own `find`."""
         found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
-        lex_hits: dict[str, list[LexHit]] = (
-            {cat: [] for cat in self._lexicon.categories} if lexicon else {}
-        )
+        lex_hits = self._lexicon.new_hits() if lexicon else {}
         phrased: list[str] = []  # the categories a lexicon phrase hit in (`Lexicon.finish`)
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
