@@ -315,17 +315,26 @@ _LEX_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
+def _unscreened(categories: dict[str, dict[str, str]]) -> Lexicon:
+    """The lexicon with every screen off: each phrase pattern tried at each of its words."""
+    plain = Lexicon(categories)
+    plain._table = {
+        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
+        for w, (rxs, options) in plain._table.items()
+    }
+    return plain
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_LEX_PIECES, max_size=10).map("".join))
 def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
     # A phrase pattern is skipped only where the characters after its first word cannot
     # continue any of its phrases: the same hits as trying every candidate's patterns.
-    lex, plain = Lexicon({"c": _LEX_ENTRIES}), Lexicon({"c": _LEX_ENTRIES})
-    plain._table = {
-        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
-        for w, (rxs, options) in plain._table.items()
-    }
+    lex, plain = Lexicon({"c": _LEX_ENTRIES}), _unscreened({"c": _LEX_ENTRIES})
     assert any(s is not None for rxs, _ in lex._table.values() for _, _, s in rxs or ())
+    if same_tokens(text):
+        words, tokens = words_and_tokens(text)
+        assert lex.find(text, words, tokens) == plain.find(text, words, tokens)
     assert lex.find(text) == plain.find(text)
     if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
         assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
@@ -347,22 +356,55 @@ _NEXT_WORD_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
+# Texts with a phrase of each kind, checked on every run (the random ones may miss some).
+_NEXT_WORD_EXAMPLES = (
+    "your partner, you know", "you're late, so early", "don't go!", "hello?? ok then",
+    "kids' toys", "so, much", "on the 2nd", "2 days", "i'd've, it's2 late", "you k", "don't x",
+)  # fmt: skip
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.lists(_NEXT_WORD_PIECES, max_size=12).map("".join))
+@given(st.lists(_NEXT_WORD_PIECES, max_size=12).map(" ".join))
 def test_next_word_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
     # The one walk screens the lexicon's phrases by the whole next word
     # (`Lexicon.next_word_screens`): it must find what trying every phrase finds.
-    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), Lexicon(_NEXT_WORD_ENTRIES)
-    plain._table = {
-        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
-        for w, (rxs, options) in plain._table.items()
-    }
+    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), _unscreened(_NEXT_WORD_ENTRIES)
     low = lower_same_length(text)
     if not (text.isascii() and same_tokens(low)):
         return
     words, tokens = words_and_tokens(text)
     walked = MultiMatcher((), lex).find(text, [s for s, _ in words], tokens, low, True)[1]
     assert walked == plain.find(low) == plain.find(low, words, tokens)
+
+
+def test_next_word_screen_of_the_lexicon_finds_each_kind_of_phrase() -> None:
+    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), _unscreened(_NEXT_WORD_ENTRIES)
+    walk = MultiMatcher((), lex)
+    for text in (*_NEXT_WORD_EXAMPLES, *(t.replace("'", "’") for t in _NEXT_WORD_EXAMPLES)):
+        low = lower_same_length(text)
+        expected = plain.find(low)
+        assert any(expected.values()) or "’" in text, text
+        assert lex.find(low) == expected, text  # the lexicon's own split of the words
+        if same_tokens(low):  # the one walk's split (matcher.py)
+            words, tokens = words_and_tokens(text)
+            assert walk.find(text, [s for s, _ in words], tokens, low, True)[1] == expected
+        for joined in (f"follow-up {text}", f"{text} e-mail me"):  # the own split only
+            assert lex.find(joined) == plain.find(joined), joined
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_NEXT_WORD_PIECES, st.sampled_from(["-", "-ex", "’", "’re", "é", "_", "$", "@"])),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_two_character_screen_on_the_own_split_never_skips_a_match(text: str) -> None:
+    # Without the caller's words the lexicon splits the text itself (hyphens and apostrophes
+    # join words there, any script) and screens its phrases by the two characters after the
+    # word; the phrases that are hard to screen by the next word must pass that one too.
+    low = lower_same_length(text)
+    assert Lexicon(_NEXT_WORD_ENTRIES).find(low) == _unscreened(_NEXT_WORD_ENTRIES).find(low)
 
 
 def test_next_word_screen_reads_the_whole_word() -> None:
