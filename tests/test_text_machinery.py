@@ -21,7 +21,13 @@ from coach.analysis.courtesy import (
     analyse_courtesy,
 )
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
-from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
+from coach.analysis.lexmatch import (
+    _TOKEN_RE,
+    Lexicon,
+    _ascii_tokens,
+    lower_same_length,
+    same_tokens,
+)
 from coach.analysis.linear import LinearModel, get_model
 from coach.analysis.matcher import MultiMatcher, PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
@@ -425,6 +431,22 @@ def test_next_word_screen_reads_the_whole_word() -> None:
         words, tokens = words_and_tokens(text)
         found = walk.find(text, [s for s, _ in words], tokens, text, True)[1]
         assert found is not None and [h[:2] for h in found[cat]] == [span]
+
+
+_TOKEN_PIECES = st.sampled_from(
+    ["a", "Ab", "9", "x_y", "_", "-", "--", "'", "kids'", "it's", "5'9", "e-mail", "follow-up",
+     "$5", "@x", " ", "  ", "\n", "\t", ", ", ".", "\x1c", "é", "’"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TOKEN_PIECES, max_size=12).map("".join))
+def test_tokens_without_regex_are_the_pattern_tokens(text: str) -> None:
+    # The lexicon's own split of an ASCII text skips the regex where it safely can.
+    tokens = _ascii_tokens(text)
+    assert tokens is None or tokens == _TOKEN_RE.findall(text)
+    if re.fullmatch(r"[a-z0-9 ,.]*", text):  # no joiner, no "$" or "@": always the shortcut
+        assert tokens is not None
 
 
 def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:

@@ -42,6 +42,34 @@ def has_digit(text: str) -> bool:
 _APOSTROPHE_SPLITS_RE = re.compile(r"'(?:[0-9]|[a-z]+(?:[0-9_]|'[a-z0-9_]))")
 
 
+# Byte -> itself where it can be in a `_TOKEN_RE` token of an ASCII text without "$" or "@"
+# (a word character, or a hyphen or apostrophe that joins two runs of them), else a space.
+_TOKEN_BYTES = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_'-") else 32 for c in range(256)
+)
+# Where a hyphen or an apostrophe joins nothing: next to a space (the edge of a run) or to
+# another one.
+_LONE_JOINERS = (" -", "- ", " '", "' ", "--", "''", "'-", "-'")
+
+
+def _ascii_tokens(text: str) -> list[str] | None:
+    """`_TOKEN_RE.findall(text)` without the regex (which looks up every character's Unicode
+    class: several times dearer), or None where this shortcut does not hold: a non-ASCII
+    text, a "$" or "@" (they start a token but do not follow a hyphen), or a hyphen or
+    apostrophe at the edge of a run of token characters. Elsewhere each run of word
+    characters, hyphens and apostrophes is exactly one token (each hyphen or apostrophe in it
+    has a word character on both sides, so it joins them)."""
+    if not text.isascii() or "$" in text or "@" in text:
+        return None
+    runs = text.encode("ascii").translate(_TOKEN_BYTES).decode("ascii")
+    if runs.startswith(("-", "'")) or runs.endswith(("-", "'")):
+        return None
+    for lone in _LONE_JOINERS:
+        if lone in runs:
+            return None
+    return runs.split()
+
+
 def same_tokens(low: str) -> bool:
     """Whether this module's tokens of the lowercased `low` are exactly matcher.py's words of
     it, so one tokenisation can serve both: ASCII, none of the characters only this module
@@ -339,7 +367,9 @@ class Lexicon:
         several times cheaper than finditer's match objects; the position is looked up only
         for the few words that can hit."""
         table, words = self._table, self.words
-        tokens = _TOKEN_RE.findall(text)
+        tokens = _ascii_tokens(text)
+        if tokens is None:
+            tokens = _TOKEN_RE.findall(text)
         if "'s" in text or "’s" in text:
             # Possessives only of a listed word: another one is not looked for in the text.
             candidates = [
