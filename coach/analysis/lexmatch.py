@@ -382,8 +382,15 @@ class Lexicon:
         out: list[tuple[int, str]] = []
         cursor = 0
         for word in candidates:
-            start = _locate(text, word, cursor)
+            # The usual case of `_locate` inline (no call per word): the first occurrence,
+            # after a space or the start, before a space, punctuation or the end.
+            start = text.find(word, cursor)
             cursor = start + len(word)
+            if not (
+                (start == 0 or text[start - 1] == " ") and text[cursor : cursor + 1] in _ENDS_TOKEN
+            ):
+                start = _locate(text, word, start)  # nothing earlier: `find` saw none
+                cursor = start + len(word)
             out.append((start, word))
         return out
 
