@@ -10,6 +10,7 @@ from functools import reduce
 from itertools import pairwise, repeat
 from operator import add, mul
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ from coach.analysis.lexmatch import (
     _TOKEN_RE,
     Lexicon,
     _ascii_tokens,
+    _literal_tail,
     lower_same_length,
     same_tokens,
 )
@@ -447,6 +449,23 @@ def test_tokens_without_regex_are_the_pattern_tokens(text: str) -> None:
     assert tokens is None or tokens == _TOKEN_RE.findall(text)
     if re.fullmatch(r"[a-z0-9 ,.]*", text):  # no joiner, no "$" or "@": always the shortcut
         assert tokens is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tail"),
+    [(r"\d+[- ]page", "page"), (r"pages?", ""), (r"x\d", ""), (r"\bword", "word"),
+     (r"\ufeff", ""), (r"\x41bc", "bc"), (r"a\\b", ""), (r"(?:a|b)", ""), (r"[a-z]", "")],
+)  # fmt: skip
+def test_fallback_skipped_only_without_the_letters_every_match_ends_with(
+    pattern: str, tail: str
+) -> None:
+    assert _literal_tail(pattern) == tail
+    if tail:
+        assert all(m.group().endswith(tail) for m in re.finditer(pattern, f"1 {tail} x2{tail}"))
+    lex = text_lexicon()
+    assert lex.needs_text["size"] == ("page",)
+    assert lex.find("a 20-page deck")["size"] == [(2, 9, "large")]
+    assert lex.find("a 20 pages deck")["size"] == []
 
 
 def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:

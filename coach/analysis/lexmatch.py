@@ -246,6 +246,12 @@ class Lexicon:
             cat: all(alt.startswith((r"\d", "[0-9]")) for _, alt in items)
             for cat, items in fallback.items()
         }
+        # Likewise a fallback whose every pattern ends in plain letters ("page" of "20-page")
+        # cannot match a text without one of those endings (a `str` test each, in C).
+        self.needs_text: dict[str, tuple[str, ...] | None] = {}
+        for cat, items in fallback.items():
+            tails = tuple(_literal_tail(alt) for _, alt in items)
+            self.needs_text[cat] = tails if all(tails) else None
         self.categories = tuple(categories)
         # `new_hits`: a dict display written out for these categories, compiled once. Every
         # check needs a fresh list per category; the display builds them with no loop and no
@@ -344,6 +350,9 @@ class Lexicon:
         word ends, before the next word starts. None: every category is looked at."""
         digits: bool | None = None
         for cat, rx in self.fallback.items():
+            tails = self.needs_text[cat]
+            if tails is not None and not any(map(text.__contains__, tails)):
+                continue
             if self.needs_digit[cat]:
                 if digits is None:
                     digits = has_digit(text)
@@ -424,6 +433,18 @@ def _locate(text: str, word: str, cursor: int) -> int:
                 return pos
         pos = text.find(word, pos + 1)
     raise AssertionError(f"token {word!r} not found after {cursor}")  # findall saw it
+
+
+def _literal_tail(pattern: str) -> str:
+    """The lowercase letters every match of `pattern` ends with ("page" of `\\d+[- ]page`): the
+    run of plain letters at its very end, none of them escaped, quantified or in a group or
+    class ("" when it ends otherwise)."""
+    k = len(pattern)
+    while k > 0 and "a" <= pattern[k - 1] <= "z" and pattern[k - 2 : k - 1] != "\\":
+        k -= 1
+    if pattern[k - 2 : k - 1] == "\\" and pattern[k - 1] not in "bBdDsSwWAZ":
+        return ""  # an escape that may take the letters after it ("\\ufeff", "\\x41")
+    return pattern[k:]
 
 
 def _no_overlap(found: list[Hit]) -> list[Hit]:
