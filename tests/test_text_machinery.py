@@ -10,6 +10,7 @@ from functools import reduce
 from itertools import pairwise, repeat
 from operator import add, mul
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +22,16 @@ from coach.analysis.courtesy import (
     analyse_courtesy,
 )
 from coach.analysis.intimacy import _model_sum, intimacy_inputs
-from coach.analysis.lexmatch import _TOKEN_RE, Lexicon, lower_same_length, same_tokens
+from coach.analysis.lexmatch import (
+    _TOKEN_RE,
+    Lexicon,
+    _ascii_tokens,
+    _literal_tail,
+    lower_same_length,
+    same_tokens,
+)
 from coach.analysis.linear import LinearModel, get_model
-from coach.analysis.matcher import PhraseMatcher, words_and_tokens
+from coach.analysis.matcher import MultiMatcher, PhraseMatcher, words_and_tokens
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import (
     _EMOTICON,
@@ -315,20 +323,149 @@ _LEX_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
+def _unscreened(categories: dict[str, dict[str, str]]) -> Lexicon:
+    """The lexicon with every screen off: each phrase pattern tried at each of its words."""
+    plain = Lexicon(categories)
+    plain._table = {
+        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
+        for w, (rxs, options) in plain._table.items()
+    }
+    return plain
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_LEX_PIECES, max_size=10).map("".join))
 def test_phrase_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
     # A phrase pattern is skipped only where the characters after its first word cannot
     # continue any of its phrases: the same hits as trying every candidate's patterns.
-    lex, plain = Lexicon({"c": _LEX_ENTRIES}), Lexicon({"c": _LEX_ENTRIES})
-    plain._table = {
-        w: (None if rxs is None else [(c, rx, None) for c, rx, _ in rxs], options)
-        for w, (rxs, options) in plain._table.items()
-    }
+    lex, plain = Lexicon({"c": _LEX_ENTRIES}), _unscreened({"c": _LEX_ENTRIES})
     assert any(s is not None for rxs, _ in lex._table.values() for _, _, s in rxs or ())
+    if same_tokens(text):
+        words, tokens = words_and_tokens(text)
+        assert lex.find(text, words, tokens) == plain.find(text, words, tokens)
     assert lex.find(text) == plain.find(text)
     if re.fullmatch(r"[a-z ,.]*", text):  # the tokeniser joins "could-ok", "ok'could"
         assert lex.find(text)["c"] == _plain(_LEX_ENTRIES, text)
+
+
+# Phrases whose next word is tricky to screen: after an apostrophe, a comma or a hyphen, a
+# prefix of the word ("don" of "don't"), a phrase that is the word and punctuation alone.
+_NEXT_WORD_ENTRIES = {
+    "you": {"you": "your (?:partner|ex|ex-wife)|you're (?:late|so early)|you (?:know|k)"},
+    "odd": {"odd": "i'd've|don(?:'t (?:go|stop))?|kids' (?:toys|room)|so,? much|hello\\?\\?"},
+    "num": {"num": "it's2 late|e(?:-mail me)?|on the 2nd|2 (?:days|weeks)|ok then"},
+}
+_NEXT_WORD_PIECES = st.sampled_from(
+    ["your", "partner", "part", "party", "ex", "exes", "wife", "you", "'re", "you're", "late",
+     "so", "early", "know", "known", "k", "i", "i'd", "'ve", "don", "don't", "'t", "go",
+     "goes", "stop", "kids", "'", "toys", "room", "much", "hello", "?", "it's", "2", "2nd",
+     "e", "mail", "me", "ok", "okay", "then", "on", "the", "days", "weeks", "x",
+     " ", " ", "  ", ", ", ",", ". ", "-", "\n"]
+)  # fmt: skip
+
+
+# Texts with a phrase of each kind, checked on every run (the random ones may miss some).
+_NEXT_WORD_EXAMPLES = (
+    "your partner, you know", "you're late, so early", "don't go!", "hello?? ok then",
+    "kids' toys", "so, much", "on the 2nd", "2 days", "i'd've, it's2 late", "you k", "don't x",
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NEXT_WORD_PIECES, max_size=12).map(" ".join))
+def test_next_word_screen_of_the_lexicon_never_skips_a_match(text: str) -> None:
+    # The one walk screens the lexicon's phrases by the whole next word
+    # (`Lexicon.next_word_screens`): it must find what trying every phrase finds.
+    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), _unscreened(_NEXT_WORD_ENTRIES)
+    low = lower_same_length(text)
+    if not (text.isascii() and same_tokens(low)):
+        return
+    words, tokens = words_and_tokens(text)
+    walked = MultiMatcher((), lex).find(text, [s for s, _ in words], tokens, low, True)[1]
+    assert walked == plain.find(low) == plain.find(low, words, tokens)
+
+
+def test_next_word_screen_of_the_lexicon_finds_each_kind_of_phrase() -> None:
+    lex, plain = Lexicon(_NEXT_WORD_ENTRIES), _unscreened(_NEXT_WORD_ENTRIES)
+    walk = MultiMatcher((), lex)
+    for text in (*_NEXT_WORD_EXAMPLES, *(t.replace("'", "’") for t in _NEXT_WORD_EXAMPLES)):
+        low = lower_same_length(text)
+        expected = plain.find(low)
+        assert any(expected.values()) or "’" in text, text
+        assert lex.find(low) == expected, text  # the lexicon's own split of the words
+        if same_tokens(low):  # the one walk's split (matcher.py)
+            words, tokens = words_and_tokens(text)
+            assert walk.find(text, [s for s, _ in words], tokens, low, True)[1] == expected
+        for joined in (f"follow-up {text}", f"{text} e-mail me"):  # the own split only
+            assert lex.find(joined) == plain.find(joined), joined
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_NEXT_WORD_PIECES, st.sampled_from(["-", "-ex", "’", "’re", "é", "_", "$", "@"])),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_two_character_screen_on_the_own_split_never_skips_a_match(text: str) -> None:
+    # Without the caller's words the lexicon splits the text itself (hyphens and apostrophes
+    # join words there, any script) and screens its phrases by the two characters after the
+    # word; the phrases that are hard to screen by the next word must pass that one too.
+    low = lower_same_length(text)
+    assert Lexicon(_NEXT_WORD_ENTRIES).find(low) == _unscreened(_NEXT_WORD_ENTRIES).find(low)
+
+
+def test_next_word_screen_reads_the_whole_word() -> None:
+    lex = Lexicon(_NEXT_WORD_ENTRIES)
+    screens = {cat: screen for cat, _, screen in lex.next_word_screens("your")}
+    seconds, prefixes = screens["you"] or ((), frozenset())
+    assert set(seconds) == {"partner", "ex"} and "part" in prefixes
+    walk = MultiMatcher((), lex)
+    for text, hit in (("your post", False), ("your part", False), ("your partner", True)):
+        words, tokens = words_and_tokens(text)
+        found = walk.find(text, [s for s, _ in words], tokens, text, True)[1]
+        assert found is not None and bool(found["you"]) is hit
+    # Phrases the next word cannot rule out: "don" (of "don't go") matches inside "don't";
+    # "hello??" needs no next word at all.
+    assert [screen for _, _, screen in lex.next_word_screens("don't")] == [None]
+    assert [screen for _, _, screen in lex.next_word_screens("hello")] == [None]
+    for text, cat, span in (("don't x", "odd", (0, 3)), ("hello?? x", "odd", (0, 7))):
+        words, tokens = words_and_tokens(text)
+        found = walk.find(text, [s for s, _ in words], tokens, text, True)[1]
+        assert found is not None and [h[:2] for h in found[cat]] == [span]
+
+
+_TOKEN_PIECES = st.sampled_from(
+    ["a", "Ab", "9", "x_y", "_", "-", "--", "'", "kids'", "it's", "5'9", "e-mail", "follow-up",
+     "$5", "@x", " ", "  ", "\n", "\t", ", ", ".", "\x1c", "é", "’"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TOKEN_PIECES, max_size=12).map("".join))
+def test_tokens_without_regex_are_the_pattern_tokens(text: str) -> None:
+    # The lexicon's own split of an ASCII text skips the regex where it safely can.
+    tokens = _ascii_tokens(text)
+    assert tokens is None or tokens == _TOKEN_RE.findall(text)
+    if re.fullmatch(r"[a-z0-9 ,.]*", text):  # no joiner, no "$" or "@": always the shortcut
+        assert tokens is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tail"),
+    [(r"\d+[- ]page", "page"), (r"pages?", ""), (r"x\d", ""), (r"\bword", "word"),
+     (r"\ufeff", ""), (r"\x41bc", "bc"), (r"a\\b", ""), (r"(?:a|b)", ""), (r"[a-z]", "")],
+)  # fmt: skip
+def test_fallback_skipped_only_without_the_letters_every_match_ends_with(
+    pattern: str, tail: str
+) -> None:
+    assert _literal_tail(pattern) == tail
+    if tail:
+        assert all(m.group().endswith(tail) for m in re.finditer(pattern, f"1 {tail} x2{tail}"))
+    lex = text_lexicon()
+    assert lex.needs_text["size"] == ("page",)
+    assert lex.find("a 20-page deck")["size"] == [(2, 9, "large")]
+    assert lex.find("a 20 pages deck")["size"] == []
 
 
 def test_possessive_of_an_unlisted_word_is_not_looked_for() -> None:

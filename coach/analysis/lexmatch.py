@@ -11,7 +11,7 @@ and end at a word boundary, like `(?<!\\w)(?:...)\\b`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from itertools import compress
 
@@ -24,12 +24,15 @@ _ENDS_TOKEN = frozenset(("", " ", ".", ",", "!", "?", ";", ":", "\n", "\t", ")",
 
 
 def has_digit(text: str) -> bool:
-    """Whether `\\d` would find anything in `text`. ASCII text: whether deleting the digits
-    from its bytes shortens it (one C pass, far cheaper than a regex looking up every
-    character's category); otherwise the regex, which also knows the digits of other scripts."""
+    """Whether `\\d` would find anything in `text`. ASCII text: a substring test per digit
+    (each a memchr scan in C; ten of them cost less than one copy of the text through
+    `bytes.translate`, and far less than a regex looking up every character's category);
+    otherwise the regex, which also knows the digits of other scripts."""
     if text.isascii():
-        raw = text.encode("ascii")
-        return len(raw.translate(None, b"0123456789")) != len(raw)
+        return (
+            "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+            or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+        )  # fmt: skip
     return _DIGIT_RE.search(text) is not None
 
 
@@ -37,6 +40,34 @@ def has_digit(text: str) -> bool:
 # "it's2", "rock'n'roll" (one token here, two or more for matcher.py). Written to start with
 # the apostrophe, so `re` jumps from one apostrophe to the next.
 _APOSTROPHE_SPLITS_RE = re.compile(r"'(?:[0-9]|[a-z]+(?:[0-9_]|'[a-z0-9_]))")
+
+
+# Byte -> itself where it can be in a `_TOKEN_RE` token of an ASCII text without "$" or "@"
+# (a word character, or a hyphen or apostrophe that joins two runs of them), else a space.
+_TOKEN_BYTES = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_'-") else 32 for c in range(256)
+)
+# Where a hyphen or an apostrophe joins nothing: next to a space (the edge of a run) or to
+# another one.
+_LONE_JOINERS = (" -", "- ", " '", "' ", "--", "''", "'-", "-'")
+
+
+def _ascii_tokens(text: str) -> list[str] | None:
+    """`_TOKEN_RE.findall(text)` without the regex (which looks up every character's Unicode
+    class: several times dearer), or None where this shortcut does not hold: a non-ASCII
+    text, a "$" or "@" (they start a token but do not follow a hyphen), or a hyphen or
+    apostrophe at the edge of a run of token characters. Elsewhere each run of word
+    characters, hyphens and apostrophes is exactly one token (each hyphen or apostrophe in it
+    has a word character on both sides, so it joins them)."""
+    if not text.isascii() or "$" in text or "@" in text:
+        return None
+    runs = text.encode("ascii").translate(_TOKEN_BYTES).decode("ascii")
+    if runs.startswith(("-", "'")) or runs.endswith(("-", "'")):
+        return None
+    for lone in _LONE_JOINERS:
+        if lone in runs:
+            return None
+    return runs.split()
 
 
 def same_tokens(low: str) -> bool:
@@ -155,6 +186,9 @@ def _atom(p: str, i: int) -> tuple[list[str], int]:
 
 
 Hit = tuple[int, int, str]  # start, end, label
+# A screen of the next word: the words it may start with, and every prefix of them (the next
+# word passes when it starts with one of the first or is one of the second).
+Screen = tuple[tuple[str, ...], frozenset[str]]
 # A word's phrase patterns (category, pattern, the two characters that can follow the word, or
 # None), its single-word labels (category, label), and the length of the word as a hit.
 _Phrases = list[tuple[str, re.Pattern[str], frozenset[str] | None]]
@@ -198,9 +232,12 @@ class Lexicon:
         # candidate for "i was wondering", but not before " l"), and a set test is far cheaper
         # than a regex match.
         screened: dict[str, list[tuple[str, re.Pattern[str], frozenset[str] | None]]] = {}
+        # The alternatives behind each of `phrases`' patterns, in the same order.
+        self._alternatives: dict[str, list[list[tuple[str, str]]]] = {}
         for (word, cat), items in by_first.items():
             rx = _compile(items)
             self.phrases.setdefault(word, []).append((cat, rx))
+            self._alternatives.setdefault(word, []).append(items)
             screened.setdefault(word, []).append((cat, rx, _continuations(word, items)))
         self.fallback = {cat: _compile(items) for cat, items in fallback.items()}
         # A fallback made only of patterns that start with a digit ("20-page") cannot match a
@@ -209,7 +246,19 @@ class Lexicon:
             cat: all(alt.startswith((r"\d", "[0-9]")) for _, alt in items)
             for cat, items in fallback.items()
         }
+        # Likewise a fallback whose every pattern ends in plain letters ("page" of "20-page")
+        # cannot match a text without one of those endings (a `str` test each, in C).
+        self.needs_text: dict[str, tuple[str, ...] | None] = {}
+        for cat, items in fallback.items():
+            tails = tuple(_literal_tail(alt) for _, alt in items)
+            self.needs_text[cat] = tails if all(tails) else None
         self.categories = tuple(categories)
+        # `new_hits`: a dict display written out for these categories, compiled once. Every
+        # check needs a fresh list per category; the display builds them with no loop and no
+        # comprehension frame (a third cheaper). The names are quoted with repr.
+        self.new_hits: Callable[[], dict[str, list[Hit]]] = eval(
+            "lambda: {" + "".join(f"{cat!r}: [], " for cat in self.categories) + "}"
+        )
         # One dict lookup per word of the text (most words are in neither table).
         self._table: dict[str, tuple[_Phrases | None, list[tuple[str, str]] | None]] = {
             w: (screened.get(w), self.words.get(w)) for w in {*self.words, *self.phrases}
@@ -224,7 +273,8 @@ class Lexicon:
         """Matches per category in the lowercased `text`. `words` and `tokens`: the text's
         words as this matcher splits them, with and without their offsets, when the caller
         already has them (see `same_tokens`): then no word has to be looked for in the text."""
-        hits: dict[str, list[Hit]] = {cat: [] for cat in self.categories}
+        hits = self.new_hits()
+        phrased: list[str] = []  # the categories a phrase pattern hit in (see `finish`)
         table = self._table
         if words is None or tokens is None:
             located = self._located(text)
@@ -256,11 +306,12 @@ class Lexicon:
                     if pm is not None and pm.lastgroup:
                         hits[cat].append((start, pm.end(), _label(pm.lastgroup)))
                         done = (*done, cat)
+                        phrased.append(cat)
             if options is not None:
                 for cat, label in options:
                     if cat not in done:
                         hits[cat].append((start, start + size, label))
-        return self.finish(text, hits)
+        return self.finish(text, hits, phrased)
 
     def entry(self, word: str) -> _Entry | None:
         """What the word `word` of a text can start here: (phrase patterns, single-word
@@ -275,11 +326,33 @@ class Lexicon:
                 return None, options, len(word) - 2
         return None
 
-    def finish(self, text: str, hits: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    def next_word_screens(self, word: str) -> list[tuple[str, re.Pattern[str], Screen | None]]:
+        """The phrase patterns that can start at the word `word` (`phrases`), each with a
+        screen of the word after it in an ASCII text split into the same words as
+        `matcher.starts_and_tokens` splits it (see `same_tokens`), or None (always try it).
+        A stricter test than the two characters after the word: "your" starts "your partner"
+        and "your house", so " p" and " h" pass, but the next word "post" fails. Computed
+        once per word by the caller (`matcher.MultiMatcher`)."""
+        return [
+            (cat, rx, _next_word_screen(word, items))
+            for (cat, rx), items in zip(
+                self.phrases.get(word, ()), self._alternatives.get(word, ()), strict=True
+            )
+        ]
+
+    def finish(
+        self, text: str, hits: dict[str, list[Hit]], phrased: list[str] | None = None
+    ) -> dict[str, list[Hit]]:
         """The fallback patterns' matches added to the word-level ones, and each category's
-        overlaps removed (the leftmost, then longest, stays)."""
+        overlaps removed (the leftmost, then longest, stays). `phrased`: the categories a
+        phrase pattern hit in, when the word-level hits were found word by word in text
+        order (see `find`); then only those can overlap: a single-word hit ends where its
+        word ends, before the next word starts. None: every category is looked at."""
         digits: bool | None = None
         for cat, rx in self.fallback.items():
+            tails = self.needs_text[cat]
+            if tails is not None and not any(map(text.__contains__, tails)):
+                continue
             if self.needs_digit[cat]:
                 if digits is None:
                     digits = has_digit(text)
@@ -289,8 +362,13 @@ class Lexicon:
             if extra:
                 hits[cat].extend(extra)
                 hits[cat].sort(key=lambda t: (t[0], -t[1]))
-        for cat in [cat for cat, found in hits.items() if len(found) > 1]:
-            hits[cat] = _no_overlap(hits[cat])
+                if phrased is not None:
+                    phrased = [*phrased, cat]
+        if phrased is None:
+            phrased = [cat for cat, found in hits.items() if len(found) > 1]
+        for cat in phrased:
+            if len(hits[cat]) > 1:
+                hits[cat] = _no_overlap(hits[cat])
         return hits
 
     def _located(self, text: str) -> list[tuple[int, str]]:
@@ -298,7 +376,9 @@ class Lexicon:
         several times cheaper than finditer's match objects; the position is looked up only
         for the few words that can hit."""
         table, words = self._table, self.words
-        tokens = _TOKEN_RE.findall(text)
+        tokens = _ascii_tokens(text)
+        if tokens is None:
+            tokens = _TOKEN_RE.findall(text)
         if "'s" in text or "’s" in text:
             # Possessives only of a listed word: another one is not looked for in the text.
             candidates = [
@@ -311,8 +391,15 @@ class Lexicon:
         out: list[tuple[int, str]] = []
         cursor = 0
         for word in candidates:
-            start = _locate(text, word, cursor)
+            # The usual case of `_locate` inline (no call per word): the first occurrence,
+            # after a space or the start, before a space, punctuation or the end.
+            start = text.find(word, cursor)
             cursor = start + len(word)
+            if not (
+                (start == 0 or text[start - 1] == " ") and text[cursor : cursor + 1] in _ENDS_TOKEN
+            ):
+                start = _locate(text, word, start)  # nothing earlier: `find` saw none
+                cursor = start + len(word)
             out.append((start, word))
         return out
 
@@ -348,6 +435,18 @@ def _locate(text: str, word: str, cursor: int) -> int:
     raise AssertionError(f"token {word!r} not found after {cursor}")  # findall saw it
 
 
+def _literal_tail(pattern: str) -> str:
+    """The lowercase letters every match of `pattern` ends with ("page" of `\\d+[- ]page`): the
+    run of plain letters at its very end, none of them escaped, quantified or in a group or
+    class ("" when it ends otherwise)."""
+    k = len(pattern)
+    while k > 0 and "a" <= pattern[k - 1] <= "z" and pattern[k - 2 : k - 1] != "\\":
+        k -= 1
+    if pattern[k - 2 : k - 1] == "\\" and pattern[k - 1] not in "bBdDsSwWAZ":
+        return ""  # an escape that may take the letters after it ("\\ufeff", "\\x41")
+    return pattern[k:]
+
+
 def _no_overlap(found: list[Hit]) -> list[Hit]:
     out: list[Hit] = []
     for hit in found:
@@ -376,6 +475,55 @@ def _continuations(word: str, items: list[tuple[str, str]]) -> frozenset[str] | 
             elif word.startswith(lit):
                 return None
     return frozenset(out)
+
+
+# The characters a word of `matcher.starts_and_tokens` starts with.
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _next_word_screen(word: str, items: list[tuple[str, str]]) -> Screen | None:
+    """What the next word must look like for one of the phrases of `items` to match where
+    an ASCII text has the word `word` (words split as `matcher.starts_and_tokens` splits them,
+    which `same_tokens` guarantees for the lexicon's own split): it starts with one of the
+    returned second words, or is a prefix of one (the first of the tuple's two parts; the
+    second holds every prefix). None: some phrase can match without a next word, or is not a
+    small set of literals: always try.
+
+    Why it holds: a phrase matching at the word is the text itself from there. After the word
+    comes a gap of characters no word starts with, then the next word; so the phrase, past
+    the word and its gap, spells how the next word begins. That word either ends within the
+    phrase's next run of word characters (a prefix of it) or goes on past it (starts with it).
+    A phrase whose next character would be part of the word itself cannot match there (the
+    word would be longer), nor a non-ASCII one ("don’t") in an ASCII text."""
+    seconds: set[str] = set()
+    for _, alt in items:
+        literals = expand(alt)
+        if literals is None:
+            return None
+        for lit in literals:
+            if not lit.startswith(word):
+                if word.startswith(lit):
+                    return None  # ends inside the word ("don" of "don't"): may match
+                continue  # differs from the word: cannot match there
+            if not lit.isascii():
+                continue
+            rest = lit[len(word) :]
+            k = 0
+            while k < len(rest) and rest[k] not in _WORD_CHARS:
+                k += 1
+            gap, after = rest[:k], rest[k:]
+            if not after:
+                return None  # the word (and some punctuation) alone: no next word needed
+            if not gap:
+                continue  # a word character right after the word: it would be a longer word
+            if gap == "'" and after[0].isalpha() and "'" not in word:
+                continue  # "'re" after "you" would make the word "you're"
+            j = 0
+            while j < len(after) and after[j] in _WORD_CHARS:
+                j += 1
+            seconds.add(after[:j])
+    prefixes = frozenset(w[:k] for w in seconds for k in range(1, len(w) + 1))
+    return tuple(sorted(seconds)), prefixes
 
 
 def _compile(items: list[tuple[str, str]]) -> re.Pattern[str]:

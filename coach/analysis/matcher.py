@@ -8,14 +8,13 @@ Python's `re` tries every branch of a big alternation at every character, which 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
 from typing import Any
 
 from coach.analysis.lexmatch import Hit as LexHit
-from coach.analysis.lexmatch import Lexicon, _Entry, _label, expand
+from coach.analysis.lexmatch import Lexicon, _label, expand
 
 # Words (with inner apostrophes) in the original text, so spans are exact string offsets.
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -306,18 +305,26 @@ def words_of(text: str) -> list[tuple[int, str]]:
     return words_and_tokens(text)[0]
 
 
-# One phrase matcher a word can start a phrase of: (its index, its pattern, its screen).
+# One phrase matcher a word can start a phrase of: (its index, its pattern, its screen; the
+# screen only in the table for ASCII text, where it holds).
 _Lane = tuple[int, re.Pattern[str], _Screen | None]
-# What the lexicon needs at a word (see `lexmatch.Lexicon.entry`), plus, when every one of its
-# phrase patterns has a screen of the two characters that can follow the word, those
-# characters -> the (category, pattern) pairs to try there, in order: one lookup then stands
-# for every pattern's screen.
-_LexEntry = tuple[_Entry, dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None]
-# A word's lanes, a screen for all of them at once (None: some lane must always be tried), its
-# lexicon entry, and a screen of the next word for everything at once (ASCII text only; None:
-# no such screen).
-_Candidate = tuple[tuple[_Lane, ...], _Screen | None, _LexEntry | None, _Screen | None]
-_WORD_START_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# A lexicon phrase pattern a word can start: (category, pattern, screen of the next word or
+# None; see `lexmatch.Lexicon.next_word_screens`).
+_LexTry = tuple[str, re.Pattern[str], _Screen | None]
+# Everything a walk needs at a candidate word, flat so that one unpacking gives it all:
+# its lanes; a screen of the next word for all lanes at once (None: some lane must always be
+# tried); a screen of the next word for everything at once, lanes and lexicon (None: no such
+# screen); the lexicon's phrase patterns (None: none), its single-word labels (see
+# `lexmatch.Lexicon.entry`) and their hit length; the length of the word itself.
+_Candidate = tuple[
+    tuple[_Lane, ...],
+    _Screen | None,
+    _Screen | None,
+    tuple[_LexTry, ...] | None,
+    list[tuple[str, str]] | None,
+    int,
+    int,
+]
 
 
 def _continues(screen: _Screen, text: str, word_end: int, next_start: int, nxt: str) -> bool:
@@ -343,12 +350,30 @@ class MultiMatcher:
     def __init__(self, phrases: tuple[PhraseMatcher, ...], lexicon: Lexicon) -> None:
         self._phrases = phrases
         self._lexicon = lexicon
-        # Word -> its candidate entry, for ASCII text ([True]) and for any text ([False]).
-        # Words that start nothing are in `_none`, the cheapest test (most words).
-        self._cache: dict[bool, dict[str, _Candidate]] = {True: {}, False: {}}
-        self._none: dict[bool, set[str]] = {True: set(), False: set()}
+        # By (ASCII text, with the lexicon): the words that start something, with their
+        # entry, and every word looked at so far (most start nothing). A walk first makes sure
+        # it knows all its words (one C-level subset test), so that the walk itself only picks
+        # the candidates (one C-level filter) and unpacks their entries.
+        self._candidates: dict[tuple[bool, bool], dict[str, _Candidate]] = {}
+        self._known: dict[tuple[bool, bool], set[str]] = {}
+        for key in ((True, True), (True, False), (False, True), (False, False)):
+            self._candidates[key] = {}
+            self._known[key] = set()
 
-    def _entry(self, word: str, ascii: bool) -> _Candidate | None:
+    def _learn(self, tokens: list[str], ascii: bool, lexicon: bool) -> None:
+        """Look up the words of `tokens` not seen before, so `find` can rely on its tables."""
+        known, candidates = self._known[ascii, lexicon], self._candidates[ascii, lexicon]
+        new = set(tokens).difference(known)
+        if len(known) + len(new) > _CACHE_LIMIT:  # a pasted novel: bounded memory
+            known.clear()
+            candidates.clear()
+        for word in new:
+            entry = self._entry(word, ascii, lexicon)
+            if entry is not None:
+                candidates[word] = entry
+            known.add(word)
+
+    def _entry(self, word: str, ascii: bool, lexicon: bool) -> _Candidate | None:
         lanes: list[_Lane] = []
         for n, pm in enumerate(self._phrases):
             got = pm._cache.get(word)
@@ -356,7 +381,9 @@ class MultiMatcher:
                 got = pm._pattern_for(word)
             if got is not None:
                 pat, screen = got
-                if ascii and screen is not None and not screen[0] and not screen[1]:
+                if not ascii:
+                    screen = None  # the screens hold in ASCII text only
+                elif screen is not None and not screen[0] and not screen[1]:
                     continue  # no next word passes: the phrase cannot match in ASCII text
                 lanes.append((n, pat, screen))
         gate: _Screen | None = None
@@ -368,52 +395,39 @@ class MultiMatcher:
                 seconds.update(screen[0])
                 prefixes.update(screen[1])
             gate = tuple(sorted(seconds)), frozenset(prefixes)
-        lex: _LexEntry | None = None
-        found = self._lexicon.entry(word)
+        found = self._lexicon.entry(word) if lexicon else None
+        tries: list[_LexTry] = []
+        options: list[tuple[str, str]] | None = None
+        size = 0
         if found is not None:
-            rxs = found[0]
-            by_after: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None = None
-            if rxs is not None and all(f is not None for _, _, f in rxs):
-                by_after = {}
-                for cat, rx, f in rxs:
-                    for after in f or ():
-                        by_after[after] = (*by_after.get(after, ()), (cat, rx))
-            lex = found, by_after
-        # In ASCII text, one test of the next word can rule out the whole word: when every lane
-        # is screened and every lexicon phrase needs a single space and then a word starting
-        # with a known character (" n" for "the new..."), the next word must pass the lanes'
-        # union screen or start with one of those characters. Most candidates ("the", "your")
-        # fail it. An apostrophe and a letter ("'r" of "you're") cannot follow a whole word
-        # (they would be part of it), so those phrases are left out of the test.
-        whole: _Screen | None = None
-        if ascii and (not lanes or gate is not None):
-            firsts: set[str] | None = set()
-            if lex is not None:
-                by_after = lex[1]
-                if (
-                    lex[0][1] is not None  # a word that is a hit on its own
-                    or by_after is None
-                    or not all(
-                        (a[:1] == " " and a[1:] in _WORD_START_CHARS)
-                        or (a[:1] == "'" and a[1:].isalpha())
-                        for a in by_after
-                    )
-                ):
-                    firsts = None
+            options, size = found[1], found[2]
+            if found[0] is not None:
+                if ascii:
+                    for cat, rx, screen in self._lexicon.next_word_screens(word):
+                        if screen is None or screen[0] or screen[1]:  # else: cannot match
+                            tries.append((cat, rx, screen))
                 else:
-                    firsts = {a[1] for a in by_after if a[:1] == " "}
-            if firsts is not None:
-                seconds = {*(gate[0] if gate is not None else ()), *firsts}
-                whole = tuple(sorted(seconds)), gate[1] if gate is not None else frozenset()
-        cache, none = self._cache[ascii], self._none[ascii]
-        if len(cache) + len(none) > _CACHE_LIMIT:  # a pasted novel: bounded memory
-            cache.clear()
-            none.clear()
-        if not lanes and lex is None:
-            none.add(word)
+                    tries = [(cat, rx, None) for cat, rx, _ in found[0]]
+        # In ASCII text, one test of the next word can rule out the whole word: when every lane
+        # and every lexicon phrase is screened (and the word is no hit on its own), the next
+        # word must pass the union of their screens. Most candidates ("the", "your") fail it.
+        whole: _Screen | None = None
+        if (
+            ascii
+            and (not lanes or gate is not None)
+            and options is None
+            and all(screen is not None for _, _, screen in tries)
+        ):
+            seconds = set(gate[0] if gate is not None else ())
+            prefixes = set(gate[1] if gate is not None else ())
+            for _, _, screen in tries:
+                assert screen is not None
+                seconds.update(screen[0])
+                prefixes.update(screen[1])
+            whole = tuple(sorted(seconds)), frozenset(prefixes)
+        if not lanes and not tries and options is None:
             return None
-        entry = cache[word] = (tuple(lanes), gate, lex, whole)
-        return entry
+        return tuple(lanes), gate, whole, tuple(tries) or None, options, size, len(word)
 
     def find(
         self,
@@ -431,61 +445,53 @@ class MultiMatcher:
         the caller runs its own `find`."""
         found: list[list[Hit]] = [[] for _ in self._phrases]
         last_end = [0] * len(self._phrases)
-        lex_hits: dict[str, list[LexHit]] = {cat: [] for cat in self._lexicon.categories}
+        lex_hits = self._lexicon.new_hits() if lexicon else {}
+        phrased: list[str] = []  # the categories a lexicon phrase hit in (`Lexicon.finish`)
         # The screens hold where case-insensitive matching is a plain lowercase comparison.
         ascii = text.isascii()
-        cached = self._cache[ascii].get
-        none = self._none[ascii]
-        n = len(tokens)
+        if not self._known[ascii, lexicon].issuperset(tokens):
+            self._learn(tokens, ascii, lexicon)
+        candidates = self._candidates[ascii, lexicon]
+        # The word after each word ("" after the last: no screen passes it).
+        nexts = tokens[1:]
+        nexts.append("")
         # Most words start nothing: they are dropped at C speed, no bytecode per word.
-        for i in compress(range(n), map(not_, map(none.__contains__, tokens))):
+        for i in compress(range(len(tokens)), map(candidates.__contains__, tokens)):
+            lanes, gate, whole, tries, options, size, wlen = candidates[tokens[i]]
+            nxt = nexts[i]
+            if whole is not None and not (nxt.startswith(whole[0]) or nxt in whole[1]):
+                continue  # one test of the next word rules out the lanes and the lexicon
             start = starts[i]
-            word = tokens[i]
-            entry = cached(word)
-            if entry is None:
-                entry = self._entry(word, ascii)
-                if entry is None:
-                    continue
-            lanes, gate, lex, whole = entry
-            if whole is not None:  # one test of the next word for the lanes and the lexicon
-                if i + 1 == n:
-                    continue
-                nxt = tokens[i + 1]
-                if not (nxt.startswith(whole[0]) or nxt in whole[1]):
-                    continue
-            if lanes and (
-                gate is None
-                or (i + 1 < n and (tokens[i + 1].startswith(gate[0]) or tokens[i + 1] in gate[1]))
-            ):
+            if lanes and (gate is None or nxt.startswith(gate[0]) or nxt in gate[1]):
                 for lane, pat, screen in lanes:
                     if start < last_end[lane]:
                         continue
-                    # The next word must be able to continue the phrase.
-                    if (screen is not None and ascii) and (i + 1 == n or not _continues(
-                        screen, text, start + len(word), starts[i + 1], tokens[i + 1]
-                    )):
+                    # The next word must be able to continue the phrase (`_continues`).
+                    if screen is not None and not (
+                        (nxt.startswith(screen[0]) or nxt in screen[1])
+                        and text[start + wlen : starts[i + 1]].isspace()
+                    ):
                         continue
                     m = pat.match(text, start)
                     if m is not None:
                         end = m.end()
                         found[lane].append(Hit(m.lastgroup or "", start, end, m.group()))
                         last_end[lane] = end
-            if lex is not None and lexicon:
-                (rxs, options, size), by_after = lex
+            if tries is not None:
                 done: tuple[str, ...] = ()
-                if rxs is not None:
-                    after = low[start + len(word) : start + len(word) + 2]
-                    if by_after is not None:
-                        tries: Iterable[tuple[str, re.Pattern[str]]] = by_after.get(after, ())
-                    else:
-                        tries = [(c, rx) for c, rx, f in rxs if f is None or after in f]
-                    for cat, rx in tries:
-                        lm = rx.match(low, start)
-                        if lm is not None and lm.lastgroup:
-                            lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
-                            done = (*done, cat)
+                for cat, rx, screen in tries:
+                    if screen is not None and not (nxt.startswith(screen[0]) or nxt in screen[1]):
+                        continue
+                    lm = rx.match(low, start)
+                    if lm is not None and lm.lastgroup:
+                        lex_hits[cat].append((start, lm.end(), _label(lm.lastgroup)))
+                        done = (*done, cat)
+                        phrased.append(cat)
                 if options is not None:
                     for cat, label in options:
                         if cat not in done:
                             lex_hits[cat].append((start, start + size, label))
-        return found, self._lexicon.finish(low, lex_hits) if lexicon else None
+            elif options is not None:
+                for cat, label in options:
+                    lex_hits[cat].append((start, start + size, label))
+        return found, self._lexicon.finish(low, lex_hits, phrased) if lexicon else None

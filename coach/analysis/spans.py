@@ -411,10 +411,12 @@ def find_address(text: str, low: str | None = None) -> tuple[Span | None, list[S
     run on the draft as written). `low`: `lower_same_length(text)`, when the caller has it."""
     greeting: Span | None = None
     names: list[Span] = []
-    starts = [0]
     if "\n" in text:
-        starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    matches = [m for p in starts if (m := _LINE_ADDRESS_RE.match(text, p))]
+        starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        matches = [m for p in starts if (m := _LINE_ADDRESS_RE.match(text, p))]
+    else:  # one line (most drafts): one try, no comprehension to set up
+        first = _LINE_ADDRESS_RE.match(text)
+        matches = [first] if first is not None else []
     if low is None:
         low = lower_same_length(text)
     for word in ("thank", "cheers", "bye", "see you"):
