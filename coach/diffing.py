@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 # Runs of whitespace, words, and single other characters: "babe," diffs as "babe" + ",", so a
 # replaced name does not drag its comma into the change.
@@ -82,11 +83,18 @@ def render_diff(draft: str, rewrite: str) -> str:
 
 
 def change_summary(draft: str, rewrite: str) -> str:
-    """'removes 7 words, adds 1' (words only, punctuation and spaces not counted)."""
+    """'removes 7 words, adds 1': words and emoji count, punctuation and spaces do not."""
     removed = added = 0
     for op, text in word_diff(draft, rewrite):
         if op == "-":
-            removed += len(_WORD.findall(text))
+            removed += _words(text)
         elif op == "+":
-            added += len(_WORD.findall(text))
+            added += _words(text)
     return f"removes {removed} word{'s' if removed != 1 else ''}, adds {added}"
+
+
+def _words(text: str) -> int:
+    n = len(_WORD.findall(text))
+    if not text.isascii():  # emoji and other symbols (category S*) count as words
+        n += sum(1 for c in text if unicodedata.category(c)[0] == "S" and not c.isascii())
+    return n

@@ -415,3 +415,50 @@ def test_messages_about_where_someone_lives_read_as_english() -> None:
     ]
     family = check_offline("How is your family?", stranger_dana(), "public_reply", now=NOW)
     assert "Asks about their family before they raised it" in [f.message for f in family.flags]
+
+
+def _customer(*incoming: str) -> Contact:
+    return Contact(
+        name="Dana Reyes",
+        preferred_name="Dana",
+        context="customer",
+        interactions=[_it("out", 3, "Thanks for your order!", "email"),
+                      *(_it("in", 2, t, "email") for t in incoming)],
+    )
+
+
+def test_a_kiss_to_a_new_customer_is_an_endearment_and_is_left_out() -> None:
+    draft = "Your order shipped 😘"
+    r = check_offline(draft, _customer("Great, thanks."), "email", now=NOW)
+    (f,) = [f for f in r.flags if f.rule == "endearment"]
+    assert (f.severity, draft[f.start : f.end]) == ("warn", "😘")
+    assert f.evidence.startswith("no such emoji in their messages")
+    assert r.verdict == "revise"
+    assert r.advice == "Leave the kisses and hearts out until they send them."
+    assert r.rewrite == "Your order shipped"
+
+
+def test_kisses_back_to_someone_who_sends_them_are_fine() -> None:
+    r = check_offline("Your order shipped 😘", _customer("Thank you 😘😘"), "email", now=NOW)
+    assert "endearment" not in rules(r) and r.verdict == "ok"
+
+
+def test_hearts_between_acquaintances_are_a_note_and_between_friends_nothing() -> None:
+    acquaintance = Contact(
+        name="Sofía Marín",
+        context="professional",
+        interactions=[
+            _it("out" if n % 2 else "in", 20 - n, "see you at standup", "dm") for n in range(8)
+        ],
+        stage="acquaintance",
+    )
+    r = check_offline("Thanks so much 🥰 see you Monday", acquaintance, "dm", now=NOW)
+    assert rules(r).get("endearment") == "info" and r.verdict == "ok"
+    r = check_offline("Thanks so much 🥰 see you Monday", friend_dana(), "dm", now=NOW)
+    assert "endearment" not in rules(r)
+
+
+def test_everyday_emoji_are_not_endearments() -> None:
+    r = check_offline("Your order shipped 🎉👍 love the colour you picked 😍", _customer("ok"),
+                      "email", now=NOW)
+    assert "endearment" not in rules(r)

@@ -351,3 +351,19 @@ def test_find_contact_by_surname_and_suggests_close_names(store: Store) -> None:
     with pytest.raises(NotFoundError) as none:
         store.find_contact("zzz")
     assert "coach contacts list" in str(none.value.hint)
+
+
+def test_names_are_found_without_their_accents(store: Store) -> None:
+    sofia = store.add_contact(Contact(name="Sofía Marín"))
+    ngoc = store.add_contact(Contact(name="Trần Bích Ngọc"))
+    seoyeon = store.add_contact(Contact(name="김서연"))
+    assert store.find_contact("sofia").id == sofia.id  # typed without the accent
+    assert store.find_contact("SOFÍA MARÍN").id == sofia.id
+    assert store.find_contact("marin").id == sofia.id
+    assert store.find_contact("tran").id == ngoc.id
+    assert store.find_contact("ngoc").id == ngoc.id
+    assert store.find_contact("김서").id == seoyeon.id  # Hangul is not an accent: kept whole
+    assert [c.id for c in store.list_contacts(search="bich")] == [ngoc.id]
+    with pytest.raises(NotFoundError) as missed:
+        store.find_contact("sofa")
+    assert str(missed.value.hint) == "Did you mean 'Sofía Marín'?"  # close to one of its words

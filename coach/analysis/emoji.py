@@ -18,6 +18,9 @@ import re
 
 from coach.analysis.features import Span
 
+# How the message of an emoji endearment starts: the advice reads it (the fix is to leave the
+# emoji out, not to use their name).
+SENDS_EMOJI = "Sends"
 AFFECTION = frozenset("😘😗😙😚💋💏💘💕🥰")
 # One emoji, with the variation selector that asks for emoji presentation when one follows.
 _AFFECTION_RE = re.compile("[" + "".join(sorted(AFFECTION)) + "]\ufe0f?")

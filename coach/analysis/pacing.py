@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from coach.analysis.chasing import check_chasing
-from coach.analysis.emoji import find_affection
+from coach.analysis.emoji import SENDS_EMOJI, find_affection
 from coach.analysis.evidence import (
     CHANNEL_WORDS,
     EXPECTANCY,
@@ -39,6 +39,7 @@ from coach.analysis.stage import (
 from coach.models import PUBLIC_CHANNELS, Contact, Flag, Severity
 
 _RANK_FRIEND = STAGE_RANK["friend"]
+_RANK_ACQUAINTANCE = STAGE_RANK["acquaintance"]
 
 _SEVERITY_RANK = {"info": 0, "warn": 1, "stop": 2}
 _ASK_WORDS = {
@@ -74,7 +75,7 @@ def assess_pacing(
     if tf.endearments or tf.presumed_closeness:
         _closeness(tf, facts, contact, flags)
     if rank < _RANK_FRIEND and not tf.text.isascii():  # kisses and hearts: no emoji, no call
-        _affection(tf, facts, flags)
+        _affection(tf, facts, contact, flags)
     if contact is not None and (tf.address or c["pronouns"]):
         check_names(tf, facts, contact, flags)
     if tf.requests:
@@ -283,20 +284,28 @@ def _closeness(
                 )
 
 
-def _affection(tf: TextFeatures, facts: RelationshipFacts, flags: list[Flag]) -> None:
+def _affection(
+    tf: TextFeatures, facts: RelationshipFacts, contact: Contact | None, flags: list[Flag]
+) -> None:
     """Kisses and hearts (`emoji.AFFECTION`) before friendship, unless they sent such emoji
-    first: judged as endearments ("babe" and 😘 presume the same closeness)."""
+    first: judged as endearments ("babe" and 😘 presume the same closeness). A warning from a
+    business to a customer, or to someone only just met; a note between acquaintances, where
+    a heart is warm rather than a line crossed."""
     if facts.they_affection:  # they send kisses or hearts themselves: the same back is fine
         return
+    early = STAGE_RANK[facts.stage] < _RANK_ACQUAINTANCE
+    severity: Severity = (
+        "warn" if early or (contact is not None and contact.context == "customer") else "info"
+    )
     for s in find_affection(tf.text):
         flags.append(
             flag(
                 "endearment",
-                "warn",
+                severity,
                 s.start,
                 s.end,
-                f"Sends {s.text} at the {facts.stage} stage; {facts.name} has not sent kisses "
-                "or hearts to you",
+                f"{SENDS_EMOJI} {s.text} at the {facts.stage} stage; {facts.name} has not sent "
+                "kisses or hearts to you",
                 f"no such emoji in their messages; {facts.exchanged()}",
                 EXPECTANCY,
             )

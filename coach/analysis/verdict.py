@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from coach.analysis.emoji import SENDS_EMOJI
 from coach.analysis.evidence import flag
 from coach.analysis.stage import RelationshipFacts
 from coach.analysis.topics import sentence_bounds
@@ -312,6 +313,11 @@ def advise(
         if rule == "big-ask":
             return "Make the ask smaller and easy to decline, or build the relationship first."
         if rule == "endearment":
+            emoji = {g.message.startswith(SENDS_EMOJI) for g in flags if g.rule == "endearment"}
+            if emoji == {True}:
+                return "Leave the kisses and hearts out until they send them."
+            if True in emoji:
+                return "Use their name instead of the nickname, and leave the kisses and hearts out."
             return "Use their name instead of the nickname."
         if rule == "presumed-closeness":
             return "Let the closeness come from them; drop the phrase."

@@ -8,6 +8,7 @@ reads every contact (table by table).
 
 from __future__ import annotations
 
+import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -80,8 +81,9 @@ class People:
         return sum(self.journal.count(t) for t in self.tables())
 
     def names(self) -> list[tuple[str, str, str, str, str, str]]:
-        """Everyone as (name casefolded, preferred casefolded, name, preferred, table, doc id),
-        sorted by name, from the indexes only; kept until a contact table changes."""
+        """Everyone as (name folded, preferred folded, name, preferred, table, doc id), sorted
+        by folded name (`fold_name`), from the indexes only; kept until a contact table
+        changes."""
         with self.journal.shared():
             key = tuple(self.journal.version(t) for t in self.tables())
             if self._names is not None and self._names[0] == key:
@@ -92,8 +94,8 @@ class People:
                 preferred = self.journal.field_values(table, "preferred_name")
                 entries.extend(
                     (
-                        (name or "").casefold(),
-                        (preferred.get(k) or "").casefold(),
+                        fold_name(name or ""),
+                        fold_name(preferred.get(k) or ""),
                         name or "",
                         preferred.get(k) or "",
                         table,
@@ -123,3 +125,13 @@ class People:
             with self.journal.shared():
                 docs = list(self.journal.docs(table).values())
             yield from docs
+
+
+def fold_name(text: str) -> str:
+    """A name as it is looked up: casefolded, without accents ("Sofía" and "sofia" and "SOFIA"
+    are one key; "Trần" is "tran"). Letters that are not accents stay as they are: Hangul
+    syllables are decomposed and put back together, so "김서연" stays itself."""
+    if text.isascii():
+        return text.casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).casefold()

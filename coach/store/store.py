@@ -22,7 +22,7 @@ from coach.models import CheckRecord, Contact, Interaction, Mute, utcnow
 from coach.paths import data_dir, ensure_private_dir
 from coach.store import layout, upgrades
 from coach.store.history import History
-from coach.store.people import People
+from coach.store.people import People, fold_name
 
 
 class Store:
@@ -95,7 +95,7 @@ class Store:
         found = self.get_contact(key)
         if found:
             return found
-        low = key.casefold()
+        low = fold_name(key)
         # Match on the names in the indexes; only the hits are read and become models.
         entries = self.people.names()  # sorted by casefolded name: bisect, don't scan
         start = bisect.bisect_left(entries, (low,))
@@ -131,10 +131,17 @@ class Store:
                     f"'{name_or_id}' matches {len(hits)} contacts: {names}.",
                     "Use the contact's id.",
                 )
-        close = difflib.get_close_matches(low, {e[0]: None for e in entries}, n=3, cutoff=0.6)
+        # Close to a whole name or to one of its words ("sofa" is close to "sofia", not to
+        # "sofia marin").
+        keys: dict[str, str] = {}
+        for e in entries:
+            for k in (e[0], *e[0].split(), e[1], *e[1].split()):
+                if k:
+                    keys.setdefault(k, e[2])
+        close = list(dict.fromkeys(
+            keys[c] for c in difflib.get_close_matches(low, keys, n=6, cutoff=0.6)))[:3]
         if close:
-            shown = {e[0]: e[2] for e in entries}
-            hint = "Did you mean " + " or ".join(f"'{shown[c]}'" for c in close) + "?"
+            hint = "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         else:
             hint = "`coach contacts list` shows who is stored."
         raise NotFoundError(f"No contact named '{name_or_id}'.", hint)
@@ -201,15 +208,15 @@ class Store:
     def list_contacts(self, limit: int = 50, search: str | None = None) -> list[Contact]:
         """Sorted by name; `limit` 0 means all; `search` matches name, preferred name, handles."""
         if search:  # handles are not indexed: read everyone, one table at a time
-            low = search.casefold()
+            low = fold_name(search)
             docs = [
                 d
                 for d in self.people.scan()
-                if low in d["name"].casefold()
-                or low in d.get("preferred_name", "").casefold()
-                or any(low in str(v).casefold() for v in d.get("handles", {}).values())
+                if low in fold_name(d["name"])
+                or low in fold_name(d.get("preferred_name") or "")
+                or any(low in fold_name(str(v)) for v in d.get("handles", {}).values())
             ]
-            docs.sort(key=lambda d: d["name"].casefold())
+            docs.sort(key=lambda d: fold_name(d["name"]))
             if limit:
                 docs = docs[:limit]
         else:
