@@ -13,6 +13,7 @@ from textual.fuzzy import Matcher
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from coach.store.people import fold_name
 from screens.base import CoachModal
 
 NO_CONTACT = "-"  # option id for "judge the draft on its own"
@@ -61,7 +62,12 @@ class ContactPicker(CoachModal[str | None]):
         options: list[Option] = []
         if query.strip():
             matcher = Matcher(query.strip())
-            scored = [(matcher.match(name), cid, name, ctx) for cid, name, ctx in self._names]
+            # Typed without accents ("sofia") still finds "Sofía Marín".
+            folded = Matcher(fold_name(query.strip()))
+            scored = [
+                (max(matcher.match(name), folded.match(fold_name(name))), cid, name, ctx)
+                for cid, name, ctx in self._names
+            ]
             scored = [s for s in scored if s[0] > 0]
             scored.sort(key=lambda s: -s[0])
             for _, cid, name, ctx in scored[:_SHOWN]:
