@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from coach.analysis.lexicon import token_info
 from coach.analysis.linear import get_model
-from coach.analysis.personal import stem
+from coach.analysis.personal import find_personal, stem
 from coach.analysis.text import analyse_text
 from coach.analysis.wordpass import (
     NEGATORS,
@@ -75,5 +75,16 @@ def test_shared_pass_gives_the_standalone_scores(text: str) -> None:
     from coach.analysis.intimacy import analyse_intimacy
 
     tf = analyse_text(text, explain=False)
-    assert tf.courtesy == analyse_courtesy(text, explain=False).score == analyse_courtesy(text).score
-    assert tf.intimacy == analyse_intimacy(text, explain=False).score == analyse_intimacy(text).score
+    assert tf.courtesy == analyse_courtesy(text, explain=False).score
+    assert tf.courtesy == analyse_courtesy(text).score
+    assert tf.intimacy == analyse_intimacy(text, explain=False).score
+    assert tf.intimacy == analyse_intimacy(text).score
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORD, max_size=30).map(" ".join))
+def test_stems_worked_out_on_first_use(text: str) -> None:
+    # `PersonalFeatures.stems` is made when first read: each token's stem, the same list again.
+    pf = find_personal(text)
+    assert pf.stems == [stem(t) for t in pf.tokens]
+    assert pf.stems is pf.stems
