@@ -7,9 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis.intimacy import (
-    _PLAIN,
     _cue_weights,
-    _learn_word,
     _model_sum,
     _priors,
     _score_sum,
@@ -17,11 +15,11 @@ from coach.analysis.intimacy import (
     everyday_words,
     intimacy_inputs,
 )
-from coach.analysis.intimacy import (
-    _WORDS as LEARNT,
-)
 from coach.analysis.linear import get_model
 from coach.analysis.personal import find_personal, stem
+from coach.analysis.politeness_strategies import _valence
+from coach.analysis.wordpass import _FACTS as LEARNT
+from coach.analysis.wordpass import learn_word
 
 _intimacy_words = sorted(get_model("intimacy")._words)
 _WORDS = st.sampled_from(
@@ -73,13 +71,14 @@ _SUFFIXED = st.builds(
     )
 )
 def test_word_facts_are_what_the_plain_lookups_find(word: str) -> None:
-    # One lookup per word must find what the stem lookup and the cue lookup find, and keep it.
+    # One lookup per word must find what the valence, courtesy weight, stem and cue lookups
+    # find, and keep it.
     stem_w = get_model("intimacy")._words.get(stem(word))
     cue_w = _cue_weights().get(word)
     common = word in everyday_words()
-    got = _learn_word(word)
-    if stem_w is None and cue_w is None and not common:
-        assert got == _PLAIN
-    else:
-        assert got == (stem(word), stem_w, cue_w, common)
+    court_w = get_model("courtesy")._words.get(word)
+    got = learn_word(word)
+    v = _valence().get(word)
+    rest = (v, cue_w, common) if v is not None or cue_w is not None or not common else None
+    assert got == (rest, court_w, stem(word), stem_w)
     assert LEARNT[word] == got

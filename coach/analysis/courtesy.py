@@ -19,12 +19,15 @@ import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import add
 
 from coach.analysis.construct import trusted
 from coach.analysis.features import Span
 from coach.analysis.lexicon import token_info, wordset
 from coach.analysis.linear import get_model
 from coach.analysis.politeness_strategies import Hit, Strategies, find_strategies
+from coach.analysis.wordpass import WordSums
 from coach.models import Flag, Severity
 
 DNM = "Danescu-Niculescu-Mizil et al. 2013"
@@ -75,13 +78,17 @@ def courtesy_features(strategies: Strategies) -> dict[str, float]:
 
 
 def analyse_courtesy(
-    text: str, explain: bool = True, phrase_hits: list[Hit] | None = None
+    text: str,
+    explain: bool = True,
+    phrase_hits: list[Hit] | None = None,
+    words: WordSums | None = None,
 ) -> CourtesyResult:
     """`explain=False` leaves `signals` and `markers` empty (same score and flags): for
     callers that never show the decomposition or what the draft does well (the check).
-    `phrase_hits`: see `find_strategies` (only for a text of at most MAX_SCORED_CHARS)."""
+    `phrase_hits`, `words`: see `find_strategies` (only for a text of at most
+    MAX_SCORED_CHARS)."""
     text = text[:MAX_SCORED_CHARS]
-    strategies = find_strategies(text, phrase_hits)
+    strategies = find_strategies(text, phrase_hits, words)
     model = get_model("courtesy")
     if not strategies.tokens:  # nothing to read (empty, emoji only): no evidence either way
         return CourtesyResult(score=0.5, flags=[], markers=[], signals={})
@@ -91,10 +98,9 @@ def analyse_courtesy(
         z, signals = model.text_sum(strategies.features, strategies.tokens, pairs=True), {}
     else:
         # `text_sum(features, tokens)`, the same additions in the same order: the known
-        # words' weights came with the strategies.
-        z, signals = model.text_sum(strategies.features, ()), {}
-        for w in strategies.known_words:
-            z += w
+        # words' weights came with the strategies (added one by one in C, as a loop would).
+        signals = {}
+        z = reduce(add, strategies.known_words, model.text_sum(strategies.features, ()))
     score = model.to_score(z)
     hits = strategies.hits
     # The kinds found: most drafts have a few hits and neither markers nor flags, and a set

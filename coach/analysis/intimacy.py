@@ -14,27 +14,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
-from coach.analysis import personal
-from coach.analysis import topic_words as tw
 from coach.analysis.linear import (
     OTHER_WORDS,
     SIGNAL_FLOOR,
     LinearModel,
-    _load_doc,
     get_model,
     load_priors,
 )
 from coach.analysis.matcher import Hit
 from coach.analysis.personal import PersonalFeatures, find_personal
+from coach.analysis.wordpass import EMPATH_PATH, WordSums, cue_words, everyday_words, word_pass
+from coach.analysis.wordpass import cue_weights as _cue_weights
+
+__all__ = ["EMPATH_PATH", "cue_words", "everyday_words"]  # kept here for their old callers
 
 MAX_SCORED_CHARS = 20_000
-# Empath's 194 topic categories (Fast et al., CHI 2016; MIT, see empath_LICENSE.txt): broad,
-# general-English word lists ("sexual", "family", "science", "computer") whose fitted weights
-# carry over to text with words the rated questions never used.
-EMPATH_PATH = Path(__file__).with_name("empath_categories.tsv")
 
 
 @dataclass(slots=True)
@@ -48,45 +43,6 @@ class IntimacyInputs:
     pf: PersonalFeatures
     named: dict[str, float]  # the named features the model reads
     scale: float  # each per-word feature's value: 1 / sqrt(number of words)
-
-
-@cache
-def cue_words() -> dict[str, tuple[str, ...]]:
-    """Word -> the cue ("cue:depth") and Empath ("empath:sexual") features it counts for.
-    Built once, on first use (Empath's file is read then)."""
-    found: dict[str, list[str]] = {}
-    for kind, words in tw.INTIMACY_CUE_WORDS.items():
-        feature = "cue:" + kind
-        for w in words:
-            found.setdefault(w, []).append(feature)
-    for line in EMPATH_PATH.read_text(encoding="utf-8").splitlines():
-        name, *terms = line.split("\t")
-        feature = "empath:" + name
-        for term in sorted(set(terms)):  # sorted: the same sums in every run
-            found.setdefault(term, []).append(feature)
-    return {w: tuple(features) for w, features in found.items()}
-
-
-@cache
-def _cue_weights() -> dict[str, float]:
-    """Word -> the summed weights of its cue and Empath features: the features are counts, so
-    a word's share is this one number (one lookup per word on the hot path)."""
-    get = get_model("intimacy").weights.get
-    out: dict[str, float] = {}
-    for word, features in cue_words().items():
-        total = 0.0
-        for f in features:
-            total += get(f, 0.0)
-        if total:
-            out[word] = total
-    return out
-
-
-@cache
-def everyday_words() -> frozenset[str]:
-    """Words of everyday English, as calibration found them (weights.json, "intimacy")."""
-    spec = _load_doc()["models"]["intimacy"]
-    return frozenset(str(spec.get("everyday_words", "")).split())
 
 
 def intimacy_inputs(
@@ -139,7 +95,8 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     tokens = inp.pf.tokens
     scale = inp.scale
     if not explain:
-        return model.text_sum(inp.named, ()) + _word_part(model, inp.pf, scale)[0], {}
+        words = word_pass(tokens)
+        return model.text_sum(inp.named, ()) + _word_part(model, words, scale)[0], {}
     zw, word_signals = model.explain_text({}, inp.pf.stems)  # bias + words
     cw = _cue_weights()
     zc = sum(map(cw.__getitem__, filter(cw.__contains__, tokens)))  # same order, in C
@@ -173,67 +130,33 @@ def _model_sum(inp: IntimacyInputs, explain: bool) -> tuple[float, dict[str, flo
     return z + (zw - bias + zc) * scale, signals
 
 
-def _word_part(model: LinearModel, pf: PersonalFeatures, scale: float) -> tuple[float, int]:
+def _word_part(model: LinearModel, words: WordSums, scale: float) -> tuple[float, int]:
     """The per-word part of the sum without the explanation: (bias + the weights of the
     distinct stems in order of first appearance, as `LinearModel.text_sum` adds them, less
     the bias, plus the cue weights of the words in text order) times the scale; and the
-    number of words outside everyday English (`_rare_words`). One lookup per word finds all
-    three (see `_learn_word`)."""
-    get = _WORDS.get
-    seen: set[str] = set()
-    zw = model.bias
-    zc = 0.0
-    rare = 0
-    for tok in pf.tokens:
-        found = get(tok)
-        if found is None:
-            found = _learn_word(tok)
-        st, w, c, everyday = found
-        if not everyday:
-            rare += 1
-        if w is not None and st not in seen:
-            seen.add(st)
-            zw += w
-        if c is not None:
-            zc += c
-    return (zw - model.bias + zc) * scale, rare
+    number of words outside everyday English (`_rare_words`), all from the one pass over the
+    words (`wordpass.word_pass`, which the courtesy score reads too)."""
+    return (words.stems - model.bias + words.cues) * scale, words.rare
 
 
-# Word -> (its stem, the stem's weight in the intimacy model, the word's cue weight, whether
-# it is an everyday word): `_PLAIN` for a word with none of these. Learnt word by word as
-# drafts bring them (a table of every weighted word up front cost 60-100 ms on the first
-# check); bounded like the stem cache.
-_WordFacts = tuple[str, float | None, float | None, bool]
-_PLAIN: _WordFacts = ("", None, None, False)
-_WORDS: dict[str, _WordFacts] = {}
-
-
-def _learn_word(tok: str) -> _WordFacts:
-    """What the per-word sum needs of `tok` (see `_WORDS`), worked out and remembered."""
-    st = personal.stem(tok)
-    w = get_model("intimacy")._words.get(st)
-    c = _cue_weights().get(tok)
-    common = tok in everyday_words()
-    found = (st, w, c, common) if w is not None or c is not None or common else _PLAIN
-    if len(_WORDS) > 50_000:  # a pasted novel must not grow memory forever
-        _WORDS.clear()
-    _WORDS[tok] = found
-    return found
-
-
-def _score_sum(pf: PersonalFeatures, model: LinearModel) -> float:
+def _score_sum(
+    pf: PersonalFeatures, model: LinearModel, words: WordSums | None = None
+) -> float:
     """`_model_sum(intimacy_inputs(text), explain=False)[0]`, the same float, without the
     named-features dict: a feature that is off (0.0) adds nothing to the sum (see
     `LinearModel.text_sum`), so the features are summed as `find_personal` left them, then
-    `rare_words`, last as in `intimacy_inputs`. `model`: the intimacy model."""
+    `rare_words`, last as in `intimacy_inputs`. `model`: the intimacy model. `words`:
+    `word_pass(pf.tokens)` when the caller has it already."""
     scale = 1.0 / math.sqrt(max(1, len(pf.tokens)))
-    words, rare = _word_part(model, pf, scale)  # its own sum: added last, as before
+    if words is None:
+        words = word_pass(pf.tokens)
+    part, rare = _word_part(model, words, scale)  # its own sum: added last, as before
     z = model.text_sum(pf.features, ())
     if rare:
         w = model.weights.get("rare_words")
         if w is not None:
             z += w * (rare * scale)
-    return z + words
+    return z + part
 
 
 def intimacy_raw(text: str) -> float:
@@ -242,14 +165,18 @@ def intimacy_raw(text: str) -> float:
 
 
 def analyse_intimacy(
-    text: str, explain: bool = True, phrase_hits: tuple[list[Hit], list[Hit]] | None = None
+    text: str,
+    explain: bool = True,
+    phrase_hits: tuple[list[Hit], list[Hit]] | None = None,
+    words: WordSums | None = None,
 ) -> IntimacyResult:
     """`explain=False` leaves `signals` empty (same score). `phrase_hits`: see
-    `find_personal` (only for a text of at most MAX_SCORED_CHARS)."""
+    `find_personal` (only for a text of at most MAX_SCORED_CHARS). `words`: `word_pass` of
+    the text's words, when the caller has it (only read without the explanation)."""
     if not explain:  # the check's path: the score alone
         model = get_model("intimacy")
         pf = find_personal(text[:MAX_SCORED_CHARS], phrase_hits)
-        z = _score_sum(pf, model) + _priors(pf, {})
+        z = _score_sum(pf, model, words) + _priors(pf, {})
         return IntimacyResult(round(model.to_score(z), 4), {})
     inp = intimacy_inputs(text[:MAX_SCORED_CHARS], phrase_hits=phrase_hits)
     z, signals = _model_sum(inp, explain)

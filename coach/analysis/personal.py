@@ -54,7 +54,24 @@ class PersonalFeatures:
     endearments: list[Hit] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
-    stems: list[str] = field(default_factory=list)  # the word features: crude suffix-stripped
+    # The stems, once `stems` has worked them out.
+    _stems: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def stems(self) -> list[str]:
+        """The word features: each token crude suffix-stripped. Worked out on first use: the
+        check's score reads the stems through `wordpass.word_pass` (the list costs a lookup
+        a word, and only a draft with an "I" and an emotion word needs it then)."""
+        if self._stems is None:
+            # Words seen before have their stem cached: one C-level pass, and the rare new
+            # word after.
+            got = list(map(_STEMS.get, self.tokens))
+            stems: list[str] = got  # type: ignore[assignment]  # no None in it (no cast call)
+            if None in got:
+                pairs = zip(got, self.tokens, strict=True)
+                stems = [s if s is not None else stem(t) for s, t in pairs]
+            self._stems = stems
+        return self._stems
 
     def named(self) -> dict[str, float]:
         """The named (non-vocabulary) features that are on."""
@@ -85,11 +102,6 @@ def find_personal(
         else:
             topics.append(h)
             feats["topic:" + h.kind] = 1.0
-    # Words seen before have their stem cached: one C-level pass, and the rare new word after.
-    got = list(map(_STEMS.get, tokens))
-    stems: list[str] = got  # type: ignore[assignment]  # no None in it (typing.cast is a call)
-    if None in got:
-        stems = [s if s is not None else stem(t) for s, t in zip(got, tokens, strict=True)]
     if topics:
         feats["topics_n"] = float(min(len({t.kind for t in topics}), 3))
         _owners(topics, starts, tokens, feats)
@@ -113,7 +125,7 @@ def find_personal(
     n = len(tokens)
     feats["len_short"] = 1.0 if n <= 6 else 0.0
     feats["len_long"] = 1.0 if n >= 25 else 0.0
-    return PersonalFeatures(topics, endearments, feats, tokens, stems)
+    return PersonalFeatures(topics, endearments, feats, tokens)
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")

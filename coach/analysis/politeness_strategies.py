@@ -11,12 +11,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
-from pathlib import Path
 from typing import Any
 
 from coach.analysis import lexicon as lx
 from coach.analysis.lexmatch import expand
-from coach.analysis.linear import get_model
 from coach.analysis.matcher import (
     _GAP,
     Hit,
@@ -25,8 +23,9 @@ from coach.analysis.matcher import (
     literal_prefix,
     split_top,
 )
-
-VALENCE_PATH = Path(__file__).with_name("valence.tsv")
+from coach.analysis.wordpass import NEGATORS as _NEGATORS
+from coach.analysis.wordpass import WordSums, word_pass
+from coach.analysis.wordpass import valence as _valence
 
 # Strategies the 2013 feature set lacks or catches only in part; each is general English (no
 # Wikipedia jargon), so it can carry over to other communities where words do not.
@@ -260,14 +259,6 @@ def _softened(text: str, start: int, stop: int) -> bool:
 _EMOTICON = re.compile(r"[:;=]-?[)D(Pp]|<3")
 
 
-# Words that cancel the tone of the word after them; "no" itself is not rated (VADER rates it
-# -1.2, but "no problem", "no worries" are reassurances).
-_NEGATORS = lx.wordset(
-    "no not never without don't doesn't didn't isn't wasn't aren't won't can't couldn't "
-    "wouldn't shouldn't haven't hasn't nothing hardly"
-)
-
-
 def _negative_at_reader(
     tokens: list[str], spans: list[tuple[int, int]], valence: dict[str, float]
 ) -> float:
@@ -286,34 +277,6 @@ def _negative_at_reader(
             if v < 0 and not (i and tokens[i - 1] in _NEGATORS):
                 total -= v
     return total
-
-
-# Word -> (its rated valence, its weight in the courtesy model), either None: one lookup per
-# word of the draft finds both. Learnt word by word as drafts bring them (a table of every
-# rated or weighted word up front would cost the first check tens of milliseconds); bounded.
-_WORD_FACTS: dict[str, tuple[float | None, float | None]] = {}
-
-
-def _learn_word(word: str) -> tuple[float | None, float | None]:
-    """`word`'s entry in `_WORD_FACTS`, worked out and remembered."""
-    facts = (_valence().get(word), get_model("courtesy")._words.get(word))
-    if len(_WORD_FACTS) > 50_000:  # a pasted novel must not grow memory forever
-        _WORD_FACTS.clear()
-    _WORD_FACTS[word] = facts
-    return facts
-
-
-@cache
-def _valence() -> dict[str, float]:
-    """Word -> rated valence (-4..4) from `valence.tsv` (VADER's lexicon), read on first use."""
-    out: dict[str, float] = {}
-    with VALENCE_PATH.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line and not line.startswith("#"):
-                word, _, value = line.rstrip("\n").partition("\t")
-                out[word] = float(value)
-    out.pop("no", None)
-    return out
 
 
 # C-level getters for map(): a match's end, a hit's kind.
@@ -379,9 +342,13 @@ class Strategies:
     known_words: list[float] = field(default_factory=list)
 
 
-def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategies:
+def find_strategies(
+    text: str, phrase_hits: list[Hit] | None = None, words: WordSums | None = None
+) -> Strategies:
     """`phrase_hits`: what `PHRASES` finds in `text`, when the caller has found it already
-    (text.py finds every lexicon of the draft in one pass); the list is extended in place."""
+    (text.py finds every lexicon of the draft in one pass); the list is extended in place.
+    `words`: `wordpass.word_pass` of the text's words, when the caller has it already (the
+    intimacy score reads the same pass)."""
     starts, tokens, counts = lx.token_info(text)
     if phrase_hits is None:
         phrase_hits = PHRASES.find(text, list(zip(starts, tokens, strict=True)), tokens)
@@ -443,34 +410,12 @@ def find_strategies(text: str, phrase_hits: list[Hit] | None = None) -> Strategi
             n = counts[cls]
             feats[cls] = float(n if n < 3 else 3)
     # Rated word valence: a lexicon of thousands of everyday words, so the tone of words the
-    # rated requests never used still counts (the small lists above miss most of them).
-    # One plain loop over the words (a filter/map/sum chain costs thousands of instructions
-    # to set up on every check, and no less per word), one lookup each (`_WORD_FACTS`): the
-    # rated words' sum and its positive part, each added in text order as `sum` adds them,
-    # and the courtesy model's weights of the distinct words it knows, in order of first
-    # appearance (what its sum adds after these features: see `courtesy.analyse_courtesy`).
-    get = _WORD_FACTS.get
-    up = total = 0.0
-    rated = False
-    known: list[float] = []
-    seen: set[str] = set()
-    negated = not _NEGATORS.isdisjoint(tokens)  # at C speed; rare
-    prev = ""
-    for t in tokens:
-        info = get(t)
-        if info is None:
-            info = _learn_word(t)
-        v, w = info
-        # A negated word does not carry its tone ("no problem", "not bad", "never wrong").
-        if v is not None and not (negated and prev in _NEGATORS):
-            rated = True
-            total += v
-            if v > 0.0:
-                up += v
-        if w is not None and t not in seen:
-            seen.add(t)
-            known.append(w)
-        prev = t
+    # rated requests never used still counts (the small lists above miss most of them). The
+    # sums come from the one pass over the words that also finds the courtesy model's known
+    # words and the intimacy model's word sums (see `wordpass.word_pass`).
+    if words is None:
+        words = word_pass(tokens)
+    rated, up, total, known = words.rated, words.up, words.total, words.known
     if rated:
         down = up - total
         # Scaled so one plainly good word ("good" 1.9, "thanks" 1.9) is about 0.6, capped at 2

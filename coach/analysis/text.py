@@ -16,6 +16,7 @@ from coach.analysis.matcher import MultiMatcher
 from coach.analysis.personal import QUESTIONS, TOPICS
 from coach.analysis.politeness_strategies import PHRASES
 from coach.analysis.topics import TOPIC_ENTRIES, find_topics, sentence_bounds
+from coach.analysis.wordpass import word_pass
 
 
 @cache
@@ -46,8 +47,10 @@ def analyse_text(draft: str, explain: bool = True) -> TextFeatures:
         (phrases, topic_words, questions), found = text_matcher().find(
             draft, starts, tokens, low, draft.isascii() and same_tokens(low)
         )
-        courtesy = analyse_courtesy(draft, explain, phrases)
-        intimacy = analyse_intimacy(draft, explain, (topic_words, questions))
+        # One pass over the words makes the per-word sums of both scores.
+        words = word_pass(tokens)
+        courtesy = analyse_courtesy(draft, explain, phrases, words)
+        intimacy = analyse_intimacy(draft, explain, (topic_words, questions), words)
         if found is not None:
             hits = found
         elif same_tokens(low):  # "K" (the Kelvin sign) lowercases to ASCII
