@@ -164,12 +164,7 @@ def unit3(x: float) -> float:
     """`round(min(1.0, max(0.0, x)), 3)` for a float (NaN and -0.0 become 0.0): a score as the
     result carries it."""
     if 0.0 < x < 1.0:
-        z = x * 1000.0
-        n = (z + _WHOLE) - _WHOLE
-        d = z - n
-        if -0.49 < d < 0.49:
-            return n / 1000.0
-        return round(x, 3)
+        return round3(x)
     return 1.0 if x >= 1.0 else 0.0
 
 
