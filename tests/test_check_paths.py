@@ -31,10 +31,10 @@ from coach.analysis.verdict import (
     COURTESY_REVISE,
     PACING_RULES,
     advise,
-    decide,
     pacing_score,
     round3,
     unit3,
+    verdict_advice_rewrite,
 )
 from coach.models import Contact, Flag, Scores
 
@@ -206,10 +206,12 @@ def test_one_pass_verdict_and_advice_match_the_plain_passes(
     contact = Contact(name="Dana Reyes") if with_contact else None
     facts = RelationshipFacts(name="Dana", computed=stage)  # type: ignore[arg-type]
     draft = "Hi hun, how are your kids? I never heard back. Call me at 5pm, like old friends."
-    d = decide(draft, flags, pacing, courtesy, facts, contact)
-    assert d.verdict == _plain_verdict(flags, pacing, courtesy, stage)
+    verdict, _, _ = verdict_advice_rewrite(
+        draft, flags, pacing, courtesy, facts, contact, None, facts.stage
+    )
+    assert verdict == _plain_verdict(flags, pacing, courtesy, stage)
     speaker = _plain_speaker(flags, with_contact)
-    line = advise(d.verdict, flags, facts, contact, courtesy)
+    line = advise(verdict, flags, facts, contact, courtesy)
     # The lines that quote the speaking flag tell which flag of its rule spoke.
     if speaker is not None and speaker.rule == "chasing":
         assert line == f"Wait for their reply: {speaker.evidence}."

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from coach.analysis.emoji import SENDS_EMOJI
 from coach.analysis.evidence import flag
@@ -104,14 +103,6 @@ _GREETING_BEFORE_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Decision:
-    verdict: Verdict
-    pacing: float
-    advice: str
-    rewrite: str | None
-
-
 def apply_mutes(flags: Iterable[Flag], mutes: Sequence[Mute], contact_id: str | None) -> list[Flag]:
     """Drop muted rules: global mutes, and this contact's."""
     if not mutes:
@@ -168,22 +159,6 @@ def unit3(x: float) -> float:
     return 1.0 if x >= 1.0 else 0.0
 
 
-def decide(
-    draft: str,
-    flags: Sequence[Flag],
-    pacing: float,
-    courtesy: float,
-    facts: RelationshipFacts,
-    contact: Contact | None,
-    sentences: list[tuple[int, int]] | None = None,
-) -> Decision:
-    """`sentences`: `sentence_bounds(draft)` when the caller already has it."""
-    verdict, advice, rewritten = verdict_advice_rewrite(
-        draft, flags, pacing, courtesy, facts, contact, sentences, facts.stage
-    )
-    return Decision(verdict, pacing, advice, rewritten)
-
-
 def verdict_advice_rewrite(
     draft: str,
     flags: Sequence[Flag],
@@ -194,8 +169,9 @@ def verdict_advice_rewrite(
     sentences: list[tuple[int, int]] | None,
     stage: str,
 ) -> tuple[Verdict, str, str | None]:
-    """What `decide` decides, as a tuple (the check reads the three values once: no `Decision`
-    to build). `stage`: `facts.stage`."""
+    """The verdict, the advice and the rewrite, as a tuple (the check reads each once).
+    `sentences`: `sentence_bounds(draft)` when the caller already has it; `stage`:
+    `facts.stage`."""
     if not flags:
         # Nothing found (most checks): nothing to revise, hold or rewrite, and no flag to
         # advise on; this is what the loops below come to.
