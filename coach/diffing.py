@@ -12,6 +12,9 @@ import unicodedata
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
 
+# How each kind of piece is written where there is no colour: [-removed-]{+added+}.
+PLAIN_MARKS = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+
 Op = tuple[str, str]  # ("=" kept | "-" removed | "+" added, the text)
 
 
@@ -78,8 +81,7 @@ def _middle(draft: str, rewrite: str) -> list[Op]:
 
 def render_diff(draft: str, rewrite: str) -> str:
     """The diff as plain text, as `git diff --word-diff=plain` writes it: [-removed-]{+added+}."""
-    marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
-    return "".join(marks[op].format(text) for op, text in word_diff(draft, rewrite))
+    return "".join(PLAIN_MARKS[op].format(text) for op, text in word_diff(draft, rewrite))
 
 
 def change_summary(draft: str, rewrite: str) -> str:

@@ -15,7 +15,7 @@ from coach.analysis.verdict import PACING_RULES
 from coach.batch import run_batch, validation_message
 from coach.check import run_check
 from coach.cli.output import add_json_flag, print_json, print_json_line, print_table
-from coach.diffing import change_summary, word_diff
+from coach.diffing import PLAIN_MARKS, change_summary, word_diff
 from coach.errors import NotFoundError, UsageError
 from coach.llm.engine import LLMCoach
 from coach.models import CHANNELS, CheckRecord, CheckResult, Contact, Mute
@@ -261,14 +261,13 @@ def highlight(draft: str, result: CheckResult, colour: bool) -> str:
     return "".join(out)
 
 
-_DIFF_MARKS = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
 _DIFF_COLOURS = {"=": "{}", "-": "\x1b[9;31m{}" + _RESET, "+": "\x1b[1;32m{}" + _RESET}
 
 
 def diff_line(draft: str, rewrite: str, colour: bool) -> str:
     """The rewrite as edits of the draft, on one line: struck red / bold green on a terminal,
     [-removed-]{+added+} otherwise (as `git diff --word-diff=plain` writes it)."""
-    marks = _DIFF_COLOURS if colour else _DIFF_MARKS
+    marks = _DIFF_COLOURS if colour else PLAIN_MARKS
     ops = word_diff(draft, rewrite)
     # Whitespace trimmed off either end is not worth a mark of its own.
     while ops and ops[-1][0] != "=" and not ops[-1][1].strip():
